@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../../server/config.js';
+import { TlsConfigError } from '../../server/tls.js';
+import { DataDirLockedError } from '../../db/lock.js';
+import { registerDevCert } from './commands/dev-cert.js';
+import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
+import { CliError } from './output.js';
+
+const program = new Command('sigsocket')
+  .description('SigSocket: remote single-key signing and FROST threshold keys over secp256k1')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServe(program);
+registerToken(program);
+registerDevCert(program);
+
+const expected = [CliError, ConfigError, TlsConfigError, DataDirLockedError];
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (expected.some((cls) => err instanceof cls)) {
+    process.stderr.write(`sigsocket: ${(err as Error).message}\n`);
+    process.exit(err instanceof CliError ? err.exitCode : 1);
+  }
+  if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
+    process.stderr.write(`sigsocket: ${err.message}: the port is taken; choose another with --port\n`);
+    process.exit(1);
+  }
+  throw err;
+}

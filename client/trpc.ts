@@ -1,0 +1,64 @@
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  splitLink,
+  wsLink,
+  type TRPCClient,
+} from '@trpc/client';
+import type { AppRouter } from '../server/trpc/router.js';
+import { createFetch, toWebSocketUrl, webSocketClass, type TlsTrust } from './transport.js';
+
+export type { AppRouter };
+export type SigSocketClient = TRPCClient<AppRouter> & { close(): Promise<void> };
+
+export interface ClientOptions extends TlsTrust {
+  /** `http(s)://host:port`; the WebSocket URL (`ws(s)://host:port/trpc`) is derived from it. */
+  url: string;
+  /** Bearer token (JWT). Sent as `Authorization` over HTTP and `connectionParams.token` over WS. */
+  token?: string | (() => string | undefined);
+}
+
+/** Reconnect backoff: 0 ms, then 0.5 s doubling to 30 s, with jitter. */
+export function reconnectDelayMs(attempt: number): number {
+  if (attempt === 0) return 0;
+  const base = Math.min(500 * 2 ** (attempt - 1), 30_000);
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+/**
+ * The typed client: queries and mutations over HTTP(S), subscriptions over one WebSocket that
+ * is kept alive, reconnects with backoff and resumes tracked subscriptions from the last event
+ * id it saw. An untrusted certificate is refused unless `ca` is given or `insecure` is set.
+ */
+export function createClient(opts: ClientOptions): SigSocketClient {
+  const token = () => (typeof opts.token === 'function' ? opts.token() : opts.token);
+  const wsClient = createWSClient({
+    url: toWebSocketUrl(opts.url, '/trpc'),
+    WebSocket: webSocketClass(opts),
+    connectionParams: () => {
+      const t = token();
+      return t ? { token: t } : {};
+    },
+    retryDelayMs: reconnectDelayMs,
+    keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
+    lazy: { enabled: true, closeMs: 0 },
+  });
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: wsLink({ client: wsClient }),
+        false: httpBatchLink({
+          url: new URL('/trpc', opts.url).toString(),
+          fetch: createFetch(opts),
+          headers: () => {
+            const t = token();
+            return t ? { authorization: `Bearer ${t}` } : {};
+          },
+        }),
+      }),
+    ],
+  });
+  return Object.assign(client, { close: () => wsClient.close() });
+}

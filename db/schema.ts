@@ -1,0 +1,117 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The tables of SPEC §6. Column names are snake_case in SQLite (drizzle `casing: 'snake_case'`,
+ * set both in drizzle.config.ts and at runtime in db/open.ts). Times are epoch milliseconds.
+ * JSON columns hold plain JSON text so an operator can read them with the `sqlite3` shell.
+ */
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text().primaryKey(),
+    kind: text({ enum: ['keygen', 'sign'] }).notNull(),
+    state: text().notNull(),
+    scheme: text().notNull(),
+    threshold: integer().notNull(),
+    participants: text({ mode: 'json' }).$type<string[]>().notNull(),
+    coordinator: text().notNull(),
+    label: text(),
+    keyId: text(),
+    message: text(),
+    deadline: integer(),
+    waitingFor: text({ mode: 'json' }).$type<string[]>().notNull(),
+    result: text({ mode: 'json' }).$type<Record<string, unknown>>(),
+    error: text({ mode: 'json' }).$type<Record<string, unknown>>(),
+    snapshot: text({ mode: 'json' }).$type<unknown>().notNull(),
+    /** Hash of the creation request, so a repeated create with the same id is recognised. */
+    requestHash: text().notNull(),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [
+    index('sessions_state_idx').on(t.state),
+    index('sessions_coordinator_idx').on(t.coordinator),
+  ],
+);
+
+export const sessionEvents = sqliteTable(
+  'session_events',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    sessionId: text()
+      .notNull()
+      .references(() => sessions.id),
+    type: text().notNull(),
+    /** null: everyone in the session (coordinator and participants); else one participant. */
+    recipient: text(),
+    payload: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [
+    index('session_events_session_idx').on(t.sessionId, t.id),
+    index('session_events_recipient_idx').on(t.recipient, t.id),
+  ],
+);
+
+export const keys = sqliteTable('keys', {
+  id: text().primaryKey(),
+  scheme: text().notNull(),
+  groupPublicKey: text().notNull(),
+  threshold: integer().notNull(),
+  participants: text({ mode: 'json' }).$type<{ name: string; index: number }[]>().notNull(),
+  verifyingShares: text({ mode: 'json' }).$type<Record<string, string>>().notNull(),
+  address: text(),
+  keygenSessionId: text()
+    .notNull()
+    .references(() => sessions.id),
+  coordinator: text().notNull(),
+  createdAt: integer().notNull(),
+});
+
+/** Each participant's signing share, encrypted to its own identity key (the seed's encrypted_shard). */
+export const escrows = sqliteTable(
+  'escrows',
+  {
+    keyId: text()
+      .notNull()
+      .references(() => keys.id),
+    participant: text().notNull(),
+    blob: text().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [uniqueIndex('escrows_key_participant_idx').on(t.keyId, t.participant)],
+);
+
+export const participants = sqliteTable('participants', {
+  name: text().primaryKey(),
+  identityKey: text().notNull(),
+  createdAt: integer().notNull(),
+  updatedAt: integer().notNull(),
+});
+
+/**
+ * Every nonce commitment ever accepted, so the server refuses a commitment it has seen
+ * before (a participant that replays nonces would leak its share).
+ */
+export const nonceCommitments = sqliteTable('nonce_commitments', {
+  commitment: text().primaryKey(),
+  participant: text().notNull(),
+  sessionId: text().notNull(),
+  createdAt: integer().notNull(),
+});
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    at: integer().notNull(),
+    actor: text().notNull(),
+    role: text().notNull(),
+    action: text().notNull(),
+    sessionId: text(),
+    outcome: text().notNull(),
+    detail: text({ mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_session_idx').on(t.sessionId)],
+);

@@ -1,0 +1,48 @@
+/**
+ * Stable error codes of the API, shared by server and clients. tRPC errors carry the code in
+ * `error.data.appCode`; HTTP endpoints answer `{ "error": text, "code": CODE }` with the
+ * status listed here.
+ */
+export const errorCodes = {
+  BAD_REQUEST: { http: 400, trpc: 'BAD_REQUEST' },
+  UNAUTHORIZED: { http: 401, trpc: 'UNAUTHORIZED' },
+  FORBIDDEN: { http: 403, trpc: 'FORBIDDEN' },
+  NOT_FOUND: { http: 404, trpc: 'NOT_FOUND' },
+  METHOD_NOT_ALLOWED: { http: 405, trpc: 'METHOD_NOT_SUPPORTED' },
+  CONFLICT: { http: 409, trpc: 'CONFLICT' },
+  PAYLOAD_TOO_LARGE: { http: 413, trpc: 'PAYLOAD_TOO_LARGE' },
+  SIGNER_NOT_CONNECTED: { http: 404, trpc: 'NOT_FOUND' },
+  TOO_MANY_PENDING: { http: 429, trpc: 'TOO_MANY_REQUESTS' },
+  INVALID_SIGNATURE: { http: 502, trpc: 'BAD_GATEWAY' },
+  INVALID_RESPONSE: { http: 502, trpc: 'BAD_GATEWAY' },
+  SIGNER_DISCONNECTED: { http: 502, trpc: 'BAD_GATEWAY' },
+  SIGNER_REFUSED: { http: 502, trpc: 'BAD_GATEWAY' },
+  TIMEOUT: { http: 504, trpc: 'TIMEOUT' },
+  // Threshold sessions
+  UNKNOWN_PARTICIPANTS: { http: 400, trpc: 'BAD_REQUEST' },
+  NOT_A_PARTICIPANT: { http: 403, trpc: 'FORBIDDEN' },
+  WRONG_PHASE: { http: 409, trpc: 'CONFLICT' },
+  ALREADY_SUBMITTED: { http: 409, trpc: 'CONFLICT' },
+  SESSION_FINISHED: { http: 409, trpc: 'CONFLICT' },
+  INVALID_PACKAGE: { http: 400, trpc: 'BAD_REQUEST' },
+  NONCE_REUSED: { http: 400, trpc: 'BAD_REQUEST' },
+  INTERNAL: { http: 500, trpc: 'INTERNAL_SERVER_ERROR' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra machine-readable facts (e.g. culprits); never secrets. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}

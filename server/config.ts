@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of `sigsocket serve`, in one table: the CLI builds its flags from it, the
+ * environment fallbacks (`SIGSOCKET_<FLAG>`) are derived from it, and the README's
+ * configuration table mirrors it. Values arrive as strings (flags, environment) and are
+ * coerced and validated by the zod schema of each entry.
+ */
+const onOff = z.enum(['on', 'off']).transform((v) => v === 'on');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const path = z.string().min(1);
+
+export const serveOptions = {
+  host: { flag: '--host <addr>', schema: z.string().min(1), default: '127.0.0.1', doc: 'address to listen on' },
+  port: { flag: '--port <n>', schema: int(0, 65535), default: '8080', doc: 'port for HTTP(S), tRPC and WebSockets (0 = any free port)' },
+  dataDir: { flag: '--data-dir <dir>', schema: path, default: './data', doc: 'directory holding sigsocket.db, the JWT secret and the lock file' },
+  tlsCert: { flag: '--tls-cert <file>', schema: path.optional(), doc: 'PEM certificate (chain); with --tls-key serves HTTPS and WSS' },
+  tlsKey: { flag: '--tls-key <file>', schema: path.optional(), doc: 'PEM private key matching --tls-cert' },
+  legacyProof: { flag: '--legacy-proof <on|off>', schema: onOff, default: 'on', doc: 'legacy /ws signers must sign a sigsocket-proof: challenge before they are registered' },
+  signAuth: { flag: '--sign-auth <on|off>', schema: onOff, default: 'on', doc: 'POST /sign requires a coordinator or admin bearer token' },
+  jwtSecret: { flag: '--jwt-secret <secret>', schema: z.string().min(32, 'must be at least 32 characters').optional(), doc: 'HS256 secret (default: generated once and kept in <data-dir>/jwt-secret, mode 0600)' },
+  jwtJwks: { flag: '--jwt-jwks <url|file>', schema: path.optional(), doc: "also accept tokens signed by an external issuer's JWKS (https URL or JSON file)" },
+  jwtIssuer: { flag: '--jwt-issuer <iss>', schema: z.string().min(1).optional(), doc: 'required `iss` claim of external (JWKS) tokens' },
+  logLevel: { flag: '--log-level <level>', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'pino log level (logs are JSON on stderr)' },
+  maxFrameBytes: { flag: '--max-frame-bytes <n>', schema: int(1024, 16 * 1024 * 1024), default: '65536', doc: 'largest legacy /ws frame; larger frames close the connection (1009)' },
+  maxTrpcMessageBytes: { flag: '--max-trpc-message-bytes <n>', schema: int(1024, 64 * 1024 * 1024), default: '1048576', doc: 'largest tRPC WebSocket message and HTTP body' },
+  maxConnectionsPerIp: { flag: '--max-connections-per-ip <n>', schema: int(1, 1_000_000), default: '1000', doc: 'concurrent WebSocket connections from one address' },
+  heartbeatMs: { flag: '--heartbeat-ms <n>', schema: int(100, 3_600_000), default: '30000', doc: 'WebSocket ping interval' },
+  heartbeatTimeoutMs: { flag: '--heartbeat-timeout-ms <n>', schema: int(100, 3_600_000), default: '10000', doc: 'no pong within this time terminates the connection' },
+  maxPendingPerSigner: { flag: '--max-pending-per-signer <n>', schema: int(1, 100_000), default: '256', doc: 'sign requests in flight per signer connection (more: TOO_MANY_PENDING)' },
+  signTimeoutMs: { flag: '--sign-timeout-ms <n>', schema: int(1, 3_600_000), default: '60000', doc: 'default wait for a single-key signature' },
+  maxSignTimeoutMs: { flag: '--max-sign-timeout-ms <n>', schema: int(1, 3_600_000), default: '300000', doc: 'cap on a caller-chosen timeout_ms' },
+  inviteTimeoutMs: { flag: '--invite-timeout-ms <n>', schema: int(100, 86_400_000), default: '300000', doc: 'default time to answer a session invitation' },
+  roundTimeoutMs: { flag: '--round-timeout-ms <n>', schema: int(100, 86_400_000), default: '60000', doc: 'default time for each protocol round' },
+  minSessionTimeoutMs: { flag: '--min-session-timeout-ms <n>', schema: int(1, 86_400_000), default: '1000', doc: 'smallest per-session timeout a coordinator may ask for' },
+  maxSessionTimeoutMs: { flag: '--max-session-timeout-ms <n>', schema: int(1, 604_800_000), default: '86400000', doc: 'largest per-session timeout a coordinator may ask for' },
+  subscriberBuffer: { flag: '--subscriber-buffer <n>', schema: int(1, 1_000_000), default: '1000', doc: 'events queued for one subscriber before it is disconnected (it resumes by event id)' },
+  network: { flag: '--network <bc|tb|bcrt>', schema: z.enum(['bc', 'tb', 'bcrt']), default: 'bc', doc: 'bech32m prefix of P2TR addresses for the Taproot scheme' },
+} as const;
+
+type Options = typeof serveOptions;
+export type ServeConfig = { [K in keyof Options]: z.output<Options[K]['schema']> };
+export type ServeConfigKey = keyof Options;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** `--tls-cert <file>` → `--tls-cert`. */
+export function flagName(key: ServeConfigKey): string {
+  return serveOptions[key].flag.split(' ')[0]!;
+}
+
+/** `--tls-cert` → `SIGSOCKET_TLS_CERT`. */
+export function envName(key: ServeConfigKey): string {
+  return 'SIGSOCKET_' + flagName(key).slice(2).replace(/-/g, '_').toUpperCase();
+}
+
+/**
+ * Resolves the configuration from explicit values (flags; strings or already-typed values
+ * from code), then `SIGSOCKET_*` variables, then defaults. Throws a ConfigError naming the
+ * flag and its variable for the first bad value.
+ */
+export function resolveConfig(
+  given: Partial<Record<ServeConfigKey, unknown>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ServeConfig {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(serveOptions) as ServeConfigKey[]) {
+    const spec = serveOptions[key];
+    const raw = given[key] ?? env[envName(key)] ?? ('default' in spec ? spec.default : undefined);
+    const value = typeof raw === 'boolean' ? (raw ? 'on' : 'off') : raw;
+    const parsed = (spec.schema as z.ZodType).safeParse(value === '' ? undefined : value);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => i.message).join('; ');
+      throw new ConfigError(
+        `invalid value for ${flagName(key)} (${envName(key)}): ${JSON.stringify(raw)}: ${why}`,
+      );
+    }
+    out[key] = parsed.data;
+  }
+  const config = out as ServeConfig;
+  if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
+  }
+  if (config.jwtIssuer && !config.jwtJwks) {
+    throw new ConfigError('--jwt-issuer applies to --jwt-jwks tokens: give --jwt-jwks too');
+  }
+  if (config.minSessionTimeoutMs > config.maxSessionTimeoutMs) {
+    throw new ConfigError('--min-session-timeout-ms must not exceed --max-session-timeout-ms');
+  }
+  if (config.signTimeoutMs > config.maxSignTimeoutMs) {
+    throw new ConfigError('--sign-timeout-ms must not exceed --max-sign-timeout-ms');
+  }
+  return config;
+}

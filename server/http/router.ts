@@ -1,0 +1,83 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { AppError } from '../../protocol/errors.js';
+import { sendError } from './json.js';
+
+export type HttpHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string>,
+) => void | Promise<void>;
+
+/** A plain HTTP endpoint. `path` may hold `:name` segments, e.g. `/connected/:publicKey`. */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  handler: HttpHandler;
+}
+
+function compile(path: string): (pathname: string) => Record<string, string> | null {
+  const names: string[] = [];
+  const pattern = path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const re = new RegExp(`^${pattern}$`);
+  return (pathname) => {
+    const m = re.exec(pathname);
+    if (!m) return null;
+    const params: Record<string, string> = {};
+    names.forEach((name, i) => {
+      params[name] = decodeURIComponent(m[i + 1]!);
+    });
+    return params;
+  };
+}
+
+/**
+ * One request listener for the whole server: `/trpc` goes to tRPC, the listed routes to their
+ * handlers, anything else is a JSON 404 (405 for a known path with another method).
+ * Errors thrown by handlers become the JSON error body of SPEC §3.
+ */
+export function createRequestListener(opts: {
+  routes: HttpRoute[];
+  trpc: RequestListener;
+  logger: Logger;
+}): RequestListener {
+  const routes = opts.routes.map((r) => ({ ...r, match: compile(r.path) }));
+  return (req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname === '/trpc' || pathname.startsWith('/trpc/')) {
+      opts.trpc(req, res);
+      return;
+    }
+    let pathKnown = false;
+    for (const route of routes) {
+      let params: Record<string, string> | null;
+      try {
+        params = route.match(pathname);
+      } catch {
+        sendError(res, 'BAD_REQUEST', 'malformed URL encoding in path');
+        return;
+      }
+      if (!params) continue;
+      pathKnown = true;
+      if (route.method !== req.method) continue;
+      Promise.resolve()
+        .then(() => route.handler(req, res, params))
+        .catch((err: unknown) => {
+          if (err instanceof AppError) {
+            if (!res.headersSent) sendError(res, err.code, err.message);
+            else res.destroy();
+            return;
+          }
+          opts.logger.error({ err, path: pathname }, 'HTTP handler failed');
+          if (!res.headersSent) sendError(res, 'INTERNAL', 'internal error');
+          else res.destroy();
+        });
+      return;
+    }
+    if (pathKnown) sendError(res, 'METHOD_NOT_ALLOWED', `method ${req.method} not allowed on ${pathname}`);
+    else sendError(res, 'NOT_FOUND', `no such endpoint: ${pathname}`);
+  };
+}

@@ -1,0 +1,58 @@
+import client from 'prom-client';
+
+/**
+ * The server's Prometheus metrics, on a registry of its own (several servers can live in one
+ * process, as in tests). Served at GET /metrics.
+ */
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const metrics = {
+    registry,
+    wsConnections: new client.Gauge({
+      name: 'sigsocket_ws_connections',
+      help: 'Open WebSocket connections by endpoint',
+      labelNames: ['endpoint'] as const,
+      registers: [registry],
+    }),
+    wsRejected: new client.Counter({
+      name: 'sigsocket_ws_rejected_total',
+      help: 'WebSocket upgrades refused, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    signers: new client.Gauge({
+      name: 'sigsocket_signers',
+      help: 'Registered signer connections by kind (legacy, typed)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    signRequests: new client.Counter({
+      name: 'sigsocket_sign_requests_total',
+      help: 'Single-key sign requests by outcome (ok or an error code)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    signLatency: new client.Histogram({
+      name: 'sigsocket_sign_latency_seconds',
+      help: 'Time from sign request to verified answer',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    protocolErrors: new client.Counter({
+      name: 'sigsocket_protocol_errors_total',
+      help: 'Malformed or unexpected frames from WebSocket peers, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    sessions: new client.Gauge({
+      name: 'sigsocket_sessions',
+      help: 'Threshold sessions by kind and state',
+      labelNames: ['kind', 'state'] as const,
+      registers: [registry],
+    }),
+  };
+  return metrics;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

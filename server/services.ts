@@ -1,0 +1,16 @@
+import type Database from 'better-sqlite3';
+import type { Db } from '../db/open.js';
+import type { TokenVerifier } from './auth/jwt.js';
+import type { ServeConfig } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+/** What request handlers (HTTP routes, tRPC procedures, WebSocket adapters) may use. */
+export interface Services {
+  config: ServeConfig;
+  logger: Logger;
+  db: Db;
+  sqlite: Database.Database;
+  metrics: Metrics;
+  verifyToken: TokenVerifier;
+}

@@ -1,0 +1,87 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { AppError, errorCodes } from '../../protocol/errors.js';
+import type { Principal, Role } from '../../protocol/identity.js';
+import type { Services } from '../services.js';
+
+/** Identity comes from the bearer token only (HTTP header or WebSocket connectionParams). */
+export type AuthState =
+  | { kind: 'none' }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'ok'; principal: Principal; expiresAt: number };
+
+export interface Context {
+  services: Services;
+  auth: AuthState;
+  /** Aborted when the underlying connection goes away (WebSocket) or the request ends. */
+  ip: string;
+}
+
+/** Turns our typed AppError into the matching TRPCError (keeping it as the cause). */
+export function toTRPCError(err: unknown): unknown {
+  if (err instanceof AppError) {
+    return new TRPCError({ code: errorCodes[err.code].trpc, message: err.message, cause: err });
+  }
+  return err;
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const issues =
+      cause && typeof cause === 'object' && 'issues' in cause && Array.isArray(cause.issues)
+        ? (cause.issues as { path?: readonly PropertyKey[]; message: string }[]).map((i) => ({
+            path: (i.path ?? []).map((p) => (typeof p === 'object' ? String((p as { key: unknown }).key) : String(p))).join('.'),
+            message: i.message,
+          }))
+        : undefined;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        appCode: cause instanceof AppError ? cause.code : error.code === 'UNAUTHORIZED' ? 'UNAUTHORIZED' : undefined,
+        details: cause instanceof AppError ? cause.details : undefined,
+        issues,
+      },
+    };
+  },
+});
+
+/** Rethrows AppErrors from procedures as TRPCErrors with the right code. */
+const mapAppErrors = t.middleware(async function mapAppErrors({ next }) {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
+  return result;
+});
+
+function isAuthed(auth: AuthState): Extract<AuthState, { kind: 'ok' }> {
+  if (auth.kind === 'none') {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing token: send Authorization: Bearer <token> (HTTP) or connectionParams.token (WebSocket)' });
+  }
+  if (auth.kind === 'invalid') throw new TRPCError({ code: 'UNAUTHORIZED', message: auth.reason });
+  // A WebSocket connection outlives its token's expiry: check on every call.
+  if (auth.expiresAt <= Date.now()) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'token expired' });
+  return auth;
+}
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapAppErrors);
+
+export const authedProcedure = publicProcedure.use(function requireToken({ ctx, next }) {
+  const auth = isAuthed(ctx.auth);
+  return next({ ctx: { principal: auth.principal } });
+});
+
+/** A procedure open only to the given roles (FORBIDDEN for the others). */
+export function roleProcedure(...allowed: Role[]) {
+  return authedProcedure.use(function requireRole({ ctx, next }) {
+    if (!allowed.includes(ctx.principal.role)) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `role ${ctx.principal.role} may not do this (needs ${allowed.join(' or ')})`,
+      });
+    }
+    return next();
+  });
+}
