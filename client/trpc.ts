@@ -10,7 +10,14 @@ import type { AppRouter } from '../server/trpc/router.js';
 import { createFetch, toWebSocketUrl, webSocketClass, type TlsTrust } from './transport.js';
 
 export type { AppRouter };
-export type SigSocketClient = TRPCClient<AppRouter> & { close(): Promise<void> };
+export type SigSocketClient = TRPCClient<AppRouter>;
+
+const sockets = new WeakMap<SigSocketClient, { close(): Promise<void> }>();
+
+/** Closes the client's WebSocket (subscriptions end; HTTP calls need no closing). */
+export async function closeClient(client: SigSocketClient): Promise<void> {
+  await sockets.get(client)?.close();
+}
 
 export interface ClientOptions extends TlsTrust {
   /** `http(s)://host:port`; the WebSocket URL (`ws(s)://host:port/trpc`) is derived from it. */
@@ -60,5 +67,6 @@ export function createClient(opts: ClientOptions): SigSocketClient {
       }),
     ],
   });
-  return Object.assign(client, { close: () => wsClient.close() });
+  sockets.set(client, wsClient);
+  return client;
 }

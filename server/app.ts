@@ -5,7 +5,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { openDataDir } from '../db/open.js';
-import { createTokenVerifier } from './auth/jwt.js';
+import { createTokenVerifier, issueToken } from './auth/jwt.js';
 import { loadOrCreateSecret, secretFromString } from './auth/secret.js';
 import type { ServeConfig } from './config.js';
 import { sendJson } from './http/json.js';
@@ -91,6 +91,7 @@ export async function startServer(
         ...(config.jwtJwks ? { jwks: config.jwtJwks } : {}),
         ...(config.jwtIssuer ? { jwksIssuer: config.jwtIssuer } : {}),
       }),
+      issueToken: (claims) => issueToken(secret, claims),
     };
     const createContext = createContextFactory(services);
     const features = createFeatures(services);

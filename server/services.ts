@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import type { TokenVerifier } from './auth/jwt.js';
+import type { Role } from '../protocol/identity.js';
 import type { ServeConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -13,4 +14,6 @@ export interface Services {
   sqlite: Database.Database;
   metrics: Metrics;
   verifyToken: TokenVerifier;
+  /** Signs a token with this server's HS256 secret. */
+  issueToken(claims: { sub: string; role: Role; ttl?: string }): Promise<string>;
 }

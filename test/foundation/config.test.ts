@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, envName, resolveConfig } from '../../server/config.js';
+import { runCli } from '../support/cli.js';
+
+describe('configuration', () => {
+  it('has defaults for every setting a fresh start needs', () => {
+    const config = resolveConfig({}, {});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', legacyProof: true, signAuth: true });
+  });
+
+  it('reads SIGSOCKET_* variables, and flags win over them', () => {
+    expect(envName('tlsCert')).toBe('SIGSOCKET_TLS_CERT');
+    expect(resolveConfig({}, { SIGSOCKET_PORT: '9000', SIGSOCKET_LEGACY_PROOF: 'off' })).toMatchObject({ port: 9000, legacyProof: false });
+    expect(resolveConfig({ port: '9100' }, { SIGSOCKET_PORT: '9000' }).port).toBe(9100);
+  });
+
+  it.each([
+    [{ port: 'abc' }, '--port (SIGSOCKET_PORT)'],
+    [{ port: '70000' }, '--port'],
+    [{ legacyProof: 'maybe' }, '--legacy-proof'],
+    [{ jwtSecret: 'short' }, '--jwt-secret'],
+    [{ logLevel: 'loud' }, '--log-level'],
+    [{ tlsCert: 'cert.pem' }, '--tls-cert and --tls-key go together'],
+  ])('names the flag of a bad value %j', (given, flag) => {
+    expect(() => resolveConfig(given, {})).toThrow(ConfigError);
+    expect(() => resolveConfig(given, {})).toThrow(flag);
+  });
+
+  it('names the variable when the bad value came from the environment', () => {
+    expect(() => resolveConfig({}, { SIGSOCKET_MAX_FRAME_BYTES: '-1' })).toThrow('SIGSOCKET_MAX_FRAME_BYTES');
+  });
+
+  it('stops `sigsocket serve` with a message naming the flag and a non-zero exit', async () => {
+    const result = await runCli(['serve', '--port', 'eighty'], { env: { SIGSOCKET_DATA_DIR: '/nonexistent-never-created' } });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('invalid value for --port');
+  });
+});
