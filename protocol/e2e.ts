@@ -1,0 +1,251 @@
+// End-to-end encryption between participants' secp256k1 identity keys:
+//  - DKG round-2 shares: static ECDH(sender, recipient) -> HKDF-SHA256 -> XChaCha20-Poly1305;
+//  - escrow: a participant's key share sealed to its OWN identity key with an ephemeral key.
+// Both are bound (HKDF info and AEAD AAD) to a label, the session id and the participant names.
+// Layouts and labels are specified in docs/protocol.md.
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { z } from 'zod';
+import {
+  bytesToHex,
+  hexBytes,
+  hexString,
+  hexToBytes,
+  parsePublicKey,
+  publicKeyFromBytes,
+} from './encoding.js';
+import { KeyShareSchema, ScalarHexSchema } from './frost/schemas.js';
+
+export const SHARE_LABEL = 'sigsocket/v1/frost-dkg-share';
+export const ESCROW_LABEL = 'sigsocket/v1/frost-escrow';
+const NONCE_BYTES = 24;
+const TAG_BYTES = 16;
+const MAX_ESCROW_BYTES = 4096;
+
+export type E2eErrorCode =
+  | 'INVALID_KEY'
+  | 'MALFORMED_CIPHERTEXT'
+  | 'DECRYPTION_FAILED'
+  | 'INVALID_PLAINTEXT';
+
+export class E2eError extends Error {
+  override readonly name = 'E2eError';
+  constructor(
+    readonly code: E2eErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Encrypted round-2 share: nonce(24) || ciphertext(32) || tag(16) = 72 bytes. */
+export const EncryptedShareSchema = hexBytes(NONCE_BYTES + 32 + TAG_BYTES);
+/** Escrow blob: ephemeralPub(33) || nonce(24) || ciphertext(JSON) || tag(16). */
+export const EscrowBlobSchema = hexString({
+  min: 33 + NONCE_BYTES + TAG_BYTES + 2,
+  max: MAX_ESCROW_BYTES,
+});
+
+/** Escrow plaintext: the participant's KeyShare plus the keygen session id it belongs to. */
+export const EscrowPayloadSchema = KeyShareSchema.extend({
+  v: z.literal(1),
+  sessionId: z.string().min(1),
+});
+export type EscrowPayload = z.output<typeof EscrowPayloadSchema>;
+
+/** A key as hex (secret: 64 digits; public: any form parsePublicKey accepts) or raw bytes. */
+export type KeyInput = string | Uint8Array;
+
+function secretKeyBytes(key: KeyInput): Uint8Array {
+  try {
+    const bytes = typeof key === 'string' ? hexToBytes(key, 32) : key;
+    if (!secp256k1.utils.isValidSecretKey(bytes)) throw new Error('out of range');
+    return bytes;
+  } catch {
+    throw new E2eError(
+      'INVALID_KEY',
+      'identity secret key must be 32 bytes (64 hex digits) in [1, n-1]',
+    );
+  }
+}
+
+function publicKeyBytes(key: KeyInput): Uint8Array {
+  try {
+    return hexToBytes(typeof key === 'string' ? parsePublicKey(key) : publicKeyFromBytes(key));
+  } catch (err) {
+    throw new E2eError('INVALID_KEY', `invalid identity public key: ${(err as Error).message}`);
+  }
+}
+
+/** u16 big-endian length || UTF-8 bytes. */
+function lengthPrefixed(text: string): Uint8Array {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length > 0xffff) {
+    throw new E2eError('INVALID_PLAINTEXT', 'binding field longer than 65535 bytes');
+  }
+  return new Uint8Array([bytes.length >> 8, bytes.length & 0xff, ...bytes]);
+}
+
+const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
+
+/** x-coordinate of ECDH(secretKey, publicKey). */
+const ecdhX = (sk: Uint8Array, pk: Uint8Array): Uint8Array =>
+  secp256k1.getSharedSecret(sk, pk, true).subarray(1);
+
+const deriveKey = (label: string, shared: Uint8Array, binding: Uint8Array): Uint8Array =>
+  hkdf(sha256, shared, new TextEncoder().encode(label), binding, 32);
+
+function seal(label: string, shared: Uint8Array, binding: Uint8Array, plain: Uint8Array) {
+  const key = deriveKey(label, shared, binding);
+  const nonce = randomBytes(NONCE_BYTES);
+  return concat(nonce, xchacha20poly1305(key, nonce, binding).encrypt(plain));
+}
+
+function open(label: string, shared: Uint8Array, binding: Uint8Array, box: Uint8Array): Uint8Array {
+  const key = deriveKey(label, shared, binding);
+  const nonce = box.subarray(0, NONCE_BYTES);
+  try {
+    return xchacha20poly1305(key, nonce, binding).decrypt(box.subarray(NONCE_BYTES));
+  } catch {
+    throw new E2eError(
+      'DECRYPTION_FAILED',
+      'decryption failed: wrong key, session, sender or recipient, or the ciphertext was altered',
+    );
+  }
+}
+
+function parseBlob(schema: z.ZodType<string>, blob: string, what: string): Uint8Array {
+  const r = schema.safeParse(blob);
+  if (!r.success) {
+    throw new E2eError('MALFORMED_CIPHERTEXT', `malformed ${what}: ${r.error.issues[0]?.message}`);
+  }
+  return hexToBytes(r.data);
+}
+
+export interface ShareContext {
+  sessionId: string;
+  /** Participant names as registered (sender encrypts, recipient decrypts). */
+  sender: string;
+  recipient: string;
+}
+
+const shareBinding = (c: ShareContext): Uint8Array =>
+  concat(
+    lengthPrefixed(SHARE_LABEL),
+    lengthPrefixed(c.sessionId),
+    lengthPrefixed(c.sender),
+    lengthPrefixed(c.recipient),
+  );
+
+/** Encrypt a DKG round-2 share (32-byte scalar hex) from sender to recipient. Returns hex. */
+export function encryptShare(
+  args: ShareContext & { senderSecretKey: KeyInput; recipientPublicKey: KeyInput; share: string },
+): string {
+  const share = ScalarHexSchema.safeParse(args.share);
+  if (!share.success) {
+    throw new E2eError('INVALID_PLAINTEXT', 'share must be a 32-byte scalar < n in hex');
+  }
+  const sk = secretKeyBytes(args.senderSecretKey);
+  const shared = ecdhX(sk, publicKeyBytes(args.recipientPublicKey));
+  return bytesToHex(seal(SHARE_LABEL, shared, shareBinding(args), hexToBytes(share.data)));
+}
+
+/** Decrypt a DKG round-2 share addressed to us. Returns the share as 32-byte scalar hex. */
+export function decryptShare(
+  args: ShareContext & {
+    recipientSecretKey: KeyInput;
+    senderPublicKey: KeyInput;
+    ciphertext: string;
+  },
+): string {
+  const box = parseBlob(EncryptedShareSchema, args.ciphertext, 'encrypted share');
+  const sk = secretKeyBytes(args.recipientSecretKey);
+  const shared = ecdhX(sk, publicKeyBytes(args.senderPublicKey));
+  const plain = open(SHARE_LABEL, shared, shareBinding(args), box);
+  const share = ScalarHexSchema.safeParse(bytesToHex(plain));
+  if (!share.success) {
+    throw new E2eError('INVALID_PLAINTEXT', 'decrypted share is not a scalar < n');
+  }
+  return share.data;
+}
+
+export interface EscrowContext {
+  sessionId: string;
+  /** Name of the participant owning the share (and the identity key). */
+  participant: string;
+}
+
+const escrowBinding = (c: EscrowContext, ephemeralPub: Uint8Array, identityPub: Uint8Array) =>
+  concat(
+    lengthPrefixed(ESCROW_LABEL),
+    lengthPrefixed(c.sessionId),
+    lengthPrefixed(c.participant),
+    ephemeralPub,
+    identityPub,
+  );
+
+const matchesVerifyingShare = (signingShare: string, verifyingShare: string): boolean =>
+  bytesToHex(secp256k1.getPublicKey(hexToBytes(signingShare), true)) === verifyingShare;
+
+/** Seal `keyShare` to the participant's own identity public key (ECIES). Returns hex. */
+export function encryptEscrow(
+  args: EscrowContext & { identityPublicKey: KeyInput; keyShare: z.input<typeof KeyShareSchema> },
+): string {
+  // Non-strict parse: a DkgOutput (with verifyingShares) may be passed; extras are not escrowed.
+  const share = z.object(KeyShareSchema.shape).safeParse(args.keyShare);
+  if (!share.success) {
+    const why = share.error.issues[0]?.message;
+    throw new E2eError('INVALID_PLAINTEXT', `invalid key share: ${why}`);
+  }
+  if (!matchesVerifyingShare(share.data.signingShare, share.data.verifyingShare)) {
+    throw new E2eError('INVALID_PLAINTEXT', 'key share: verifyingShare != signingShare·G');
+  }
+  const identityPub = publicKeyBytes(args.identityPublicKey);
+  const eph = secp256k1.keygen();
+  const payload: EscrowPayload = { v: 1, sessionId: args.sessionId, ...share.data };
+  const binding = escrowBinding(args, eph.publicKey, identityPub);
+  const plaintext = new TextEncoder().encode(JSON.stringify(payload));
+  const box = seal(ESCROW_LABEL, ecdhX(eph.secretKey, identityPub), binding, plaintext);
+  return bytesToHex(concat(eph.publicKey, box));
+}
+
+/** Open an escrow blob with the identity secret key; checks the session and payload. */
+export function decryptEscrow(
+  args: EscrowContext & { identitySecretKey: KeyInput; escrow: string },
+): EscrowPayload {
+  const blob = parseBlob(EscrowBlobSchema, args.escrow, 'escrow blob');
+  const sk = secretKeyBytes(args.identitySecretKey);
+  const ephemeralPub = blob.subarray(0, 33);
+  let shared: Uint8Array;
+  try {
+    shared = ecdhX(sk, hexToBytes(publicKeyFromBytes(ephemeralPub)));
+  } catch {
+    throw new E2eError(
+      'MALFORMED_CIPHERTEXT',
+      'escrow blob: ephemeral public key is not a valid point',
+    );
+  }
+  const binding = escrowBinding(args, ephemeralPub, secp256k1.getPublicKey(sk, true));
+  const plaintext = open(ESCROW_LABEL, shared, binding, blob.subarray(33));
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext));
+  } catch {
+    throw new E2eError('INVALID_PLAINTEXT', 'escrow plaintext is not UTF-8 JSON');
+  }
+  const payload = EscrowPayloadSchema.safeParse(json);
+  if (
+    !payload.success ||
+    payload.data.sessionId !== args.sessionId ||
+    !matchesVerifyingShare(payload.data.signingShare, payload.data.verifyingShare)
+  ) {
+    throw new E2eError(
+      'INVALID_PLAINTEXT',
+      'escrow plaintext is not a valid key share for this session',
+    );
+  }
+  return payload.data;
+}

@@ -1,0 +1,191 @@
+// Coordinator side: check DKG round-1 packages, predict every participant's confirmation from the
+// round-1 commitments, aggregate signature shares (aggregate first, blame shares only on failure).
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex, hexToBytes } from '../encoding.js';
+import { FrostError } from './errors.js';
+import {
+  ConfirmationSchema,
+  PublicKeyPackageSchema,
+  SignatureShareSchema,
+  SigningPackageSchema,
+  expectIndexes,
+  indexEntries,
+  parseWire,
+  range,
+  round1PackageSchema,
+  signatureSchema,
+  validateThreshold,
+  type IndexMap,
+  type PublicKeyPackage,
+  type Round1Package,
+  type SigningPackage,
+} from './schemas.js';
+import { identifierOf, indexOf, schemeInfo, type Scheme } from './schemes.js';
+import { toNobleCommitments } from './sign.js';
+import {
+  evaluateVss,
+  hasEvenY,
+  pointFromHex,
+  tapTweak,
+  verifyProofOfKnowledge,
+  type CurvePoint,
+} from './vss.js';
+
+export type Round1Check = { ok: true; package: Round1Package } | { ok: false; error: FrostError };
+
+/** Validate one participant's round-1 package: exact shapes, exactly t commitments, valid PoK. */
+export function verifyRound1(scheme: Scheme, index: number, t: number, pkg: unknown): Round1Check {
+  try {
+    const p = parseWire(round1PackageSchema(scheme, t), pkg, `round-1 package of ${index}`, index);
+    if (!verifyProofOfKnowledge(scheme, index, p.commitments[0]!, p.proofOfKnowledge)) {
+      throw new FrostError('INVALID_PROOF_OF_KNOWLEDGE', 'invalid DKG proof of knowledge', [index]);
+    }
+    return { ok: true, package: p };
+  } catch (err) {
+    if (err instanceof FrostError) return { ok: false, error: err };
+    throw err;
+  }
+}
+
+export interface ExpectedConfirmation {
+  groupPublicKey: string;
+  verifyingShares: IndexMap<string>;
+}
+
+/**
+ * The group key and each participant's verifying share implied by the round-1 commitments:
+ * PK = Σ_i φ_i0, Y_j = Σ_k (Σ_i φ_ik)·j^k. For frost-secp256k1-tr, the same post-DKG step as
+ * noble/frost-rs: if PK has odd Y negate PK and every Y_j, then add TapTweak(x(PK))·G to both.
+ */
+export function expectedConfirmation(
+  scheme: Scheme,
+  t: number,
+  n: number,
+  round1Packages: IndexMap<unknown>,
+): ExpectedConfirmation {
+  validateThreshold(t, n);
+  expectIndexes(round1Packages, range(1, n), 'round-1 packages');
+  const merged: CurvePoint[] = Array.from({ length: t }, () => secp256k1.Point.ZERO);
+  for (const i of range(1, n)) {
+    const pkg = (round1Packages as Record<string, unknown>)[String(i)];
+    const check = verifyRound1(scheme, i, t, pkg);
+    if (!check.ok) throw check.error;
+    check.package.commitments.forEach((c, k) => (merged[k] = merged[k]!.add(pointFromHex(c))));
+  }
+  let pk = merged[0]!;
+  let shares = range(1, n).map((j) => evaluateVss(merged, j));
+  if (schemeInfo(scheme).taproot) {
+    if (!hasEvenY(pk)) {
+      pk = pk.negate();
+      shares = shares.map((y) => y.negate());
+    }
+    const tweak = secp256k1.Point.BASE.multiply(tapTweak(pk.toBytes(true).subarray(1)));
+    pk = pk.add(tweak);
+    shares = shares.map((y) => y.add(tweak));
+  }
+  if (pk.is0() || shares.some((y) => y.is0())) {
+    throw new FrostError(
+      'CONFIRMATION_MISMATCH',
+      'DKG produced an identity group key or verifying share',
+    );
+  }
+  const verifyingShares: IndexMap<string> = {};
+  shares.forEach((y, k) => (verifyingShares[k + 1] = bytesToHex(y.toBytes(true))));
+  return { groupPublicKey: bytesToHex(pk.toBytes(true)), verifyingShares };
+}
+
+/** Indexes whose confirmation (missing, malformed or different) disagrees with `expected`. */
+export function confirmationCulprits(
+  expected: ExpectedConfirmation,
+  reports: IndexMap<unknown>,
+): number[] {
+  return indexEntries(expected.verifyingShares)
+    .filter(([j, share]) => {
+      const r = ConfirmationSchema.safeParse((reports as Record<string, unknown>)[String(j)]);
+      if (!r.success) return true;
+      return r.data.groupPublicKey !== expected.groupPublicKey || r.data.verifyingShare !== share;
+    })
+    .map(([j]) => j);
+}
+
+/**
+ * Aggregate signature shares (RFC 9591 §5.3) into the final signature (hex). noble verifies the
+ * aggregate against the group key first and only on failure checks each share (§5.4), so the
+ * honest path costs one verification; failures throw FrostError with the culprit indexes.
+ */
+export function aggregate(
+  scheme: Scheme,
+  publicKeyPackage: PublicKeyPackage,
+  signingPackage: SigningPackage,
+  shares: IndexMap<string>,
+): string {
+  const pub = parseWire(PublicKeyPackageSchema, publicKeyPackage, 'public key package');
+  const pkg = parseWire(SigningPackageSchema, signingPackage, 'signing package');
+  const signers = indexEntries(pkg.commitments).map(([i]) => i);
+  const unknown = signers.filter(
+    (i) => i > pub.n || !Object.hasOwn(pub.verifyingShares, String(i)),
+  );
+  if (signers.length < pub.t || signers.length > pub.n || unknown.length) {
+    throw new FrostError(
+      'INVALID_SIGNING_PACKAGE',
+      `signing package must name between t=${pub.t} and n=${pub.n} key participants, ` +
+        `got ${signers.join(', ')}`,
+    );
+  }
+  const missing = signers.filter((i) => !Object.hasOwn(shares, String(i)));
+  if (missing.length) {
+    throw new FrostError('MISSING_SIGNATURE_SHARES', 'signature shares missing', missing);
+  }
+  expectIndexes(shares, signers, 'signature shares');
+  const sigShares: Record<string, Uint8Array> = {};
+  for (const i of signers) {
+    const share = parseWire(SignatureShareSchema, shares[i], `signature share of ${i}`, i);
+    sigShares[identifierOf(i)] = hexToBytes(share);
+  }
+  const verifyingShares: Record<string, Uint8Array> = {};
+  for (const [i, y] of indexEntries(pub.verifyingShares)) {
+    verifyingShares[identifierOf(i)] = hexToBytes(y);
+  }
+  const { suite } = schemeInfo(scheme);
+  try {
+    const sig = suite.aggregate(
+      {
+        signers: { min: pub.t, max: pub.n },
+        commitments: [hexToBytes(pub.groupPublicKey)],
+        verifyingShares,
+      },
+      toNobleCommitments(pkg.commitments),
+      hexToBytes(pkg.message),
+      sigShares,
+    );
+    return bytesToHex(sig);
+  } catch (err) {
+    const cheaters = (err as { cheaters?: unknown }).cheaters;
+    if (Array.isArray(cheaters) && cheaters.length) {
+      const culprits = cheaters.map((id) => indexOf(String(id))).sort((a, b) => a - b);
+      throw new FrostError('INVALID_SIGNATURE_SHARE', 'invalid signature share', culprits);
+    }
+    throw new FrostError('AGGREGATION_FAILED', `aggregation failed: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Verify a final signature (hex) over `message` (hex) under the 33-byte group key (hex).
+ * frost-secp256k1: RFC 9591 (R||z, 65 bytes). frost-secp256k1-tr: BIP340 over x(groupKey)
+ * (64 bytes), i.e. the same answer as `schnorr.verify(sig, msg, xOnly(groupKey))`.
+ */
+export function verifySignature(
+  scheme: Scheme,
+  groupPublicKey: string,
+  message: string,
+  signature: string,
+): boolean {
+  try {
+    const sig = signatureSchema(scheme).parse(signature);
+    const pk = pointFromHex(groupPublicKey.toLowerCase());
+    return schemeInfo(scheme).suite.verify(hexToBytes(sig), hexToBytes(message), pk.toBytes(true));
+  } catch {
+    return false;
+  }
+}
+
