@@ -12,6 +12,8 @@ import { sendJson } from './http/json.js';
 import { createRequestListener, type HttpRoute } from './http/router.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { createSigningFeature } from './signing/feature.js';
+import { createSigningService } from './signing/service.js';
 import type { Services } from './services.js';
 import { loadTls } from './tls.js';
 import { createContextFactory } from './trpc/context.js';
@@ -62,8 +64,8 @@ function healthRoutes(services: Services): HttpRoute[] {
 }
 
 /** The features beside tRPC and health; each issue's capability plugs in here. */
-function createFeatures(_services: Services): Feature[] {
-  return [];
+function createFeatures(services: Services): Feature[] {
+  return [createSigningFeature(services)];
 }
 
 /**
@@ -80,18 +82,20 @@ export async function startServer(
   const database = openDataDir(config.dataDir);
   try {
     const secret = config.jwtSecret ? secretFromString(config.jwtSecret) : loadOrCreateSecret(config.dataDir);
+    const metrics = createMetrics();
     const services: Services = {
       config,
       logger,
       db: database.db,
       sqlite: database.sqlite,
-      metrics: createMetrics(),
+      metrics,
       verifyToken: createTokenVerifier({
         secret,
         ...(config.jwtJwks ? { jwks: config.jwtJwks } : {}),
         ...(config.jwtIssuer ? { jwksIssuer: config.jwtIssuer } : {}),
       }),
       issueToken: (claims) => issueToken(secret, claims),
+      signing: createSigningService({ config, logger, db: database.db, metrics }),
     };
     const createContext = createContextFactory(services);
     const features = createFeatures(services);

@@ -5,6 +5,7 @@ import type { Role } from '../protocol/identity.js';
 import type { ServeConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { SigningService } from './signing/service.js';
 
 /** What request handlers (HTTP routes, tRPC procedures, WebSocket adapters) may use. */
 export interface Services {
@@ -14,6 +15,8 @@ export interface Services {
   sqlite: Database.Database;
   metrics: Metrics;
   verifyToken: TokenVerifier;
+  /** Single-key remote signing: signer registry, requests, legacy and typed signers. */
+  signing: SigningService;
   /** Signs a token with this server's HS256 secret. */
   issueToken(claims: { sub: string; role: Role; ttl?: string }): Promise<string>;
 }

@@ -1,0 +1,83 @@
+// Frames of the legacy raw-WebSocket signer protocol (SPEC §2), shared by the server's /ws
+// adapter and the reference signer. Text frames only; byte strings are base64 (standard or
+// URL-safe alphabet, padding optional on input; we send standard padded base64).
+import { randomBytes } from 'node:crypto';
+import { base64Decode, base64Encode, parsePublicKey } from './encoding.js';
+
+/** Challenges (legacy and typed) start with this; callers may not ask signers to sign it. */
+export const PROOF_PREFIX = 'sigsocket-proof:';
+const PROOF_PREFIX_BYTES = Buffer.from(PROOF_PREFIX, 'ascii');
+
+export class LegacyFrameError extends Error {
+  override readonly name = 'LegacyFrameError';
+}
+
+/** A fresh proof-of-possession challenge: `sigsocket-proof:` followed by 32 random bytes. */
+export function proofChallenge(): Uint8Array {
+  return new Uint8Array(Buffer.concat([PROOF_PREFIX_BYTES, randomBytes(32)]));
+}
+
+export function isProofChallenge(message: Uint8Array): boolean {
+  return (
+    message.length >= PROOF_PREFIX_BYTES.length &&
+    Buffer.from(message.buffer, message.byteOffset, PROOF_PREFIX_BYTES.length).equals(PROOF_PREFIX_BYTES)
+  );
+}
+
+/** Introduction: the signer's public key (hex or base64 of 33/65 bytes) → compressed hex. */
+export function parseIntroduction(frame: string): string {
+  if (frame.length > 200) {
+    throw new LegacyFrameError(`introduction must be a public key, got ${frame.length} characters`);
+  }
+  try {
+    return parsePublicKey(frame.trim());
+  } catch (err) {
+    throw new LegacyFrameError(`invalid public key: ${(err as Error).message}`);
+  }
+}
+
+/** Canonical text of a byte string on the wire: standard padded base64. */
+export function encodeBytes(bytes: Uint8Array): string {
+  return base64Encode(bytes);
+}
+
+/** A sign request frame: base64(message). */
+export function decodeSignRequest(frame: string): Uint8Array {
+  try {
+    return base64Decode(frame);
+  } catch (err) {
+    throw new LegacyFrameError(`sign request is not base64: ${(err as Error).message}`);
+  }
+}
+
+export function encodeSignResponse(message: Uint8Array, signature: Uint8Array): string {
+  return `${base64Encode(message)}.${base64Encode(signature)}`;
+}
+
+export interface SignResponse {
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** `base64(message).base64(signature)` → bytes; LegacyFrameError naming what is wrong. */
+export function parseSignResponse(frame: string): SignResponse {
+  const dot = frame.indexOf('.');
+  if (dot < 0 || frame.indexOf('.', dot + 1) >= 0) {
+    throw new LegacyFrameError('a sign response is base64(message).base64(signature): one dot');
+  }
+  let message: Uint8Array;
+  let signature: Uint8Array;
+  try {
+    message = base64Decode(frame.slice(0, dot));
+  } catch (err) {
+    throw new LegacyFrameError(`echoed message is not base64: ${(err as Error).message}`);
+  }
+  try {
+    signature = base64Decode(frame.slice(dot + 1));
+  } catch (err) {
+    throw new LegacyFrameError(`signature is not base64: ${(err as Error).message}`);
+  }
+  if (message.length === 0) throw new LegacyFrameError('echoed message is empty');
+  if (signature.length === 0) throw new LegacyFrameError('signature is empty');
+  return { message, signature };
+}

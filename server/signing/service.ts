@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import { isSignatureEncoding } from '../../protocol/ecdsa/signature.js';
+import type { SignatureVerifier } from '../../protocol/ecdsa/verifier.js';
+import { AppError, type ErrorCode } from '../../protocol/errors.js';
+import { defaultVerifier } from '../../protocol/ecdsa/verifier.js';
+import type { Principal } from '../../protocol/identity.js';
+import { encodeBytes, isProofChallenge, PROOF_PREFIX } from '../../protocol/legacy.js';
+import type { Db } from '../../db/open.js';
+import type { ServeConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { AuditBatcher } from './audit.js';
+import type { SignerConnection } from './connection.js';
+import { effectiveTimeoutMs, maxMessageBytes } from './limits.js';
+import type { PendingRequest, SignOutcome } from './pending.js';
+import { PublicKeyNormaliser } from './public-key.js';
+import { SignerRegistry } from './registry.js';
+import { TypedSigners } from './typed-signers.js';
+
+export interface SignRequestOptions {
+  /** Wait at most this long (default and cap from config). */
+  timeoutMs?: number | undefined;
+  /** Who asks (for the audit log); undefined when `--sign-auth off` lets anyone ask. */
+  actor?: Principal | undefined;
+  /** Which door the request came through, for the audit log. */
+  via: 'http' | 'trpc' | 'internal';
+}
+
+export interface SignResult {
+  message: Uint8Array;
+  /** As the signer sent it (compact or DER, either S), verified. */
+  signature: Uint8Array;
+}
+
+export interface SignerStatus {
+  /** Registered signer connections (legacy + typed). */
+  connections: number;
+  /** Distinct public keys with at least one connection. */
+  signers: number;
+  /** Sign requests waiting for an answer. */
+  pending: number;
+  legacy: number;
+  typed: number;
+}
+
+export interface SigningServiceDeps {
+  config: ServeConfig;
+  metrics: Metrics;
+  logger: Logger;
+  db: Db;
+  verifier: SignatureVerifier;
+}
+
+/**
+ * Single-key remote signing (SPEC §2-§4): routes a request for key P to P's newest signer
+ * connection, waits (bounded per connection, with a timeout), verifies ECDSA over
+ * SHA-256(message) and returns the signature, or fails with a typed AppError. Every request
+ * is counted in the metrics and written to the audit log (key and sizes only).
+ */
+export class SigningService {
+  readonly registry: SignerRegistry;
+  /** `signer.attach` / `signer.prove` / `signer.respond`. */
+  readonly typed: TypedSigners;
+  readonly verifier: SignatureVerifier;
+  readonly maxMessageBytes: number;
+  private readonly keys = new PublicKeyNormaliser();
+  private readonly audit: AuditBatcher;
+  /** Typed signers answer by request id; legacy ones by echo (see SignerConnection). */
+  private readonly byId = new Map<string, SignerConnection>();
+  private closed = false;
+
+  constructor(private readonly deps: SigningServiceDeps) {
+    this.registry = new SignerRegistry(deps.metrics);
+    this.verifier = deps.verifier;
+    this.maxMessageBytes = maxMessageBytes(deps.config.maxFrameBytes);
+    this.audit = new AuditBatcher(deps.db, deps.logger);
+    // A signer gets as long to prove possession of its key as to answer a sign request.
+    this.typed = new TypedSigners(this, deps.config.signTimeoutMs);
+  }
+
+  /** Caller-supplied key (hex or base64, 33/65 bytes) → compressed hex; BAD_REQUEST otherwise. */
+  normalisePublicKey(input: string): string {
+    return this.keys.normalise(input);
+  }
+
+  status(): SignerStatus {
+    return this.registry.counts();
+  }
+
+  isConnected(publicKey: string): boolean {
+    return this.registry.isConnected(publicKey);
+  }
+
+  /** True when `signature` proves possession of the key for this challenge. */
+  verifyProof(publicKeyBytes: Uint8Array, challenge: Uint8Array, signature: Uint8Array): boolean {
+    return this.verifier.verify(signature, challenge, publicKeyBytes);
+  }
+
+  register(connection: SignerConnection): void {
+    this.registry.register(connection);
+    this.deps.logger.info(
+      { signer: connection.kind, publicKey: connection.publicKey, connection: connection.id },
+      'signer registered',
+    );
+  }
+
+  /** A signer connection went away: unregister it and fail its requests now. */
+  connectionClosed(connection: SignerConnection, why = 'the signer disconnected'): void {
+    if (!connection.isOpen) return;
+    this.registry.unregister(connection);
+    const left = connection.close();
+    for (const request of left) {
+      request.settle({ ok: false, error: new AppError('SIGNER_DISCONNECTED', `${why} before answering`) });
+    }
+    this.deps.logger.info(
+      { signer: connection.kind, publicKey: connection.publicKey, connection: connection.id, failed: left.length },
+      'signer unregistered',
+    );
+  }
+
+  /**
+   * Asks the holder of `publicKey` to sign `message`. Resolves with the verified signature;
+   * rejects with AppError BAD_REQUEST, SIGNER_NOT_CONNECTED, TOO_MANY_PENDING, TIMEOUT,
+   * INVALID_SIGNATURE, INVALID_RESPONSE, SIGNER_DISCONNECTED or SIGNER_REFUSED.
+   */
+  async requestSignature(publicKeyInput: string, message: Uint8Array, opts: SignRequestOptions): Promise<SignResult> {
+    const started = performance.now();
+    let publicKey: string | undefined;
+    let kind: string | undefined;
+    try {
+      if (this.closed) throw new AppError('SIGNER_DISCONNECTED', 'the server is shutting down');
+      publicKey = this.normalisePublicKey(publicKeyInput);
+      this.checkMessage(message);
+      const connection = this.registry.current(publicKey);
+      if (!connection) throw new AppError('SIGNER_NOT_CONNECTED', `no signer is connected for public key ${publicKey}`);
+      kind = connection.kind;
+      const limit = this.deps.config.maxPendingPerSigner;
+      if (connection.pendingCount >= limit) {
+        throw new AppError('TOO_MANY_PENDING', `the signer for ${publicKey} already has ${limit} requests in flight`);
+      }
+      const signature = await this.dispatch(connection, message, effectiveTimeoutMs(opts.timeoutMs, this.deps.config));
+      this.deps.metrics.signLatency.observe((performance.now() - started) / 1000);
+      this.recordOutcome('ok', opts, publicKey, message, kind);
+      return { message, signature };
+    } catch (err) {
+      const code: ErrorCode = err instanceof AppError ? err.code : 'INTERNAL';
+      this.recordOutcome(code, opts, publicKey, message, kind);
+      throw err;
+    }
+  }
+
+  private checkMessage(message: Uint8Array): void {
+    if (message.length === 0) throw new AppError('BAD_REQUEST', 'message must not be empty');
+    if (message.length > this.maxMessageBytes) {
+      throw new AppError('BAD_REQUEST', `message is ${message.length} bytes; at most ${this.maxMessageBytes} bytes can be signed`);
+    }
+    if (isProofChallenge(message)) {
+      // Else a caller could have a connected signer sign another connection's challenge.
+      throw new AppError('BAD_REQUEST', `messages beginning with "${PROOF_PREFIX}" are reserved for proofs of possession`);
+    }
+  }
+
+  private dispatch(connection: SignerConnection, message: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const id = randomUUID();
+      let settled = false;
+      const byId = this.byId;
+      const timer = setTimeout(() => {
+        connection.forget(request);
+        request.settle({ ok: false, error: new AppError('TIMEOUT', `the signer did not answer within ${timeoutMs} ms`) });
+      }, timeoutMs);
+      const request: PendingRequest = {
+        id,
+        message,
+        messageKey: encodeBytes(message),
+        get settled() {
+          return settled;
+        },
+        settle(outcome: SignOutcome) {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          byId.delete(id);
+          if (outcome.ok) resolve(outcome.signature);
+          else reject(outcome.error);
+        },
+      };
+      if (connection.kind === 'typed') byId.set(id, connection);
+      connection.send(request);
+    });
+  }
+
+  /**
+   * A signer's answer to `request` (already taken off its connection): verified against the
+   * connection's key, then settled. Returns the outcome so the adapter can tell the signer.
+   */
+  answer(connection: SignerConnection, request: PendingRequest, signature: Uint8Array): SignOutcome {
+    let outcome: SignOutcome;
+    if (this.verifier.verify(signature, request.message, connection.publicKeyBytes)) {
+      outcome = { ok: true, signature };
+    } else if (isSignatureEncoding(signature)) {
+      outcome = { ok: false, error: new AppError('INVALID_SIGNATURE', `the signature does not verify against public key ${connection.publicKey}`) };
+    } else {
+      outcome = { ok: false, error: new AppError('INVALID_RESPONSE', `the signer sent ${signature.length} bytes that are neither a 64-byte compact nor a DER signature`) };
+    }
+    request.settle(outcome);
+    return outcome;
+  }
+
+  /** The key holder declined (typed signers only: the legacy protocol cannot say no). */
+  refuse(request: PendingRequest, reason: string): void {
+    request.settle({ ok: false, error: new AppError('SIGNER_REFUSED', `the signer refused: ${reason}`) });
+  }
+
+  /** The typed connection and request for a request id, if `owner` attached that signer. */
+  takeTypedRequest(id: string, owner: string): { connection: SignerConnection; request: PendingRequest } | undefined {
+    const connection = this.byId.get(id);
+    if (!connection || connection.owner !== owner) return undefined;
+    const request = connection.takeById(id);
+    return request ? { connection, request } : undefined;
+  }
+
+  private recordOutcome(
+    outcome: string,
+    opts: SignRequestOptions,
+    publicKey: string | undefined,
+    message: Uint8Array,
+    signer: string | undefined,
+  ): void {
+    this.deps.metrics.signRequests.inc({ outcome });
+    if (outcome !== 'ok') {
+      this.deps.logger.debug({ outcome, publicKey, messageBytes: message.length, via: opts.via }, 'sign request failed');
+    }
+    if (this.closed) return;
+    this.audit.record({
+      at: Date.now(),
+      actor: opts.actor?.sub ?? 'anonymous',
+      role: opts.actor?.role ?? 'none',
+      action: 'sign_request',
+      outcome,
+      detail: { publicKey: publicKey ?? null, messageBytes: message.length, signer: signer ?? null, via: opts.via },
+    });
+  }
+
+  /** Shutdown: fail every pending request, unregister everyone, write the audit log out. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.typed.closeAll();
+    for (const connection of this.registry.all()) this.connectionClosed(connection, 'the server shut down');
+    await new Promise((resolve) => setImmediate(resolve)); // let the failed requests record their outcome
+    this.closed = true;
+    this.audit.flush();
+  }
+}
+
+/** The service with the process's default verifier (libsecp256k1 when it loads, else noble). */
+export function createSigningService(deps: Omit<SigningServiceDeps, 'verifier'>): SigningService {
+  const service = new SigningService({ ...deps, verifier: defaultVerifier() });
+  deps.logger.debug({ ecdsa: service.verifier.backend }, 'signature verifier loaded');
+  return service;
+}

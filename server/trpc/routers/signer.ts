@@ -1,0 +1,60 @@
+import { encodeBytes } from '../../../protocol/legacy.js';
+import {
+  AttachInputSchema,
+  ConnectedInputSchema,
+  ProveInputSchema,
+  RespondInputSchema,
+  SignInputSchema,
+} from '../../../protocol/signer-schemas.js';
+import { authedProcedure, publicProcedure, roleProcedure, router, toTRPCError } from '../init.js';
+
+/**
+ * Single-key signing, typed (SPEC §4 `signer.*`). Callers: `sign` (coordinator, admin),
+ * `status` and `connected` (open, like GET /status and /connected). Typed signers, any
+ * authenticated role (what matters is proving possession of the key): `attach` yields a
+ * challenge, `prove` answers it, then `attach` yields requests that `respond` answers by id
+ * with a signature or a refusal.
+ */
+export const signerRouter = router({
+  sign: roleProcedure('coordinator', 'admin')
+    .input(SignInputSchema)
+    .mutation(async ({ ctx, input }) => {
+      const result = await ctx.services.signing.requestSignature(input.publicKey, input.message, {
+        timeoutMs: input.timeoutMs,
+        actor: ctx.principal,
+        via: 'trpc',
+      });
+      return { message: encodeBytes(result.message), signature: encodeBytes(result.signature) };
+    }),
+
+  status: publicProcedure.query(({ ctx }) => ctx.services.signing.status()),
+
+  connected: publicProcedure.input(ConnectedInputSchema).query(({ ctx, input }) => {
+    const publicKey = ctx.services.signing.normalisePublicKey(input.publicKey);
+    return { publicKey, connected: ctx.services.signing.isConnected(publicKey) };
+  }),
+
+  attach: authedProcedure.input(AttachInputSchema).subscription(async function* ({ ctx, input, signal }) {
+    const attachment = ctx.services.signing.typed.open(ctx.principal, input.publicKey);
+    const end = () => attachment.close();
+    signal?.addEventListener('abort', end, { once: true });
+    try {
+      yield* attachment.events();
+    } catch (err) {
+      throw toTRPCError(err);
+    } finally {
+      signal?.removeEventListener('abort', end);
+      attachment.close();
+    }
+  }),
+
+  prove: authedProcedure.input(ProveInputSchema).mutation(({ ctx, input }) => {
+    ctx.services.signing.typed.prove(ctx.principal, input.attachId, input.signature);
+    return { attached: true as const };
+  }),
+
+  respond: authedProcedure.input(RespondInputSchema).mutation(({ ctx, input }) => {
+    const answer = 'refuse' in input ? { refuse: input.refuse } : { signature: input.signature };
+    return { outcome: ctx.services.signing.typed.respond(ctx.principal, input.requestId, answer) };
+  }),
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../support/server.js';
+import { connectLegacy, getJson, RawLegacyClient, testKey } from '../support/signing.js';
+
+async function metrics(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
+
+describe('legacy connection hygiene', () => {
+  it('terminates a connection that does not answer pings', async () => {
+    await using server = await startTestServer({ heartbeatMs: 100, heartbeatTimeoutMs: 100 });
+    const key = testKey();
+    const lively = await connectLegacy(server, key);
+    // autoPong off: this client reads frames but never answers pings.
+    const silent = new RawLegacyClient(server.wsUrl, { autoPong: false });
+    await silent.opened;
+    const closed = await silent.closed;
+    expect(closed.code).toBe(1006); // terminated, no close frame
+    // The answering one survives several heartbeats.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(lively.ws.readyState).toBe(lively.ws.OPEN);
+    expect(await getJson(server.url, '/status')).toMatchObject({ connections: 1 });
+  });
+
+  it('closes with 1009 on a frame over the limit and counts it', async () => {
+    await using server = await startTestServer({ maxFrameBytes: 2048 });
+    const key = testKey();
+    const signer = await connectLegacy(server, key);
+    signer.send('A'.repeat(4096));
+    expect((await signer.closed).code).toBe(1009);
+    expect(await metrics(server.url)).toMatch(/sigsocket_protocol_errors_total\{kind="oversized_frame"\} 1/);
+    expect(await getJson(server.url, '/status')).toMatchObject({ connections: 0 });
+  });
+
+  it('counts binary and malformed frames and closes with 4402 after five in a row', async () => {
+    await using server = await startTestServer();
+    const key = testKey();
+    const signer = await connectLegacy(server, key);
+    signer.send(Buffer.from([1, 2, 3]));
+    signer.send('no dot here');
+    signer.send('!!!.???');
+    signer.send('a.b.c');
+    expect(signer.ws.readyState).toBe(signer.ws.OPEN);
+    signer.send(Buffer.from([4]));
+    const closed = await signer.closed;
+    expect(closed.code).toBe(4402);
+    expect(closed.reason).toMatch(/5 protocol errors in a row/);
+    const text = await metrics(server.url);
+    expect(text).toMatch(/kind="binary_frame"\} 2/);
+    expect(text).toMatch(/kind="malformed_response"\} 3/);
+  });
+
+  it('rejects a sign request for a reserved proof message', async () => {
+    await using server = await startTestServer({ signAuth: 'off' });
+    const key = testKey();
+    await connectLegacy(server, key);
+    const res = await fetch(`${server.url}/sign`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ public_key: key.publicKey, message: Buffer.from('sigsocket-proof:abc').toString('base64') }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/reserved/);
+  });
+});
