@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { hexBytes, hexString } from './encoding.js';
+import {
+  ConfirmationSchema,
+  NonceCommitmentsSchema,
+  Round1PackageSchema,
+  ScalarHexSchema,
+  MAX_MESSAGE_BYTES,
+} from './frost/schemas.js';
+import { SchemeSchema } from './frost/schemes.js';
+import { NameSchema } from './identity.js';
+
+/**
+ * The threshold-session API contract (SPEC §4–§5): the inputs of the tRPC procedures and the
+ * envelope of the events the subscriptions deliver. Shared by the server (validation at the
+ * edge) and the participant/coordinator clients.
+ */
+
+/** Client-chosen session ids make creation idempotent (same id + same request = same session). */
+export const SessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'a session id is 1-100 letters, digits, . _ : -');
+
+export const KeyIdSchema = SessionIdSchema;
+
+/** Per-session deadline overrides, bounded by the server's configured min/max. */
+export const TimeoutsSchema = z
+  .strictObject({
+    inviteMs: z.number().int().positive().optional(),
+    roundMs: z.number().int().positive().optional(),
+  })
+  .optional();
+
+const ParticipantListSchema = z
+  .array(NameSchema)
+  .min(2)
+  .max(255)
+  .refine((names) => new Set(names).size === names.length, 'participant names must be unique');
+
+export const KeygenCreateInputSchema = z.strictObject({
+  sessionId: SessionIdSchema.optional(),
+  threshold: z.number().int().min(2).max(255),
+  participants: ParticipantListSchema,
+  scheme: SchemeSchema.default('frost-secp256k1'),
+  label: z.string().max(200).optional(),
+  timeouts: TimeoutsSchema,
+});
+export type KeygenCreateInput = z.input<typeof KeygenCreateInputSchema>;
+
+export const SignCreateInputSchema = z.strictObject({
+  sessionId: SessionIdSchema.optional(),
+  keyId: KeyIdSchema,
+  /** The message to sign, hex. FROST signs it as given (no pre-hash). */
+  message: hexString({ min: 0, max: MAX_MESSAGE_BYTES }),
+  participants: ParticipantListSchema,
+  timeouts: TimeoutsSchema,
+});
+export type SignCreateInput = z.input<typeof SignCreateInputSchema>;
+
+/** What a participant submits in each round; `kind` names the round. */
+export const SubmissionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('round1'), package: Round1PackageSchema }),
+  z.strictObject({
+    kind: z.literal('round2'),
+    /** recipient name → end-to-end encrypted share (see docs/protocol.md). */
+    shares: z.record(NameSchema, hexString({ min: 1, max: 1024 })),
+  }),
+  z.strictObject({ kind: z.literal('complaint'), accused: NameSchema, reason: z.string().min(1).max(500) }),
+  z.strictObject({
+    kind: z.literal('confirm'),
+    ...ConfirmationSchema.shape,
+    /** The participant's signing share encrypted to its own identity key (docs/protocol.md). */
+    escrow: hexString({ min: 1, max: 4096 }),
+  }),
+  z.strictObject({ kind: z.literal('commitments'), commitRound: z.number().int().min(0), ...NonceCommitmentsSchema.shape }),
+  z.strictObject({ kind: z.literal('share'), commitRound: z.number().int().min(0), share: ScalarHexSchema }),
+  /** The participant lost its nonces: the server restarts the commitment round (never reuse). */
+  z.strictObject({ kind: z.literal('nonces_lost'), commitRound: z.number().int().min(0) }),
+]);
+export type Submission = z.infer<typeof SubmissionSchema>;
+
+export const SubmitInputSchema = z.strictObject({ sessionId: SessionIdSchema, submission: SubmissionSchema });
+
+export const RespondInputSchema = z.strictObject({
+  sessionId: SessionIdSchema,
+  accept: z.boolean(),
+  reason: z.string().max(500).optional(),
+});
+
+/** An identity key (33-byte compressed secp256k1) and the proof that the caller holds it. */
+export const RegisterInputSchema = z.strictObject({
+  identityKey: hexBytes(33),
+  /** The challenge from participant.challenge. */
+  challenge: hexBytes(32),
+  /** ECDSA (compact r||s, hex) by the identity key over identityProofMessage(...). */
+  signature: hexBytes(64),
+  /** When replacing a registered key: the OLD key's signature over the same message. */
+  previousKeySignature: hexBytes(64).optional(),
+  /** Admins may register or replace the key of another participant. */
+  name: NameSchema.optional(),
+});
+
+/**
+ * The bytes an identity key signs to prove possession (ECDSA over SHA-256 of these bytes):
+ * `sigsocket-identity:v1:<name>:<identityKey hex>:<challenge hex>` in UTF-8.
+ */
+export function identityProofMessage(name: string, identityKey: string, challenge: string): Uint8Array {
+  return new TextEncoder().encode(`sigsocket-identity:v1:${name}:${identityKey}:${challenge}`);
+}
+
+/** Resume point of a tracked subscription: the last event id the client saw. */
+export const LastEventIdSchema = z.string().regex(/^\d{1,15}$/).nullish();
+
+export const WatchInputSchema = z.strictObject({ sessionId: SessionIdSchema, lastEventId: LastEventIdSchema });
+export const InboxInputSchema = z.strictObject({ lastEventId: LastEventIdSchema }).optional();
+
+export const SessionKindSchema = z.enum(['keygen', 'sign']);
+export const ListInputSchema = z
+  .strictObject({
+    kind: SessionKindSchema.optional(),
+    state: z.string().max(32).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .optional();
+
+/** One `session_events` row as delivered by session.watch and participant.inbox. */
+export interface SessionEvent {
+  id: number;
+  sessionId: string;
+  type: string;
+  /** null: everyone in the session; else the participant it is addressed to. */
+  recipient: string | null;
+  payload: Record<string, unknown>;
+  createdAt: number;
+}
