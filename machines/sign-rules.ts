@@ -3,7 +3,13 @@
  *
  * @module
  */
-import type { CommitEvent, ShareEvent, SignContext, SignEvent } from './sign-types.js';
+import type {
+  CommitEvent,
+  NoncesLostEvent,
+  ShareEvent,
+  SignContext,
+  SignEvent,
+} from './sign-types.js';
 import {
   alreadySubmitted,
   commonRules,
@@ -15,8 +21,11 @@ import {
   type SnapshotLike,
 } from './rejection.js';
 
-function staleRound(context: SignContext, event: CommitEvent | ShareEvent): Rejection | null {
-  if (event.commitRound === context.commitRound) return null;
+function staleRound(
+  context: SignContext,
+  event: CommitEvent | ShareEvent | NoncesLostEvent,
+): Rejection | null {
+  if (event.commitRound === undefined || event.commitRound === context.commitRound) return null;
   return reject(
     'STALE_ROUND',
     `${event.type} from ${event.participant} is for commitment round ${event.commitRound}; ` +
@@ -60,9 +69,10 @@ export const signRules: EventRules<SignContext, SignEvent> = {
   },
   NONCES_LOST: {
     phases: ['commitments', 'shares'],
-    check: (context, { participant }) => {
-      const notMember = notAMember(context, participant);
-      if (notMember) return notMember;
+    check: (context, event) => {
+      const { participant } = event;
+      const refused = notAMember(context, participant) ?? staleRound(context, event);
+      if (refused) return refused;
       const status = context.status[participant];
       if (status === 'signed') {
         return alreadySubmitted(

@@ -78,10 +78,14 @@ export interface ShareEvent {
   at: number;
 }
 
-/** A participant that committed lost its nonces: restart the commitment round (bounded). */
+/**
+ * A participant that committed lost its nonces: restart the commitment round (bounded). With
+ * `commitRound`, a report about an earlier round is refused (it cannot restart a newer one).
+ */
 export interface NoncesLostEvent {
   type: 'NONCES_LOST';
   participant: string;
+  commitRound?: number;
   at: number;
 }
 

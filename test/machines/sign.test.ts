@@ -70,7 +70,12 @@ const ev = {
     share: `share-${participant}-${commitRound}`,
     at,
   }),
-  lost: (participant: string, at: number): SignEvent => ({ type: 'NONCES_LOST', participant, at }),
+  lost: (participant: string, at: number, commitRound?: number): SignEvent => ({
+    type: 'NONCES_LOST',
+    participant,
+    ...(commitRound === undefined ? {} : { commitRound }),
+    at,
+  }),
   aggregated: (at: number): SignEvent => ({ type: 'AGGREGATED', signature: SIGNATURE, at }),
 };
 
@@ -283,6 +288,18 @@ describe('sign machine: lost nonces', () => {
     expectRefused(newSession(), ev.lost('alice', 1), 'WRONG_PHASE');
   });
 
+  it('refuses a late NONCES_LOST about an earlier round instead of restarting again', () => {
+    const s = sessionIn('commitments');
+    s.send(ev.commit('alice', 1, 1)).send(ev.lost('alice', 2, 1));
+    expect(s.snapshot.context.commitRound).toBe(2);
+    s.send(ev.commit('alice', 2, 3));
+    expect(expectRefused(s, ev.lost('alice', 4, 1), 'STALE_ROUND')).toBe(
+      'NONCES_LOST from alice is for commitment round 1; session sg-1 is in round 2',
+    );
+    s.send(ev.lost('alice', 5, 2));
+    expect(s.snapshot.context.commitRound).toBe(3);
+  });
+
   it('fails after the bounded number of restarts, naming who lost its nonces', () => {
     const s = sessionIn('commitments');
     for (let round = 1; round <= DEFAULT_MAX_COMMIT_RESTARTS; round++) {
@@ -463,6 +480,8 @@ describe('sign machine: generated paths (xstate/graph)', () => {
       ...NAMES.map((n) => ev.share(n, round, AT_ALL)),
       ...(round > 1 ? [ev.share('alice', round - 1, AT_ALL)] : []),
       ...NAMES.map((n) => ev.lost(n, AT_ALL)),
+      ev.lost('bob', AT_ALL, round),
+      ...(round > 1 ? [ev.lost('carol', AT_ALL, round - 1)] : []),
       ev.aggregated(AT_ALL),
       { type: 'FAIL', reason: 'share does not verify', culprits: ['bob'], at: AT_ALL },
       { type: 'TIMEOUT', at: AT_ALL },
