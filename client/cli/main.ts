@@ -3,7 +3,9 @@ import { ConfigError } from '../../server/config.js';
 import { TlsConfigError } from '../../server/tls.js';
 import { DataDirLockedError } from '../../db/lock.js';
 import { registerDevCert } from './commands/dev-cert.js';
+import { registerLegacySigner } from './commands/legacy-signer.js';
 import { registerServe } from './commands/serve.js';
+import { registerSigner } from './commands/signer.js';
 import { registerToken } from './commands/token.js';
 import { CliError } from './output.js';
 
@@ -15,6 +17,8 @@ const program = new Command('sigsocket')
 registerServe(program);
 registerToken(program);
 registerDevCert(program);
+registerSigner(program);
+registerLegacySigner(program);
 
 const expected = [CliError, ConfigError, TlsConfigError, DataDirLockedError];
 

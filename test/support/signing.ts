@@ -3,11 +3,23 @@ import WebSocket from 'ws';
 import { base64Decode, base64Encode, bytesToHex } from '../../protocol/encoding.js';
 import { decodeSignRequest, encodeSignResponse, isProofChallenge } from '../../protocol/legacy.js';
 
-/** Polls `check` until it returns true (tests never assert on timing, only on outcomes). */
+/**
+ * Polls `check` until it returns true (tests never assert on timing, only on outcomes). A
+ * check that throws counts as not yet (e.g. a server still restarting); the last error is
+ * reported if time runs out.
+ */
 export async function waitFor(check: () => boolean | Promise<boolean>, what = 'condition', limitMs = 10_000): Promise<void> {
   const until = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > until) {
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -1,0 +1,111 @@
+import type { Unsubscribable } from '@trpc/server/observable';
+import { base64Decode, base64Encode, bytesToHex } from '../../protocol/encoding.js';
+import { publicKeyOf, signMessage } from '../../protocol/ecdsa/sign.js';
+import type { AttachEvent } from '../../protocol/signer-schemas.js';
+import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
+import { ReadySignal, type Approve, type SignerEvent, type SignerHandle } from './types.js';
+
+export interface TypedSignerOptions {
+  /** A typed client whose token may attach signers (any role). */
+  client: SigSocketClient;
+  /** 32-byte secp256k1 secret key. */
+  secretKey: Uint8Array;
+  /** Whether to sign a request; a refusal reaches the caller as SIGNER_REFUSED. */
+  approve?: Approve;
+  /** The reason the caller sees when `approve` says no. */
+  refusalReason?: string;
+  onEvent?: (event: SignerEvent) => void;
+}
+
+/**
+ * A typed signer (SPEC §4): subscribes to `signer.attach`, proves possession of its key by
+ * signing the challenge (`signer.prove`), then answers each request with `signer.respond`
+ * (a compact low-S signature, or a refusal). The client's WebSocket reconnects by itself and
+ * re-subscribes, which starts a fresh challenge; if the subscription ends with an error, this
+ * re-subscribes with backoff until stopped.
+ */
+export function runSigner(opts: TypedSignerOptions): SignerHandle {
+  const { client } = opts;
+  const publicKey = bytesToHex(publicKeyOf(opts.secretKey));
+  const emit = opts.onEvent ?? (() => {});
+  const reason = opts.refusalReason ?? 'the key holder declined to sign';
+  const ready = new ReadySignal();
+  let stopped = false;
+  let attempt = 0;
+  let subscription: Unsubscribable | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  const report = (err: unknown) => emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+
+  async function answer(requestId: string, message: Uint8Array): Promise<void> {
+    if (opts.approve && !(await opts.approve(message))) {
+      await client.signer.respond.mutate({ requestId, refuse: { reason } });
+      emit({ type: 'refused', messageBytes: message.length });
+      return;
+    }
+    const signature = base64Encode(signMessage(opts.secretKey, message));
+    await client.signer.respond.mutate({ requestId, signature });
+    emit({ type: 'signed', messageBytes: message.length });
+  }
+
+  function onData(event: AttachEvent): void {
+    switch (event.type) {
+      case 'challenge': {
+        ready.reset();
+        emit({ type: 'connected' });
+        const signature = base64Encode(signMessage(opts.secretKey, base64Decode(event.challenge)));
+        client.signer.prove.mutate({ attachId: event.attachId, signature }).catch(report);
+        return;
+      }
+      case 'attached':
+        attempt = 0;
+        emit({ type: 'registered' });
+        ready.set();
+        return;
+      case 'request':
+        answer(event.requestId, base64Decode(event.message)).catch(report);
+        return;
+    }
+  }
+
+  function retry(): void {
+    ready.reset();
+    subscription?.unsubscribe();
+    subscription = undefined;
+    if (stopped) return;
+    retryTimer = setTimeout(subscribe, reconnectDelayMs(++attempt));
+  }
+
+  function subscribe(): void {
+    subscription = client.signer.attach.subscribe(
+      { publicKey },
+      {
+        onData,
+        onError: (err) => {
+          report(err);
+          emit({ type: 'disconnected' });
+          retry();
+        },
+        onComplete: () => {
+          emit({ type: 'disconnected' });
+          retry();
+        },
+        onConnectionStateChange: (state) => {
+          if (state.state === 'connecting' && state.error) ready.reset();
+        },
+      },
+    );
+  }
+
+  subscribe();
+  return {
+    publicKey,
+    ready: () => ready.wait(),
+    stop: async () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      subscription?.unsubscribe();
+      subscription = undefined;
+    },
+  };
+}
