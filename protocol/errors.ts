@@ -26,6 +26,13 @@ export const errorCodes = {
   SESSION_FINISHED: { http: 409, trpc: 'CONFLICT' },
   INVALID_PACKAGE: { http: 400, trpc: 'BAD_REQUEST' },
   NONCE_REUSED: { http: 400, trpc: 'BAD_REQUEST' },
+  ALREADY_ANSWERED: { http: 409, trpc: 'CONFLICT' },
+  /** A signing submission for an earlier commitment round. */
+  STALE_ROUND: { http: 409, trpc: 'CONFLICT' },
+  /** nonces_lost from a participant with no commitment in the current round. */
+  NOT_COMMITTED: { http: 409, trpc: 'CONFLICT' },
+  /** Identity registration: unknown/used/expired challenge or a signature that does not verify. */
+  INVALID_PROOF: { http: 400, trpc: 'BAD_REQUEST' },
   INTERNAL: { http: 500, trpc: 'INTERNAL_SERVER_ERROR' },
 } as const;
 

@@ -133,3 +133,20 @@ export interface SessionEvent {
   payload: Record<string, unknown>;
   createdAt: number;
 }
+
+/** session.get */
+export const SessionGetInputSchema = z.strictObject({ sessionId: SessionIdSchema });
+
+/** session.abort: the session's coordinator or an admin ends it (`aborted`, announced to all). */
+export const AbortInputSchema = z.strictObject({
+  sessionId: SessionIdSchema,
+  reason: z.string().max(500).optional(),
+});
+
+/** key.get */
+export const KeyGetInputSchema = z.strictObject({ keyId: KeyIdSchema });
+
+/** key.list */
+export const KeyListInputSchema = z
+  .strictObject({ limit: z.number().int().min(1).max(500).default(100) })
+  .optional();

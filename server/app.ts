@@ -12,6 +12,8 @@ import { sendJson } from './http/json.js';
 import { createRequestListener, type HttpRoute } from './http/router.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { createSessionsFeature } from './sessions/feature.js';
+import { SessionService } from './sessions/service.js';
 import { createSigningFeature } from './signing/feature.js';
 import { createSigningService } from './signing/service.js';
 import type { Services } from './services.js';
@@ -65,7 +67,7 @@ function healthRoutes(services: Services): HttpRoute[] {
 
 /** The features beside tRPC and health; each issue's capability plugs in here. */
 function createFeatures(services: Services): Feature[] {
-  return [createSigningFeature(services)];
+  return [createSigningFeature(services), createSessionsFeature(services)];
 }
 
 /**
@@ -96,6 +98,7 @@ export async function startServer(
       }),
       issueToken: (claims) => issueToken(secret, claims),
       signing: createSigningService({ config, logger, db: database.db, metrics }),
+      sessions: new SessionService({ config, logger, db: database.db, metrics }),
     };
     const createContext = createContextFactory(services);
     const features = createFeatures(services);
@@ -118,7 +121,7 @@ export async function startServer(
     const trpcWs = applyWSSHandler({
       wss: trpcWss,
       router: appRouter,
-      createContext: ({ req, info }) => createContext({ req, info }),
+      createContext: ({ req, res, info }) => createContext({ req, info, ws: res }),
       keepAlive: { enabled: true, pingMs: config.heartbeatMs, pongWaitMs: config.heartbeatTimeoutMs },
     });
     const endpoints: Record<string, WebSocketServer> = { '/trpc': trpcWss };

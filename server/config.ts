@@ -34,7 +34,8 @@ export const serveOptions = {
   roundTimeoutMs: { flag: '--round-timeout-ms <n>', schema: int(100, 86_400_000), default: '60000', doc: 'default time for each protocol round' },
   minSessionTimeoutMs: { flag: '--min-session-timeout-ms <n>', schema: int(1, 86_400_000), default: '1000', doc: 'smallest per-session timeout a coordinator may ask for' },
   maxSessionTimeoutMs: { flag: '--max-session-timeout-ms <n>', schema: int(1, 604_800_000), default: '86400000', doc: 'largest per-session timeout a coordinator may ask for' },
-  subscriberBuffer: { flag: '--subscriber-buffer <n>', schema: int(1, 1_000_000), default: '1000', doc: 'events queued for one subscriber before it is disconnected (it resumes by event id)' },
+  subscriberBuffer: { flag: '--subscriber-buffer <n>', schema: int(1, 1_000_000), default: '1000', doc: 'live events queued for one subscriber; beyond that it catches up from the database instead' },
+  subscriberMaxBufferedBytes: { flag: '--subscriber-max-buffered-bytes <n>', schema: int(16_384, 1_073_741_824), default: '4194304', doc: 'unsent bytes a WebSocket subscriber may fall behind before it is disconnected (1013; it resumes by event id)' },
   network: { flag: '--network <bc|tb|bcrt>', schema: z.enum(['bc', 'tb', 'bcrt']), default: 'bc', doc: 'bech32m prefix of P2TR addresses for the Taproot scheme' },
 } as const;
 

@@ -1,10 +1,13 @@
 import client from 'prom-client';
 
+type SessionCounter = () => Array<{ kind: string; state: string; count: number }>;
+
 /**
  * The server's Prometheus metrics, on a registry of its own (several servers can live in one
  * process, as in tests). Served at GET /metrics.
  */
 export function createMetrics() {
+  let countSessions: SessionCounter | undefined;
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const metrics = {
@@ -50,7 +53,17 @@ export function createMetrics() {
       help: 'Threshold sessions by kind and state',
       labelNames: ['kind', 'state'] as const,
       registers: [registry],
+      // Read from SQLite on every scrape, so it is right after restarts too.
+      collect() {
+        if (!countSessions) return;
+        this.reset();
+        for (const { kind, state, count } of countSessions()) this.set({ kind, state }, count);
+      },
     }),
+    /** Where the sessions gauge reads its counts (set by the sessions feature). */
+    countSessionsWith(source: SessionCounter) {
+      countSessions = source;
+    },
   };
   return metrics;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
 import { AuthError, bearerToken } from '../auth/jwt.js';
 import type { Services } from '../services.js';
 import type { AuthState, Context } from './init.js';
@@ -18,13 +19,17 @@ export function createContextFactory(services: Services) {
   return async (opts: {
     req: IncomingMessage;
     info: { connectionParams: Record<string, string | undefined> | null };
+    /** The WebSocket, for calls over the tRPC WebSocket. */
+    ws?: WebSocket;
   }): Promise<Context> => {
     const fromParams = opts.info.connectionParams?.['token'];
     const token = typeof fromParams === 'string' ? fromParams : bearerToken(opts.req.headers.authorization);
+    const ws = opts.ws;
     return {
       services,
       auth: await authenticate(services, token),
       ip: opts.req.socket.remoteAddress ?? 'unknown',
+      ...(ws ? { connection: { bufferedAmount: () => ws.bufferedAmount, close: (code, reason) => ws.close(code, reason) } } : {}),
     };
   };
 }

@@ -9,11 +9,20 @@ export type AuthState =
   | { kind: 'invalid'; reason: string }
   | { kind: 'ok'; principal: Principal; expiresAt: number };
 
+/** The caller's WebSocket (tRPC over WS only): lets a subscription see and end a slow reader. */
+export interface ConnectionHandle {
+  /** Bytes queued on the socket but not yet sent. */
+  bufferedAmount(): number;
+  close(code: number, reason: string): void;
+}
+
 export interface Context {
   services: Services;
   auth: AuthState;
   /** Aborted when the underlying connection goes away (WebSocket) or the request ends. */
   ip: string;
+  /** Set for calls over the tRPC WebSocket. */
+  connection?: ConnectionHandle;
 }
 
 /** Turns our typed AppError into the matching TRPCError (keeping it as the cause). */

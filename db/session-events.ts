@@ -1,0 +1,79 @@
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { SessionEvent } from '../protocol/sessions.js';
+import type { Queryable } from './queryable.js';
+import { sessionEvents, sessions } from './schema.js';
+
+/** A notification about to be stored (the id comes from SQLite). */
+export type NewSessionEvent = Omit<SessionEvent, 'id'>;
+
+/** Inserts the events in order and returns them with their ids. */
+export function insertSessionEvents(db: Queryable, events: NewSessionEvent[]): SessionEvent[] {
+  if (events.length === 0) return [];
+  const ids = db
+    .insert(sessionEvents)
+    .values(events)
+    .returning({ id: sessionEvents.id })
+    .all()
+    .map((r) => r.id);
+  return events.map((e, i) => ({ ...e, id: ids[i]! }));
+}
+
+function toEvent(row: typeof sessionEvents.$inferSelect): SessionEvent {
+  return { ...row };
+}
+
+/**
+ * Events of one session after `afterId` that `viewer` may see: everyone's, plus those addressed
+ * to the viewer (session.watch).
+ */
+export function sessionEventsAfter(
+  db: Queryable,
+  q: { sessionId: string; viewer: string; afterId: number; limit: number },
+): SessionEvent[] {
+  return db
+    .select()
+    .from(sessionEvents)
+    .where(
+      and(
+        eq(sessionEvents.sessionId, q.sessionId),
+        gt(sessionEvents.id, q.afterId),
+        or(isNull(sessionEvents.recipient), eq(sessionEvents.recipient, q.viewer)),
+      ),
+    )
+    .orderBy(asc(sessionEvents.id))
+    .limit(q.limit)
+    .all()
+    .map(toEvent);
+}
+
+/**
+ * Everything addressed to `participant` after `afterId`: its own events and the broadcasts of
+ * every session that names it (participant.inbox).
+ */
+export function inboxEventsAfter(
+  db: Queryable,
+  q: { participant: string; afterId: number; limit: number },
+): SessionEvent[] {
+  const named = db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      sql`exists (select 1 from json_each(${sessions.participants}) where value = ${q.participant})`,
+    );
+  return db
+    .select()
+    .from(sessionEvents)
+    .where(
+      and(
+        gt(sessionEvents.id, q.afterId),
+        or(
+          eq(sessionEvents.recipient, q.participant),
+          and(isNull(sessionEvents.recipient), inArray(sessionEvents.sessionId, named)),
+        ),
+      ),
+    )
+    .orderBy(asc(sessionEvents.id))
+    .limit(q.limit)
+    .all()
+    .map(toEvent);
+}

@@ -1,0 +1,104 @@
+/**
+ * What the session API returns (SPEC §5): the outputs of keygen.*, sign.*, session.*,
+ * participant.* and key.*. Plain JSON; clients import these types (the router type infers
+ * the same shapes).
+ *
+ * @module
+ */
+import type { Scheme } from './frost/schemes.js';
+
+export type SessionKind = 'keygen' | 'sign';
+
+/** One member of a session as `session.get` shows it. */
+export interface SessionParticipantView {
+  name: string;
+  /** FROST index (1..n in keygen; the key's indexes in signing). */
+  index: number;
+  identityKey: string;
+  /** invited | accepted | rejected | round1 | round2 | confirmed (keygen); committed | signed (sign). */
+  status: string;
+}
+
+/** Why a session did not complete (the machine's `SessionError`). */
+export interface SessionErrorView {
+  code: string;
+  message: string;
+  phase: string;
+  culprits: string[];
+  accuser?: string;
+  accused?: string;
+  by?: string;
+  waitingFor?: string[];
+}
+
+export interface SessionView {
+  id: string;
+  kind: SessionKind;
+  /** The readable state: a working phase or completed | rejected | failed | timed_out | aborted. */
+  state: string;
+  /** The current working phase (the last one once the session has ended). */
+  phase: string;
+  scheme: Scheme;
+  threshold: number;
+  participants: SessionParticipantView[];
+  coordinator: string;
+  label: string | null;
+  /** Sign sessions: the key signing; keygen sessions: the key created (once completed). */
+  keyId: string | null;
+  /** Sign sessions: the message (hex). */
+  message: string | null;
+  /** Sign sessions: the current commitment round (starts at 1). */
+  commitRound: number | null;
+  /** Absolute deadline of the current phase (epoch ms); null once ended. */
+  deadline: number | null;
+  waitingFor: string[];
+  /** keygen `{ keyId, groupPublicKey, address? }`; sign `{ signature, keyId, groupPublicKey, message }`. */
+  result: Record<string, unknown> | null;
+  error: SessionErrorView | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** keygen.create / sign.create: `created: false` when the same request was made before. */
+export interface CreateSessionResult {
+  created: boolean;
+  session: SessionView;
+}
+
+export interface KeyView {
+  id: string;
+  scheme: Scheme;
+  /** 33-byte compressed hex; for the Taproot scheme the output key its address encodes. */
+  groupPublicKey: string;
+  threshold: number;
+  participants: Array<{ name: string; index: number }>;
+  /** Verifying share of each participant, keyed by index (decimal string). */
+  verifyingShares: Record<string, string>;
+  /** P2TR address (frost-secp256k1-tr only). */
+  address: string | null;
+  keygenSessionId: string;
+  coordinator: string;
+  createdAt: number;
+  /** Only for a participant asking: its own escrow blob (its signing share encrypted to itself). */
+  escrow?: string;
+}
+
+export interface ParticipantView {
+  name: string;
+  identityKey: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ChallengeView {
+  /** 32 random bytes, hex; single use. */
+  challenge: string;
+  expiresAt: number;
+}
+
+export interface RegisterResult {
+  name: string;
+  identityKey: string;
+  /** True when a different key was registered before under this name. */
+  replaced: boolean;
+}

@@ -1,0 +1,51 @@
+import type { KeyRow } from '../../db/keys.js';
+import type { SessionRow } from '../../db/sessions.js';
+import { AppError } from '../../protocol/errors.js';
+import type { Principal } from '../../protocol/identity.js';
+
+/**
+ * Who sees what (SPEC §5). Identity is the token's `sub`: an admin sees everything, a
+ * coordinator its own sessions and keys, a participant those that name it. Anything else is
+ * NOT_FOUND, with the same message as a session or key that does not exist.
+ */
+export function canSeeSession(principal: Principal, row: Pick<SessionRow, 'coordinator' | 'participants'>): boolean {
+  switch (principal.role) {
+    case 'admin':
+      return true;
+    case 'coordinator':
+      return row.coordinator === principal.sub;
+    case 'participant':
+      return row.participants.includes(principal.sub);
+  }
+}
+
+export function canSeeKey(principal: Principal, row: Pick<KeyRow, 'coordinator' | 'participants'>): boolean {
+  switch (principal.role) {
+    case 'admin':
+      return true;
+    case 'coordinator':
+      return row.coordinator === principal.sub;
+    case 'participant':
+      return row.participants.some((p) => p.name === principal.sub);
+  }
+}
+
+export function sessionNotFound(sessionId: string): AppError {
+  return new AppError('NOT_FOUND', `session ${sessionId} not found`);
+}
+
+export function keyNotFound(keyId: string): AppError {
+  return new AppError('NOT_FOUND', `key ${keyId} not found`);
+}
+
+/** The filter `session.list` / `key.list` apply for this caller. */
+export function visibility(principal: Principal): { coordinator?: string; participant?: string } {
+  switch (principal.role) {
+    case 'admin':
+      return {};
+    case 'coordinator':
+      return { coordinator: principal.sub };
+    case 'participant':
+      return { participant: principal.sub };
+  }
+}

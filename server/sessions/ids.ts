@@ -1,0 +1,41 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Identifiers and hashes the session runtime derives. Documented in docs/sessions.md.
+ *
+ * @module
+ */
+
+/** JSON with object keys sorted at every level and no whitespace (stable for hashing). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return Object.fromEntries(entries);
+  });
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A server-chosen session id when the client gives none: `kg_…` / `sg_…` + 96 random bits. */
+export function newSessionId(kind: 'keygen' | 'sign'): string {
+  return `${kind === 'keygen' ? 'kg' : 'sg'}_${randomBytes(12).toString('hex')}`;
+}
+
+/**
+ * The id of the key a keygen session creates: `key_` + the first 24 hex digits of
+ * SHA-256("sigsocket/key-id:" ‖ sessionId). Derived, so it is known before the session ends and
+ * the same after any restart; session ids are unique, hence key ids too.
+ */
+export function keyIdFor(keygenSessionId: string): string {
+  return `key_${sha256Hex(`sigsocket/key-id:${keygenSessionId}`).slice(0, 24)}`;
+}
+
+/** Hash of a creation request, to recognise a repeated create with the same session id. */
+export function requestHash(request: Record<string, unknown>): string {
+  return sha256Hex(canonicalJson(request));
+}

@@ -1,0 +1,13 @@
+import { KeyGetInputSchema, KeyListInputSchema } from '../../../protocol/sessions.js';
+import { authedProcedure, router } from '../init.js';
+
+/** Threshold keys: a coordinator sees its own, a participant those it holds a share of. */
+export const keyRouter = router({
+  get: authedProcedure
+    .input(KeyGetInputSchema)
+    .query(({ ctx, input }) => ctx.services.sessions.getKey(ctx.principal, input.keyId)),
+
+  list: authedProcedure
+    .input(KeyListInputSchema)
+    .query(({ ctx, input }) => ctx.services.sessions.listKeys(ctx.principal, input?.limit ?? 100)),
+});
