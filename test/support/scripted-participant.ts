@@ -45,6 +45,8 @@ export interface Behaviour {
   replayCommitments?: boolean;
   /** Forget key shares after keygen: sign from the escrow in the sign invitation. */
   forgetKeys?: boolean;
+  /** Confirm the keygen with another participant's verifying share. */
+  badConfirmation?: boolean;
 }
 
 /** Points where a participant can be held: before it submits that step. */
@@ -110,6 +112,11 @@ export class ScriptedParticipant {
 
   get behaviour(): Behaviour {
     return this.opts.behaviour ?? {};
+  }
+
+  /** Changes how it behaves from now on (e.g. honest keygen, then a bad signature share). */
+  misbehave(behaviour: Behaviour): void {
+    this.opts.behaviour = behaviour;
   }
 
   get api(): SigSocketClient {
@@ -333,7 +340,9 @@ export class ScriptedParticipant {
       keyShare: state.output,
     });
     await this.gate('confirm');
-    const { groupPublicKey, verifyingShare } = state.output;
+    const { groupPublicKey, verifyingShares } = state.output;
+    const reported = this.behaviour.badConfirmation ? (state.index % state.n) + 1 : state.index;
+    const verifyingShare = verifyingShares[reported]!;
     await this.submit(sessionId, { kind: 'confirm', groupPublicKey, verifyingShare, escrow });
   }
 

@@ -99,3 +99,18 @@ export async function completedKeygen(
   expect(done.state, JSON.stringify(done.error)).toBe('completed');
   return done;
 }
+
+/** Collects session.watch deliveries for one session (as `client` sees them). */
+export function watchSession(client: SigSocketClient, sessionId: string, lastEventId?: string) {
+  const events: Array<{ id: string; type: string; recipient: string | null; payload: Record<string, unknown> }> = [];
+  const sub = client.session.watch.subscribe(
+    { sessionId, ...(lastEventId ? { lastEventId } : {}) },
+    {
+      onData: (tracked) => {
+        const e = tracked.data;
+        events.push({ id: tracked.id, type: e.type, recipient: e.recipient, payload: e.payload });
+      },
+    },
+  );
+  return { events, stop: () => sub.unsubscribe() };
+}
