@@ -81,7 +81,7 @@ function publicKeyBytes(key: KeyInput): Uint8Array {
 }
 
 /** u16 big-endian length || UTF-8 bytes. */
-function lengthPrefixed(text: string): Uint8Array {
+export function lengthPrefixed(text: string): Uint8Array {
   const bytes = new TextEncoder().encode(text);
   if (bytes.length > 0xffff) {
     throw new E2eError('INVALID_PLAINTEXT', 'binding field longer than 65535 bytes');

@@ -1,0 +1,73 @@
+// Crash-safe file operations for the participant keystore: a write or a delete is on disk
+// (file and directory entry fsynced) before the call returns, so what the agent does next — publish
+// nonce commitments, release a signature share — can rely on it.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Creates `dir` (and parents) with mode 0700 and tightens an existing one to 0700. */
+export function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  fs.chmodSync(dir, PRIVATE_DIR_MODE);
+}
+
+/** Atomically replaces `file` with `data` (temp file, fsync, rename, fsync of the directory). */
+export function writeFileDurable(file: string, data: Uint8Array | string): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = fs.openSync(tmp, 'wx', PRIVATE_FILE_MODE);
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncDir(dir);
+}
+
+/** Removes `file` (a missing file is fine) and fsyncs its directory. */
+export function removeFileDurable(file: string): void {
+  fs.rmSync(file, { force: true });
+  fsyncDir(path.dirname(file));
+}
+
+/** Appends `line` (plus a newline) to `file`, created 0600 if missing, and fsyncs it. */
+export function appendLineDurable(file: string, line: string): void {
+  const created = !fs.existsSync(file);
+  const fd = fs.openSync(file, 'a', PRIVATE_FILE_MODE);
+  try {
+    fs.writeSync(fd, line + '\n');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (created) fsyncDir(path.dirname(file));
+}
+
+/** The file's contents, or undefined when it does not exist. */
+export function readFileIfExists(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
