@@ -1,0 +1,80 @@
+// Following a session to its end over session.watch. The stream starts from the session's
+// first event, so the progress replays what already happened and nothing can fall between a
+// read and the subscription; it is resumable (the client's WebSocket resends the last event id
+// on reconnect, and after a failed subscription we resubscribe from it).
+import type { Unsubscribable } from '@trpc/server/observable';
+import type { SessionView } from '../../protocol/session-view.js';
+import type { SessionEvent } from '../../protocol/sessions.js';
+import { retryTransient, sleep } from '../retry.js';
+import { isTransient, refusalOf } from '../server-errors.js';
+import { isTerminalEventType } from '../session-events.js';
+import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
+import { advance, type SessionProgress } from './progress.js';
+import { SessionEndedError } from './session-ended-error.js';
+
+export interface FollowOptions {
+  /** Stops following (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Resolves with the final SessionView once the session completes; rejects with
+ * SessionEndedError (state, error, waitingFor) when it ends otherwise, or with the server's
+ * error when the session cannot be followed (NOT_FOUND, FORBIDDEN, ...). `onProgress` sees the
+ * session as session.get shows it, then after every event from the first one.
+ */
+export async function followSession(
+  client: SigSocketClient,
+  sessionId: string,
+  onProgress: (progress: SessionProgress) => void = () => {},
+  opts: FollowOptions = {},
+): Promise<SessionView> {
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  const get = () => retryTransient(() => client.session.get.query({ sessionId }), isTransient, { signal });
+  let view = await get();
+  onProgress({ view, event: null });
+
+  return new Promise<SessionView>((resolve, reject) => {
+    let lastEventId: string | undefined;
+    let subscription: Unsubscribable | undefined;
+    let attempt = 0;
+    let settled = false;
+
+    const settle = (outcome: { view: SessionView } | { error: unknown }) => {
+      if (settled) return;
+      settled = true;
+      stop.abort();
+      subscription?.unsubscribe();
+      if ('error' in outcome) reject(outcome.error);
+      else if (outcome.view.state === 'completed') resolve(outcome.view);
+      else reject(new SessionEndedError(outcome.view));
+    };
+    const fail = (error: unknown) => settle({ error });
+    opts.signal?.addEventListener('abort', () => fail(opts.signal?.reason), { once: true });
+
+    const onEvent = (event: SessionEvent) => {
+      lastEventId = String(event.id);
+      view = advance(view, event);
+      onProgress({ view, event });
+      // The final view comes from session.get: it has the stored result and error in full.
+      if (isTerminalEventType(event.type)) get().then((final) => settle({ view: final }), fail);
+    };
+
+    const resubscribe = () => {
+      subscription?.unsubscribe();
+      if (!settled) sleep(reconnectDelayMs(++attempt), signal).then(subscribe, () => {});
+    };
+
+    function subscribe(): void {
+      if (signal.aborted) return;
+      subscription = client.session.watch.subscribe(lastEventId ? { sessionId, lastEventId } : { sessionId }, {
+        onStarted: () => (attempt = 0),
+        onData: (tracked) => onEvent(tracked.data),
+        onError: (err) => (refusalOf(err) ? fail(err) : resubscribe()),
+        onComplete: resubscribe,
+      });
+    }
+    subscribe();
+  });
+}

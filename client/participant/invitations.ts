@@ -1,0 +1,70 @@
+// keygen_invite / sign_invite: ask the approval policy once, remember the answer, answer the
+// server. A replayed invitation is answered again the same way without asking; one for a session
+// that already ended, or that we answered before losing the keystore, is not asked about at all.
+import { isTerminalState } from '../../machines/index.js';
+import { refusalOf } from '../server-errors.js';
+import { KeygenInviteSchema, SignInviteSchema } from '../session-events.js';
+import type { AgentContext } from './context.js';
+import type { SessionRecord } from './records.js';
+import type { ApprovalDecision, Invitation } from './types.js';
+
+type Kind = SessionRecord['kind'];
+
+/** The invitation, validated, as a not-yet-accepted record. */
+function recordOf(kind: Kind, payload: unknown): SessionRecord {
+  return kind === 'keygen'
+    ? { kind, accepted: false, invite: KeygenInviteSchema.parse(payload) }
+    : { kind, accepted: false, invite: SignInviteSchema.parse(payload) };
+}
+
+/** The invitation as the policy sees it: no escrow blob. */
+function invitationOf(record: SessionRecord): Invitation {
+  if (record.kind === 'keygen') return { kind: 'keygen', ...record.invite };
+  const { escrow: _escrow, ...invite } = record.invite;
+  return { kind: 'sign', ...invite };
+}
+
+/** Our status in the session as the server has it; null when it ended or is not ours. */
+async function statusOnServer(ctx: AgentContext, sessionId: string): Promise<string | null> {
+  try {
+    const view = await ctx.call(() => ctx.client.session.get.query({ sessionId }));
+    if (isTerminalState(view.state)) return null;
+    return view.participants.find((p) => p.name === ctx.name)?.status ?? null;
+  } catch (err) {
+    if (refusalOf(err)) return null;
+    throw err;
+  }
+}
+
+async function decide(ctx: AgentContext, invitation: Invitation): Promise<{ accept: boolean; reason?: string }> {
+  let decision: ApprovalDecision;
+  try {
+    decision = await ctx.approve(invitation);
+  } catch (err) {
+    ctx.log.error({ sessionId: invitation.sessionId, err: (err as Error).message }, 'approval policy failed');
+    return { accept: false, reason: `${ctx.name}: the approval policy failed` };
+  }
+  if (decision === true) return { accept: true };
+  if (decision === false) return { accept: false, reason: `${ctx.name} declined the invitation` };
+  return { accept: false, reason: decision.reason };
+}
+
+export async function onInvitation(ctx: AgentContext, kind: Kind, payload: unknown): Promise<void> {
+  const record = recordOf(kind, payload);
+  const { sessionId } = record.invite;
+  const known = ctx.records.session(sessionId);
+  if (known) {
+    // Replayed after a restart: the server may not have heard our answer yet.
+    await ctx.respond(sessionId, known.accepted);
+    return;
+  }
+  const status = await statusOnServer(ctx, sessionId);
+  if (status === null) return;
+  if (status !== 'invited') {
+    ctx.records.putSession(sessionId, { ...record, accepted: status !== 'rejected' });
+    return;
+  }
+  const answer = await decide(ctx, invitationOf(record));
+  ctx.records.putSession(sessionId, { ...record, accepted: answer.accept });
+  await ctx.respond(sessionId, answer.accept, answer.reason);
+}

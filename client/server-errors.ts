@@ -1,0 +1,37 @@
+// Telling a server's answer ("no, because CODE") from a failed exchange (network down, server
+// restarting) that is worth retrying.
+import { TRPCClientError } from '@trpc/client';
+
+/** A definite answer from the server: the stable app code (else the tRPC code) and its message. */
+export interface ServerRefusal {
+  code: string;
+  message: string;
+}
+
+const TRANSIENT_TRPC_CODES = new Set([
+  'INTERNAL_SERVER_ERROR',
+  'TIMEOUT',
+  'TOO_MANY_REQUESTS',
+  'BAD_GATEWAY',
+  'SERVICE_UNAVAILABLE',
+  'GATEWAY_TIMEOUT',
+  'CLIENT_CLOSED_REQUEST',
+]);
+
+interface ErrorData {
+  code?: string;
+  appCode?: string;
+}
+
+/** The refusal in `err`, or undefined when the call failed without a definite answer. */
+export function refusalOf(err: unknown): ServerRefusal | undefined {
+  if (!(err instanceof TRPCClientError)) return undefined;
+  const data = err.data as ErrorData | undefined;
+  if (!data?.code || TRANSIENT_TRPC_CODES.has(data.code)) return undefined;
+  return { code: data.appCode ?? data.code, message: err.message };
+}
+
+/** True when retrying the same call later may succeed. Anything but a tRPC error is a bug. */
+export function isTransient(err: unknown): boolean {
+  return err instanceof TRPCClientError && refusalOf(err) === undefined;
+}
