@@ -101,7 +101,8 @@ export class ScriptedParticipant {
   private readonly gates = new Map<Gate, { promise: Promise<void>; open: () => void }>();
   private lastCommitments: NonceCommitments | undefined;
   private lostNonces = false;
-  private queue: Promise<void> = Promise.resolve();
+  /** Events are handled in order per session; sessions do not wait for each other. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     readonly name: string,
@@ -142,7 +143,8 @@ export class ScriptedParticipant {
           this.lastEventId = tracked.id;
           if (this.handled.has(event.id)) return;
           this.handled.add(event.id);
-          this.queue = this.queue.then(() => this.handle(event)).catch(() => undefined);
+          const queue = this.queues.get(event.sessionId) ?? Promise.resolve();
+          this.queues.set(event.sessionId, queue.then(() => this.handle(event)).catch(() => undefined));
         },
       },
     );
