@@ -1,25 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-
 /**
  * Identifiers and hashes the session runtime derives. Documented in docs/sessions.md.
  *
  * @module
  */
+import { randomBytes } from 'node:crypto';
+import { canonicalJson, sha256Hex } from '../../protocol/transcript.js';
 
-/** JSON with object keys sorted at every level and no whitespace (stable for hashing). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return Object.fromEntries(entries);
-  });
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
+// Re-exported for existing importers; the definitions live in protocol/transcript.ts.
+export { canonicalJson, sha256Hex };
 
 /** A server-chosen session id when the client gives none: `kg_…` / `sg_…` + 96 random bits. */
 export function newSessionId(kind: 'keygen' | 'sign'): string {

@@ -17,7 +17,8 @@ import {
   type ExpectedConfirmation,
 } from '../../protocol/frost/index.js';
 import type { Submission } from '../../protocol/sessions.js';
-import { canonicalJson, keyIdFor, sha256Hex } from './ids.js';
+import { round1TranscriptHash } from '../../protocol/transcript.js';
+import { keyIdFor } from './ids.js';
 import type { LiveSession } from './live-session.js';
 import { rejectionError } from './rejections.js';
 import { storedAs, type CheckedSubmission, type CompletedSession, type SessionFlow } from './session-flow.js';
@@ -194,7 +195,7 @@ export function keygenFlow(opts: { network: Network }): SessionFlow {
     decorate(_live, notification: AnySessionNotification, completed) {
       const stored = storedAs(notification);
       if (notification.type === 'round1_packages') {
-        const transcriptHash = sha256Hex(canonicalJson(notification.payload.packages));
+        const transcriptHash = round1TranscriptHash(notification.payload.packages);
         return { ...stored, payload: { ...stored.payload, transcriptHash } };
       }
       if (notification.type === 'session_completed' && completed) {
