@@ -97,7 +97,7 @@ export async function startServer(
         ...(config.jwtIssuer ? { jwksIssuer: config.jwtIssuer } : {}),
       }),
       issueToken: (claims) => issueToken(secret, claims),
-      signing: createSigningService({ config, logger, db: database.db, metrics }),
+      signing: createSigningService({ config, logger, sqlite: database.sqlite, metrics }),
       sessions: new SessionService({ config, logger, db: database.db, metrics }),
     };
     const createContext = createContextFactory(services);

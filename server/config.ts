@@ -27,6 +27,7 @@ export const serveOptions = {
   maxConnectionsPerIp: { flag: '--max-connections-per-ip <n>', schema: int(1, 1_000_000), default: '1000', doc: 'concurrent WebSocket connections from one address' },
   heartbeatMs: { flag: '--heartbeat-ms <n>', schema: int(100, 3_600_000), default: '30000', doc: 'WebSocket ping interval' },
   heartbeatTimeoutMs: { flag: '--heartbeat-timeout-ms <n>', schema: int(100, 3_600_000), default: '10000', doc: 'no pong within this time terminates the connection' },
+  verifyThread: { flag: '--verify-thread <on|off>', schema: onOff, default: 'on', doc: 'verify sign responses in a worker thread (needs 2+ cores and the libsecp256k1 binding; off: on the event loop)' },
   maxPendingPerSigner: { flag: '--max-pending-per-signer <n>', schema: int(1, 100_000), default: '256', doc: 'sign requests in flight per signer connection (more: TOO_MANY_PENDING)' },
   signTimeoutMs: { flag: '--sign-timeout-ms <n>', schema: int(1, 3_600_000), default: '60000', doc: 'default wait for a single-key signature' },
   maxSignTimeoutMs: { flag: '--max-sign-timeout-ms <n>', schema: int(1, 3_600_000), default: '300000', doc: 'cap on a caller-chosen timeout_ms' },

@@ -160,7 +160,7 @@ class LegacySession {
     const request = connection.takeByMessage(encodeBytes(response.message));
     if (!request) return this.protocolError('unmatched_response', 'the echoed message matches no pending request');
     this.errorsInARow = 0;
-    this.deps.signing.answer(connection, request, response.signature);
+    void this.deps.signing.answer(connection, request, response.signature);
   }
 
   private protocolError(kind: ProtocolErrorKind, detail: string): void {

@@ -5,7 +5,7 @@ import { AppError, type ErrorCode } from '../../protocol/errors.js';
 import { defaultVerifier } from '../../protocol/ecdsa/verifier.js';
 import type { Principal } from '../../protocol/identity.js';
 import { encodeBytes, isProofChallenge, PROOF_PREFIX } from '../../protocol/legacy.js';
-import type { Db } from '../../db/open.js';
+import type Database from 'better-sqlite3';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -16,6 +16,7 @@ import type { PendingRequest, SignOutcome } from './pending.js';
 import { PublicKeyNormaliser } from './public-key.js';
 import { SignerRegistry } from './registry.js';
 import { TypedSigners } from './typed-signers.js';
+import { createThreadVerifier, inlineVerifier, type AsyncVerifier } from './verify-thread.js';
 
 export interface SignRequestOptions {
   /** Wait at most this long (default and cap from config). */
@@ -47,8 +48,11 @@ export interface SigningServiceDeps {
   config: ServeConfig;
   metrics: Metrics;
   logger: Logger;
-  db: Db;
+  sqlite: Database.Database;
+  /** For proofs of possession (rare, synchronous). */
   verifier: SignatureVerifier;
+  /** For sign responses (the hot path); defaults to `verifier`, inline. */
+  responseVerifier?: AsyncVerifier;
 }
 
 /**
@@ -62,6 +66,7 @@ export class SigningService {
   /** `signer.attach` / `signer.prove` / `signer.respond`. */
   readonly typed: TypedSigners;
   readonly verifier: SignatureVerifier;
+  readonly responseVerifier: AsyncVerifier;
   readonly maxMessageBytes: number;
   private readonly keys = new PublicKeyNormaliser();
   private readonly audit: AuditBatcher;
@@ -72,8 +77,9 @@ export class SigningService {
   constructor(private readonly deps: SigningServiceDeps) {
     this.registry = new SignerRegistry(deps.metrics);
     this.verifier = deps.verifier;
+    this.responseVerifier = deps.responseVerifier ?? inlineVerifier(deps.verifier);
     this.maxMessageBytes = maxMessageBytes(deps.config.maxFrameBytes);
-    this.audit = new AuditBatcher(deps.db, deps.logger);
+    this.audit = new AuditBatcher(deps.sqlite, deps.logger);
     // A signer gets as long to prove possession of its key as to answer a sign request.
     this.typed = new TypedSigners(this, deps.config.signTimeoutMs);
   }
@@ -194,9 +200,9 @@ export class SigningService {
    * A signer's answer to `request` (already taken off its connection): verified against the
    * connection's key, then settled. Returns the outcome so the adapter can tell the signer.
    */
-  answer(connection: SignerConnection, request: PendingRequest, signature: Uint8Array): SignOutcome {
+  async answer(connection: SignerConnection, request: PendingRequest, signature: Uint8Array): Promise<SignOutcome> {
     let outcome: SignOutcome;
-    if (this.verifier.verify(signature, request.message, connection.publicKeyBytes)) {
+    if (await this.responseVerifier.verify(signature, request.message, connection.publicKeyBytes)) {
       outcome = { ok: true, signature };
     } else if (isSignatureEncoding(signature)) {
       outcome = { ok: false, error: new AppError('INVALID_SIGNATURE', `the signature does not verify against public key ${connection.publicKey}`) };
@@ -250,12 +256,17 @@ export class SigningService {
     await new Promise((resolve) => setImmediate(resolve)); // let the failed requests record their outcome
     this.closed = true;
     this.audit.flush();
+    await this.responseVerifier.close();
   }
 }
 
-/** The service with the process's default verifier (libsecp256k1 when it loads, else noble). */
-export function createSigningService(deps: Omit<SigningServiceDeps, 'verifier'>): SigningService {
-  const service = new SigningService({ ...deps, verifier: defaultVerifier() });
-  deps.logger.debug({ ecdsa: service.verifier.backend }, 'signature verifier loaded');
-  return service;
+/**
+ * The service with the process's default verifier (libsecp256k1 when it loads, else noble),
+ * checking sign responses in a worker thread when there is a core to spare.
+ */
+export function createSigningService(deps: Omit<SigningServiceDeps, 'verifier' | 'responseVerifier'>): SigningService {
+  const verifier = defaultVerifier();
+  const responseVerifier = deps.config.verifyThread ? createThreadVerifier(verifier, deps.logger) : inlineVerifier(verifier);
+  deps.logger.debug({ ecdsa: responseVerifier.description }, 'signature verifier loaded');
+  return new SigningService({ ...deps, verifier, responseVerifier });
 }

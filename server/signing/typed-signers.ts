@@ -135,14 +135,18 @@ export class TypedSigners {
   }
 
   /** A typed signer's answer: a signature (verified) or a refusal. */
-  respond(owner: Principal, requestId: string, answer: { signature: Uint8Array } | { refuse: { reason: string } }): 'ok' | 'refused' {
+  async respond(
+    owner: Principal,
+    requestId: string,
+    answer: { signature: Uint8Array } | { refuse: { reason: string } },
+  ): Promise<'ok' | 'refused'> {
     const found = this.signing.takeTypedRequest(requestId, owner.sub);
     if (!found) throw new AppError('NOT_FOUND', 'no pending request with this id for you (it may have timed out)');
     if ('refuse' in answer) {
       this.signing.refuse(found.request, answer.refuse.reason);
       return 'refused';
     }
-    const outcome = this.signing.answer(found.connection, found.request, answer.signature);
+    const outcome = await this.signing.answer(found.connection, found.request, answer.signature);
     if (!outcome.ok) throw outcome.error;
     return 'ok';
   }

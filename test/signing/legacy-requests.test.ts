@@ -64,8 +64,8 @@ describe('legacy signing over /ws', () => {
     expect(unb64(b.body.signature!)).toEqual(compact);
   });
 
-  it('accepts DER and high-S signatures and returns them as sent', async () => {
-    await using server = await startTestServer();
+  it.each(['on', 'off'])('accepts DER and high-S signatures and returns them as sent (--verify-thread %s)', async (verifyThread) => {
+    await using server = await startTestServer({ verifyThread });
     const key = testKey();
     const signer = await connectLegacy(server, key);
     for (const form of [toDer, toHighS, (c: Uint8Array) => toDer(toHighS(c))]) {
@@ -80,8 +80,8 @@ describe('legacy signing over /ws', () => {
     }
   });
 
-  it('answers 502 INVALID_SIGNATURE for a signature by another key and INVALID_RESPONSE for junk bytes', async () => {
-    await using server = await startTestServer();
+  it.each(['on', 'off'])('answers 502 INVALID_SIGNATURE for another key\'s signature, INVALID_RESPONSE for junk (--verify-thread %s)', async (verifyThread) => {
+    await using server = await startTestServer({ verifyThread });
     const key = testKey();
     const signer = await connectLegacy(server, key);
     const call = sign(server, key, text('pay 5'));

@@ -53,8 +53,8 @@ export const signerRouter = router({
     return { attached: true as const };
   }),
 
-  respond: authedProcedure.input(RespondInputSchema).mutation(({ ctx, input }) => {
+  respond: authedProcedure.input(RespondInputSchema).mutation(async ({ ctx, input }) => {
     const answer = 'refuse' in input ? { refuse: input.refuse } : { signature: input.signature };
-    return { outcome: ctx.services.signing.typed.respond(ctx.principal, input.requestId, answer) };
+    return { outcome: await ctx.services.signing.typed.respond(ctx.principal, input.requestId, answer) };
   }),
 });

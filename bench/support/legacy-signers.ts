@@ -1,0 +1,56 @@
+import WebSocket from 'ws';
+import { signMessage } from '../../protocol/ecdsa/sign.js';
+import { encodeBytes, encodeSignResponse } from '../../protocol/legacy.js';
+import { randomSecretKey, publicKeyOf } from '../../protocol/ecdsa/sign.js';
+import { bytesToHex, base64Decode } from '../../protocol/encoding.js';
+
+export interface PreparedSigner {
+  publicKey: string;
+  secretKey: Uint8Array;
+  /** base64(message) → full response frame, signed in advance. */
+  answers: Map<string, string>;
+  /** The messages callers may ask this signer to sign (base64). */
+  messages: string[];
+}
+
+/** N keys with `perSigner` distinct messages each, signed ahead of time (the load is the server's). */
+export function prepareSigners(count: number, perSigner: number): PreparedSigner[] {
+  const signers: PreparedSigner[] = [];
+  for (let i = 0; i < count; i++) {
+    const secretKey = randomSecretKey();
+    const answers = new Map<string, string>();
+    const messages: string[] = [];
+    for (let j = 0; j < perSigner; j++) {
+      const message = new TextEncoder().encode(`bench signer ${i} message ${j}: transfer ${j * 7} units`);
+      const text = encodeBytes(message);
+      messages.push(text);
+      answers.set(text, encodeSignResponse(message, signMessage(secretKey, message)));
+    }
+    signers.push({ publicKey: bytesToHex(publicKeyOf(secretKey)), secretKey, answers, messages });
+  }
+  return signers;
+}
+
+/**
+ * Connects a raw legacy signer that answers from its precomputed table (the proof challenge,
+ * the only unknown message, is signed live). Resolves once the socket is open and introduced.
+ */
+export function connectSigner(wsUrl: string, signer: PreparedSigner, onUnknown: () => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${wsUrl}/ws`, { perMessageDeflate: false });
+    ws.once('error', reject);
+    ws.once('open', () => {
+      ws.send(signer.publicKey);
+      resolve(ws);
+    });
+    ws.on('message', (data) => {
+      const text = data.toString();
+      const answer = signer.answers.get(text);
+      if (answer) return ws.send(answer);
+      const message = base64Decode(text);
+      if (Buffer.from(message).toString('latin1').startsWith('sigsocket-proof:')) {
+        ws.send(encodeSignResponse(message, signMessage(signer.secretKey, message)));
+      } else onUnknown();
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loadVerifier } from '../../protocol/ecdsa/verifier.js';
+import { createThreadVerifier } from '../../server/signing/verify-thread.js';
+import { toDer, toHighS } from '../support/signing.js';
+
+describe('verification in a worker thread', () => {
+  it('agrees with the inline verifier, batch after batch', async () => {
+    const thread = createThreadVerifier(loadVerifier('native'), pino({ level: 'silent' }));
+    expect(thread.description).toBe('libsecp256k1 (worker thread)');
+    try {
+      const sk = secp256k1.utils.randomSecretKey();
+      const pk = secp256k1.getPublicKey(sk, true);
+      const other = secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), false);
+      const cases: [Uint8Array, Uint8Array, Uint8Array, boolean][] = [];
+      for (let i = 0; i < 20; i++) {
+        const message = new TextEncoder().encode(`message ${i} `.repeat(i + 1));
+        const sig = secp256k1.sign(message, sk);
+        cases.push([sig, message, pk, true]);
+        cases.push([toDer(toHighS(sig)), message, pk, true]);
+        cases.push([sig, message, other, false]);
+        cases.push([sig, new Uint8Array([...message, 1]), pk, false]);
+        cases.push([new Uint8Array(30), message, pk, false]);
+      }
+      // All at once (one batch), then one by one (many batches).
+      const together = await Promise.all(cases.map(([s, m, k]) => thread.verify(s, m, k)));
+      expect(together).toEqual(cases.map((c) => c[3]));
+      for (const [s, m, k, valid] of cases.slice(0, 10)) expect(await thread.verify(s, m, k)).toBe(valid);
+    } finally {
+      await thread.close();
+    }
+  });
+});
