@@ -3,10 +3,15 @@ import { ConfigError } from '../../server/config.js';
 import { TlsConfigError } from '../../server/tls.js';
 import { DataDirLockedError } from '../../db/lock.js';
 import { registerDevCert } from './commands/dev-cert.js';
+import { registerKeygen } from './commands/keygen.js';
 import { registerLegacySigner } from './commands/legacy-signer.js';
+import { registerParticipant } from './commands/participant.js';
 import { registerServe } from './commands/serve.js';
+import { registerSessions } from './commands/sessions.js';
+import { registerSign } from './commands/sign.js';
 import { registerSigner } from './commands/signer.js';
 import { registerToken } from './commands/token.js';
+import { registerWatch } from './commands/watch.js';
 import { CliError } from './output.js';
 
 const program = new Command('sigsocket')
@@ -19,6 +24,11 @@ registerToken(program);
 registerDevCert(program);
 registerSigner(program);
 registerLegacySigner(program);
+registerParticipant(program);
+registerKeygen(program);
+registerSign(program);
+registerWatch(program);
+registerSessions(program);
 
 const expected = [CliError, ConfigError, TlsConfigError, DataDirLockedError];
 

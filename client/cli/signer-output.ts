@@ -36,8 +36,8 @@ export function printSignerEvent(event: SignerEvent): void {
   }
 }
 
-/** Keeps the process alive until SIGINT/SIGTERM, then stops the signer. */
-export async function runUntilSignal(handle: SignerHandle, cleanup: () => Promise<void> = async () => {}): Promise<void> {
+/** Keeps the process alive until SIGINT/SIGTERM, then stops the signer (or agent). */
+export async function runUntilSignal(handle: Pick<SignerHandle, 'stop'>, cleanup: () => Promise<void> = async () => {}): Promise<void> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       printLine(`${signal}: stopping`);

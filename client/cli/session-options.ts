@@ -1,0 +1,44 @@
+// Flags shared by the session commands (keygen, sign, watch, sessions), each with its
+// SIGSOCKET_<FLAG> environment fallback (SPEC §8), and their validation.
+import { Option } from 'commander';
+import type { z } from 'zod';
+import { CliError } from './output.js';
+
+export const jsonOption = () =>
+  new Option('--json', 'print one JSON document on stdout (progress goes to stderr)').env('SIGSOCKET_JSON');
+
+export const sessionIdOption = () =>
+  new Option('--session-id <id>', 'choose the session id (makes a retried create idempotent)').env('SIGSOCKET_SESSION_ID');
+
+export const participantsOption = (what: string) =>
+  new Option('--participants <names>', `comma-separated names of the ${what}`).env('SIGSOCKET_PARTICIPANTS').makeOptionMandatory();
+
+export const timeoutOption = () =>
+  new Option('--timeout-ms <ms>', 'deadline of every phase: the invitation and each round (server bounds apply)').env(
+    'SIGSOCKET_TIMEOUT_MS',
+  );
+
+export const splitNames = (list: string) =>
+  list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+/** `{ inviteMs: N, roundMs: N }` from --timeout-ms (a positive integer), or undefined. */
+export function timeoutsOf(value: string | undefined): { inviteMs: number; roundMs: number } | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) throw new CliError(`invalid --timeout-ms ${JSON.stringify(value)}: expected a positive integer`);
+  return { inviteMs: ms, roundMs: ms };
+}
+
+/** Parses with `schema` or fails with every issue, named by flag where possible. */
+export function parseFlags<S extends z.ZodType>(schema: S, value: unknown, flagOf: Record<string, string>): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => {
+    const key = String(i.path[0] ?? '');
+    return `${flagOf[key] ?? (key || 'input')}: ${i.message}`;
+  });
+  throw new CliError(`invalid arguments: ${issues.join('; ')}`);
+}
