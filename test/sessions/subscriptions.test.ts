@@ -88,13 +88,10 @@ describe('resumable subscriptions', () => {
     const stream = server.services.sessions.inbox({ sub: 'alice', role: 'participant' }, undefined, {});
     const firstPull = stream.next();
     for (let i = 0; i < 8; i++) await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
-    const ids: number[] = [];
-    const [id0] = (await firstPull).value as [string, SessionEvent];
-    ids.push(Number(id0));
-    while (ids.length < 16) {
-      const [id] = (await stream.next()).value as [string, SessionEvent];
-      ids.push(Number(id));
-    }
+    // Server-side, a tracked item is the tuple [id, event, marker].
+    const idOf = (result: IteratorResult<unknown>) => Number((result.value as [string])[0]);
+    const ids = [idOf(await firstPull)];
+    while (ids.length < 16) ids.push(idOf(await stream.next()));
     await stream.return(undefined);
     // 8 sessions × (alice's invitation + the phase_changed broadcast), in order, none twice.
     expect(new Set(ids).size).toBe(16);
