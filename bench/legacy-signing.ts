@@ -37,7 +37,7 @@ export const legacySigning: BenchSuite = {
     const callerCount = numberFlag(flags, 'callers', 64);
     const durationMs = numberFlag(flags, 'duration-ms', quick ? 3_000 : 15_000);
     const warmupMs = numberFlag(flags, 'warmup-ms', quick ? 1_000 : 3_000);
-    const nodeArgs = flags['cpu-prof'] === true ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : [];
+    const nodeArgs = flags['cpu-prof'] === true ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
 
     const signers = prepareSigners(signerCount, 8);
     const verifier = loadVerifier('auto');

@@ -1,25 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
-import { connectLegacy, getJson, RawLegacyClient, testKey } from '../support/signing.js';
+import { connectLegacy, getJson, testKey } from '../support/signing.js';
 
 async function metrics(url: string): Promise<string> {
   return (await fetch(`${url}/metrics`)).text();
 }
 
 describe('legacy connection hygiene', () => {
-  it('terminates a connection that does not answer pings', async () => {
-    await using server = await startTestServer({ heartbeatMs: 100, heartbeatTimeoutMs: 100 });
+  it('terminates a registered connection that stops answering pings, and only that one', async () => {
+    await using server = await startTestServer({ heartbeatMs: 300, heartbeatTimeoutMs: 200 });
     const key = testKey();
     const lively = await connectLegacy(server, key);
     // autoPong off: this client reads frames but never answers pings.
-    const silent = new RawLegacyClient(server.wsUrl, { autoPong: false });
-    await silent.opened;
+    const silent = await connectLegacy(server, testKey(), { client: { autoPong: false } });
     const closed = await silent.closed;
     expect(closed.code).toBe(1006); // terminated, no close frame
-    // The answering one survives several heartbeats.
-    await new Promise((r) => setTimeout(r, 500));
+    await expect.poll(() => getJson(server.url, '/status')).toMatchObject({ connections: 1, signers: 1 });
+    // The answering one survives many heartbeats.
+    await new Promise((r) => setTimeout(r, 1000));
     expect(lively.ws.readyState).toBe(lively.ws.OPEN);
-    expect(await getJson(server.url, '/status')).toMatchObject({ connections: 1 });
+    expect(await getJson(server.url, `/connected/${key.publicKey}`)).toMatchObject({ connected: true });
   });
 
   it('closes with 1009 on a frame over the limit and counts it', async () => {

@@ -114,15 +114,15 @@ export class RawLegacyClient {
 
 /**
  * Opens a legacy connection for `key`, introduces it (in the given form), answers the proof
- * challenge when proof is on, and resolves once the server lists the key as connected
- * (`connectedCount` connections for it at least).
+ * challenge when proof is on, and resolves once the server counts one more registered
+ * connection.
  */
 export async function connectLegacy(
   server: { url: string; wsUrl: string },
   key: TestKey,
-  opts: { proof?: boolean; introduction?: string; connections?: number } = {},
+  opts: { proof?: boolean; introduction?: string; client?: WebSocket.ClientOptions } = {},
 ): Promise<RawLegacyClient> {
-  const client = new RawLegacyClient(server.wsUrl);
+  const client = new RawLegacyClient(server.wsUrl, opts.client);
   await client.opened;
   const before = (await getJson(server.url, '/status')) as { connections: number };
   client.send(opts.introduction ?? key.publicKey);
