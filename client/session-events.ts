@@ -29,6 +29,8 @@ export const SignInviteSchema = z.object({
   coordinator: z.string(),
   scheme: SchemeSchema,
   keyId: z.string(),
+  /** The keygen that made the key: the escrow blob is bound to it. */
+  keygenSessionId: z.string(),
   message: z.string(),
   t: z.number().int(),
   partIndex: z.number().int(),

@@ -11,13 +11,13 @@ export class MissingKeyShareError extends Error {
   readonly code = 'MISSING_KEY_SHARE';
 }
 
-export async function signingKey(ctx: AgentContext, invite: SignInvite): Promise<KeyShare> {
+export function signingKey(ctx: AgentContext, invite: SignInvite): KeyShare {
   const local = ctx.records.key(invite.keyId);
   if (local) return local.share;
   if (!invite.escrow) {
     throw new MissingKeyShareError(`no key share for key ${invite.keyId} in the keystore and no escrow in the invitation`);
   }
-  const keygenSessionId = await keygenSessionOf(ctx, invite.keyId);
+  const { keygenSessionId } = invite;
   const { v: _v, sessionId: _s, ...share } = decryptEscrow({
     sessionId: keygenSessionId,
     participant: ctx.name,
@@ -31,10 +31,4 @@ export async function signingKey(ctx: AgentContext, invite: SignInvite): Promise
   ctx.emit({ type: 'escrow_used', sessionId: invite.sessionId, keyId: invite.keyId });
   ctx.log.info({ sessionId: invite.sessionId, keyId: invite.keyId }, 'restored the key share from the escrow');
   return share;
-}
-
-/** The escrow is bound to the keygen session that made the key. */
-async function keygenSessionOf(ctx: AgentContext, keyId: string): Promise<string> {
-  const key = await ctx.call(() => ctx.client.key.get.query({ keyId }));
-  return key.keygenSessionId;
 }

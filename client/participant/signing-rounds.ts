@@ -18,7 +18,7 @@ export async function commitFor(ctx: AgentContext, record: SignRecord, commitRou
   if (!commitments) {
     // Nonces of this round that are gone were used (or lost): never commit to the round again.
     if (commitRound <= (record.committedRound ?? 0)) return;
-    const key = await signingKey(ctx, invite);
+    const key = signingKey(ctx, invite);
     commitments = ctx.nonces.fresh(invite.scheme, key.signingShare, sessionId, commitRound);
     ctx.records.putSession(sessionId, { ...record, committedRound: commitRound });
   }
@@ -36,7 +36,7 @@ export async function onSigningPackage(ctx: AgentContext, invite: SignInvite, pa
     message: event.message,
     commitments: Object.fromEntries(event.commitments.map((c) => [c.index, { hiding: c.hiding, binding: c.binding }])),
   };
-  const key = await signingKey(ctx, invite);
+  const key = signingKey(ctx, invite);
   // noble refuses a package that lacks or alters our own commitments.
   const share = ctx.nonces.consume(sessionId, event.commitRound, (nonces) => signShare(invite.scheme, key, nonces, pkg));
   if (share === undefined) {

@@ -37,7 +37,8 @@ async function coordinatorArgs(server: TestServer): Promise<string[]> {
   return ['--server', server.url, '--token', await server.token('carol', 'coordinator')];
 }
 
-describe('CLI: keygen, sign, watch, sessions, participant', () => {
+// Every CLI call is a fresh process (tsx start-up), so these tests get more time than the default.
+describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }, () => {
   it('keygen and sign exit 0 with the result; --json prints the final session; a timeout exits 4 naming whom it waited for', async () => {
     await using server = await startTestServer();
     pool = new AgentPool(server);

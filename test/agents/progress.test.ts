@@ -98,6 +98,7 @@ describe('session progress text', () => {
       coordinator: 'carol',
       scheme: 'frost-secp256k1-tr',
       keyId: 'key_1',
+      keygenSessionId: 'kg_1',
       message: 'ab'.repeat(40),
       t: 2,
       partIndex: 1,
