@@ -2,7 +2,15 @@
 // SIGSOCKET_<FLAG> environment fallback (SPEC §8), and their validation.
 import { Option } from 'commander';
 import type { z } from 'zod';
+import type { ClientFlags } from './client-options.js';
 import { CliError } from './output.js';
+
+/** Flags of the commands that start a session (keygen, sign). */
+export interface StartFlags extends ClientFlags {
+  timeoutMs?: string;
+  sessionId?: string;
+  json?: boolean;
+}
 
 export const jsonOption = () =>
   new Option('--json', 'print one JSON document on stdout (progress goes to stderr)').env('SIGSOCKET_JSON');

@@ -1,9 +1,10 @@
 // Shared by `keygen`, `sign` and `watch`: follow a session with live progress, print the
 // outcome (or with --json the final SessionView as one document), and exit 0 only on completion.
-import type { SessionView } from '../../protocol/session-view.js';
+import type { CreateSessionResult, SessionView } from '../../protocol/session-view.js';
 import { followSession, SessionEndedError } from '../coordinator/index.js';
-import type { SigSocketClient } from '../trpc.js';
+import { closeClient, createClient, type SigSocketClient } from '../trpc.js';
 import { cliErrorFrom } from './api-errors.js';
+import { resolveClientOptions, type ClientFlags } from './client-options.js';
 import { CliError, printJson, printLine } from './output.js';
 import { createProgressDisplay } from './progress.js';
 
@@ -42,4 +43,21 @@ export async function followToEnd(
   display.close();
   if (opts.json) printJson(view);
   else printOutcome(view);
+}
+
+/** `keygen` / `sign`: start the session with `start`, then follow it to its end. */
+export async function startAndFollow(
+  flags: ClientFlags & { json?: boolean },
+  start: (client: SigSocketClient) => Promise<CreateSessionResult>,
+): Promise<void> {
+  const options = resolveClientOptions(flags, { requireToken: true });
+  const client = createClient(options);
+  try {
+    const { session } = await start(client).catch((err: unknown) => {
+      throw cliErrorFrom(err, options.url);
+    });
+    await followToEnd(client, session.id, { json: flags.json === true, serverUrl: options.url });
+  } finally {
+    await closeClient(client);
+  }
 }

@@ -2,10 +2,8 @@ import { Option, type Command } from 'commander';
 import { SCHEMES } from '../../../protocol/frost/schemes.js';
 import { KeygenCreateInputSchema } from '../../../protocol/sessions.js';
 import { startKeygen } from '../../coordinator/index.js';
-import { closeClient, createClient } from '../../trpc.js';
-import { cliErrorFrom } from '../api-errors.js';
-import { addClientOptions, resolveClientOptions, type ClientFlags } from '../client-options.js';
-import { followToEnd } from '../session-runner.js';
+import { addClientOptions } from '../client-options.js';
+import { startAndFollow } from '../session-runner.js';
 import {
   jsonOption,
   parseFlags,
@@ -14,16 +12,14 @@ import {
   splitNames,
   timeoutOption,
   timeoutsOf,
+  type StartFlags,
 } from '../session-options.js';
 
-interface KeygenFlags extends ClientFlags {
+interface KeygenFlags extends StartFlags {
   threshold: string;
   participants: string;
   scheme: string;
   label?: string;
-  timeoutMs?: string;
-  sessionId?: string;
-  json?: boolean;
 }
 
 export function registerKeygen(program: Command): void {
@@ -39,7 +35,6 @@ export function registerKeygen(program: Command): void {
     .addOption(jsonOption());
   addClientOptions(cmd);
   cmd.action(async (flags: KeygenFlags) => {
-    const options = resolveClientOptions(flags, { requireToken: true });
     const input = parseFlags(
       KeygenCreateInputSchema,
       {
@@ -52,14 +47,6 @@ export function registerKeygen(program: Command): void {
       },
       { threshold: '--threshold', participants: '--participants', scheme: '--scheme', label: '--label', sessionId: '--session-id', timeouts: '--timeout-ms' },
     );
-    const client = createClient(options);
-    try {
-      const { session } = await startKeygen(client, input).catch((err: unknown) => {
-        throw cliErrorFrom(err, options.url);
-      });
-      await followToEnd(client, session.id, { json: flags.json === true, serverUrl: options.url });
-    } finally {
-      await closeClient(client);
-    }
+    await startAndFollow(flags, (client) => startKeygen(client, input));
   });
 }

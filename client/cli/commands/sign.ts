@@ -1,10 +1,8 @@
 import { Option, type Command } from 'commander';
 import { SignCreateInputSchema } from '../../../protocol/sessions.js';
 import { startSign } from '../../coordinator/index.js';
-import { closeClient, createClient } from '../../trpc.js';
-import { cliErrorFrom } from '../api-errors.js';
-import { addClientOptions, resolveClientOptions, type ClientFlags } from '../client-options.js';
-import { followToEnd } from '../session-runner.js';
+import { addClientOptions } from '../client-options.js';
+import { startAndFollow } from '../session-runner.js';
 import {
   jsonOption,
   parseFlags,
@@ -13,15 +11,13 @@ import {
   splitNames,
   timeoutOption,
   timeoutsOf,
+  type StartFlags,
 } from '../session-options.js';
 
-interface SignFlags extends ClientFlags {
+interface SignFlags extends StartFlags {
   key: string;
   message: string;
   participants: string;
-  timeoutMs?: string;
-  sessionId?: string;
-  json?: boolean;
 }
 
 export function registerSign(program: Command): void {
@@ -36,7 +32,6 @@ export function registerSign(program: Command): void {
     .addOption(jsonOption());
   addClientOptions(cmd);
   cmd.action(async (flags: SignFlags) => {
-    const options = resolveClientOptions(flags, { requireToken: true });
     const input = parseFlags(
       SignCreateInputSchema,
       {
@@ -48,14 +43,6 @@ export function registerSign(program: Command): void {
       },
       { keyId: '--key', message: '--message', participants: '--participants', sessionId: '--session-id', timeouts: '--timeout-ms' },
     );
-    const client = createClient(options);
-    try {
-      const { session } = await startSign(client, input).catch((err: unknown) => {
-        throw cliErrorFrom(err, options.url);
-      });
-      await followToEnd(client, session.id, { json: flags.json === true, serverUrl: options.url });
-    } finally {
-      await closeClient(client);
-    }
+    await startAndFollow(flags, (client) => startSign(client, input));
   });
 }
