@@ -18,7 +18,7 @@ const ServerUrlSchema = z
   .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://');
 
 /** `on|off|true|false|1|0|yes|no` (any case) → boolean; anything else is an error. */
-function envSwitch(name: string): boolean {
+export function envSwitch(name: string): boolean {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return false;
   if (/^(on|true|1|yes)$/i.test(raw)) return true;

@@ -2,7 +2,7 @@
 // SIGSOCKET_<FLAG> environment fallback (SPEC §8), and their validation.
 import { Option } from 'commander';
 import type { z } from 'zod';
-import type { ClientFlags } from './client-options.js';
+import { envSwitch, type ClientFlags } from './client-options.js';
 import { CliError } from './output.js';
 
 /** Flags of the commands that start a session (keygen, sign). */
@@ -13,7 +13,10 @@ export interface StartFlags extends ClientFlags {
 }
 
 export const jsonOption = () =>
-  new Option('--json', 'print one JSON document on stdout (progress goes to stderr)').env('SIGSOCKET_JSON');
+  new Option('--json', 'print one JSON document on stdout (progress goes to stderr) [env SIGSOCKET_JSON=on]');
+
+/** --json, or SIGSOCKET_JSON=on (a boolean flag's variable is read as on/off, not as "set"). */
+export const wantsJson = (flags: { json?: boolean }) => flags.json === true || envSwitch('SIGSOCKET_JSON');
 
 export const sessionIdOption = () =>
   new Option('--session-id <id>', 'choose the session id (makes a retried create idempotent)').env('SIGSOCKET_SESSION_ID');

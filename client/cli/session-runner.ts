@@ -5,6 +5,7 @@ import { followSession, SessionEndedError } from '../coordinator/index.js';
 import { closeClient, createClient, type SigSocketClient } from '../trpc.js';
 import { cliErrorFrom } from './api-errors.js';
 import { resolveClientOptions, type ClientFlags } from './client-options.js';
+import { wantsJson } from './session-options.js';
 import { CliError, printJson, printLine } from './output.js';
 import { createProgressDisplay } from './progress.js';
 
@@ -56,7 +57,7 @@ export async function startAndFollow(
     const { session } = await start(client).catch((err: unknown) => {
       throw cliErrorFrom(err, options.url);
     });
-    await followToEnd(client, session.id, { json: flags.json === true, serverUrl: options.url });
+    await followToEnd(client, session.id, { json: wantsJson(flags), serverUrl: options.url });
   } finally {
     await closeClient(client);
   }

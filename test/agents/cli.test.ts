@@ -16,8 +16,8 @@ afterEach(async () => {
 });
 
 /** `sigsocket <args>` left running (stdin not a terminal); output collected; stopped with SIGTERM. */
-function spawnCli(args: string[]) {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -103,14 +103,14 @@ describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }
     expect(missing.stderr).toMatch(/does not exist/);
   });
 
-  it('participant runs an agent: --auto-approve takes part, without it and without a terminal it refuses', async () => {
+  it('participant runs an agent: --auto-approve takes part; without it (SIGSOCKET_AUTO_APPROVE=off) and without a terminal it refuses', async () => {
     await using server = await startTestServer();
     pool = new AgentPool(server);
     await pool.agentsNamed(['alice']);
     const dir = tempDir();
     const agentArgs = async (name: string) => ['participant', '--server', server.url, '--token', await server.token(name, 'participant'), '--key-file', path.join(dir, `${name}.key`)];
     const erin = spawnCli([...(await agentArgs('erin')), '--auto-approve']);
-    const frank = spawnCli(await agentArgs('frank'));
+    const frank = spawnCli(await agentArgs('frank'), { SIGSOCKET_AUTO_APPROVE: 'off' });
     await waitFor(() => /registered as erin/.test(erin.output()) && /registered as frank/.test(frank.output()), 'both agents registered', 20_000);
     const carol = await coordinatorArgs(server);
 

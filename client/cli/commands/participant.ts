@@ -1,11 +1,12 @@
 import { Option, type Command } from 'commander';
+import { serveOptions } from '../../../server/config.js';
 import { createLogger } from '../../../server/logger.js';
 import { KeystoreError, ParticipantError, runParticipant } from '../../participant/index.js';
 import { closeClient, createClient } from '../../trpc.js';
 import { StoppedError } from '../../retry.js';
 import { cliErrorFrom } from '../api-errors.js';
 import { approvalPolicy } from '../approval-prompt.js';
-import { addClientOptions, keyFileOption, resolveClientOptions, type ClientFlags } from '../client-options.js';
+import { addClientOptions, envSwitch, keyFileOption, resolveClientOptions, type ClientFlags } from '../client-options.js';
 import { CliError, printLine } from '../output.js';
 import { printAgentEvent } from '../participant-output.js';
 import { loadKeyForCli, runUntilSignal } from '../signer-output.js';
@@ -26,15 +27,22 @@ export function registerParticipant(program: Command): void {
     )
     .addOption(keyFileOption())
     .addOption(
-      new Option('--auto-approve', 'accept every invitation (default: ask on the terminal; refuse when there is none)').env(
-        'SIGSOCKET_AUTO_APPROVE',
+      new Option(
+        '--auto-approve',
+        'accept every invitation (default: ask on the terminal; refuse when there is none) [env SIGSOCKET_AUTO_APPROVE=on]',
       ),
     )
     .addOption(new Option('--keystore <dir>', 'encrypted keystore directory (default: <key-file>.keystore)').env('SIGSOCKET_KEYSTORE'))
-    .addOption(new Option('--log-level <level>', 'JSON logs on stderr').default('warn').env('SIGSOCKET_LOG_LEVEL'));
+    .addOption(
+      new Option('--log-level <level>', 'JSON logs on stderr')
+        .choices(serveOptions.logLevel.schema.options)
+        .default('warn')
+        .env('SIGSOCKET_LOG_LEVEL'),
+    );
   addClientOptions(cmd);
   cmd.action(async (flags: ParticipantFlags) => {
     const options = resolveClientOptions(flags, { requireToken: true });
+    const approve = approvalPolicy(flags.autoApprove === true || envSwitch('SIGSOCKET_AUTO_APPROVE'));
     const identitySecretKey = loadKeyForCli(flags.keyFile);
     const keystoreDir = flags.keystore ?? `${flags.keyFile}.keystore`;
     const client = createClient(options);
@@ -44,7 +52,7 @@ export function registerParticipant(program: Command): void {
         client,
         identitySecretKey,
         keystoreDir,
-        approve: approvalPolicy(flags.autoApprove === true),
+        approve,
         onEvent: printAgentEvent,
         logger: createLogger(flags.logLevel),
       });

@@ -6,7 +6,7 @@ import { closeClient, createClient } from '../../trpc.js';
 import { cliErrorFrom } from '../api-errors.js';
 import { addClientOptions, resolveClientOptions, type ClientFlags } from '../client-options.js';
 import { CliError, printJson, printLine } from '../output.js';
-import { jsonOption, parseFlags } from '../session-options.js';
+import { jsonOption, parseFlags, wantsJson } from '../session-options.js';
 import { sessionsTable, summaryOfRow, summaryOfView, type SessionSummary } from '../sessions-table.js';
 
 interface SessionsFlags extends ClientFlags {
@@ -69,7 +69,7 @@ export function registerSessions(program: Command): void {
       { limit: '--limit', kind: '--kind', state: '--state' },
     );
     const sessions = flags.db ? fromDatabase(flags.db, filter) : await fromApi(flags, filter);
-    if (flags.json) printJson(sessions);
+    if (wantsJson(flags)) printJson(sessions);
     else printLine(sessionsTable(sessions));
   });
 }

@@ -5,7 +5,7 @@ import { cliErrorFrom } from '../api-errors.js';
 import { addClientOptions, resolveClientOptions, type ClientFlags } from '../client-options.js';
 import { CliError } from '../output.js';
 import { followToEnd } from '../session-runner.js';
-import { jsonOption } from '../session-options.js';
+import { jsonOption, wantsJson } from '../session-options.js';
 
 export function registerWatch(program: Command): void {
   const cmd = program
@@ -23,7 +23,7 @@ export function registerWatch(program: Command): void {
       await client.session.get.query({ sessionId }).catch((err: unknown) => {
         throw cliErrorFrom(err, options.url);
       });
-      await followToEnd(client, sessionId, { json: flags.json === true, serverUrl: options.url });
+      await followToEnd(client, sessionId, { json: wantsJson(flags), serverUrl: options.url });
     } finally {
       await closeClient(client);
     }
