@@ -106,7 +106,6 @@ export function runParticipant(opts: ParticipantOptions): ParticipantHandle {
 
   return {
     ready,
-    name: () => name,
     async stop() {
       abort.abort();
       await queues.idle();

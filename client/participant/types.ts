@@ -48,8 +48,6 @@ export interface ParticipantOptions {
 export interface ParticipantHandle {
   /** Resolves once the identity key is registered and the inbox subscription has started. */
   readonly ready: Promise<void>;
-  /** Our name (resolved from the token when not given). */
-  name(): Promise<string>;
   /** Unsubscribes, stops retrying and waits for the handlers under way. */
   stop(): Promise<void>;
 }
