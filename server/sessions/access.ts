@@ -8,7 +8,10 @@ import type { Principal } from '../../protocol/identity.js';
  * coordinator its own sessions and keys, a participant those that name it. Anything else is
  * NOT_FOUND, with the same message as a session or key that does not exist.
  */
-export function canSeeSession(principal: Principal, row: Pick<SessionRow, 'coordinator' | 'participants'>): boolean {
+export function canSeeSession(
+  principal: Principal,
+  row: Pick<SessionRow, 'coordinator' | 'participants'>,
+): boolean {
   switch (principal.role) {
     case 'admin':
       return true;
@@ -19,7 +22,10 @@ export function canSeeSession(principal: Principal, row: Pick<SessionRow, 'coord
   }
 }
 
-export function canSeeKey(principal: Principal, row: Pick<KeyRow, 'coordinator' | 'participants'>): boolean {
+export function canSeeKey(
+  principal: Principal,
+  row: Pick<KeyRow, 'coordinator' | 'participants'>,
+): boolean {
   switch (principal.role) {
     case 'admin':
       return true;

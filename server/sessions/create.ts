@@ -46,8 +46,16 @@ function created(row: SessionRow): CreateSessionResult {
   return { created: true, session: sessionView(row) };
 }
 
-function auditCreate(principal: Principal, action: string, sessionId: string, detail: Record<string, unknown>, at: number) {
-  return [{ actor: principal.sub, role: principal.role, action, outcome: 'ok', sessionId, detail, at }];
+function auditCreate(
+  principal: Principal,
+  action: string,
+  sessionId: string,
+  detail: Record<string, unknown>,
+  at: number,
+) {
+  return [
+    { actor: principal.sub, role: principal.role, action, outcome: 'ok', sessionId, detail, at },
+  ];
 }
 
 /** One error listing every name that is not registered. */
@@ -64,7 +72,11 @@ function requireRegistered(db: Db, names: readonly string[]): Map<string, string
   return keys;
 }
 
-export function createKeygen(deps: CreateDeps, principal: Principal, input: KeygenCreate): CreateSessionResult {
+export function createKeygen(
+  deps: CreateDeps,
+  principal: Principal,
+  input: KeygenCreate,
+): CreateSessionResult {
   const sessionId = input.sessionId ?? newSessionId('keygen');
   const hash = requestHash({
     kind: 'keygen',
@@ -103,8 +115,20 @@ export function createKeygen(deps: CreateDeps, principal: Principal, input: Keyg
         participants,
       },
     },
-    { label: input.label ?? null, keyId: null, message: null, requestHash: hash, participants: input.participants },
-    auditCreate(principal, 'keygen.create', sessionId, { threshold: input.threshold, participants: input.participants, scheme: input.scheme }, at),
+    {
+      label: input.label ?? null,
+      keyId: null,
+      message: null,
+      requestHash: hash,
+      participants: input.participants,
+    },
+    auditCreate(
+      principal,
+      'keygen.create',
+      sessionId,
+      { threshold: input.threshold, participants: input.participants, scheme: input.scheme },
+      at,
+    ),
   );
   return created(row);
 }
@@ -129,7 +153,11 @@ function signersOf(key: KeyRow, names: readonly string[]): Map<string, number> {
   return indexes;
 }
 
-export function createSign(deps: CreateDeps, principal: Principal, input: SignCreate): CreateSessionResult {
+export function createSign(
+  deps: CreateDeps,
+  principal: Principal,
+  input: SignCreate,
+): CreateSessionResult {
   const sessionId = input.sessionId ?? newSessionId('sign');
   const hash = requestHash({
     kind: 'sign',
@@ -176,7 +204,13 @@ export function createSign(deps: CreateDeps, principal: Principal, input: SignCr
       requestHash: hash,
       participants: [...signers].sort((a, b) => a.index - b.index).map((s) => s.name),
     },
-    auditCreate(principal, 'sign.create', sessionId, { keyId: key.id, participants: input.participants, messageBytes: input.message.length / 2 }, at),
+    auditCreate(
+      principal,
+      'sign.create',
+      sessionId,
+      { keyId: key.id, participants: input.participants, messageBytes: input.message.length / 2 },
+      at,
+    ),
     key,
   );
   return created(row);

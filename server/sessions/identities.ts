@@ -56,18 +56,23 @@ export class IdentityService {
   }
 
   list(limit = 500): ParticipantView[] {
-    return listParticipantRows(this.db, limit).map(({ name, identityKey, createdAt, updatedAt }) => ({
-      name,
-      identityKey,
-      createdAt,
-      updatedAt,
-    }));
+    return listParticipantRows(this.db, limit).map(
+      ({ name, identityKey, createdAt, updatedAt }) => ({
+        name,
+        identityKey,
+        createdAt,
+        updatedAt,
+      }),
+    );
   }
 
   private targetName(principal: Principal, requested: string | undefined): string {
     if (requested === undefined || requested === principal.sub) return principal.sub;
     if (principal.role !== 'admin') {
-      throw new AppError('FORBIDDEN', 'only an admin may register the identity key of another name');
+      throw new AppError(
+        'FORBIDDEN',
+        'only an admin may register the identity key of another name',
+      );
     }
     return requested;
   }
@@ -82,7 +87,10 @@ export class IdentityService {
     const identityKey = this.validKey(input.identityKey);
     const message = identityProofMessage(name, identityKey, input.challenge);
     if (!this.verifies(input.signature, message, identityKey)) {
-      throw new AppError('INVALID_PROOF', 'the signature does not prove possession of the identity key');
+      throw new AppError(
+        'INVALID_PROOF',
+        'the signature does not prove possession of the identity key',
+      );
     }
     const current = getParticipantRow(this.db, name);
     const replaced = current !== undefined && current.identityKey !== identityKey;
@@ -95,7 +103,10 @@ export class IdentityService {
         );
       }
       if (!this.verifies(input.previousKeySignature, message, current.identityKey)) {
-        throw new AppError('INVALID_PROOF', 'previousKeySignature does not verify under the registered key');
+        throw new AppError(
+          'INVALID_PROOF',
+          'previousKeySignature does not verify under the registered key',
+        );
       }
     }
     upsertParticipantRow(this.db, { name, identityKey, at: Date.now() });

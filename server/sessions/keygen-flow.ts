@@ -21,7 +21,12 @@ import { round1TranscriptHash } from '../../protocol/transcript.js';
 import { keyIdFor } from './ids.js';
 import type { LiveSession } from './live-session.js';
 import { rejectionError } from './rejections.js';
-import { storedAs, type CheckedSubmission, type CompletedSession, type SessionFlow } from './session-flow.js';
+import {
+  storedAs,
+  type CheckedSubmission,
+  type CompletedSession,
+  type SessionFlow,
+} from './session-flow.js';
 
 function keygenContext(live: LiveSession): KeygenContext {
   const context = live.context;
@@ -31,7 +36,8 @@ function keygenContext(live: LiveSession): KeygenContext {
 
 function member(context: KeygenContext, name: string): Participant {
   const found = context.participants.find((p) => p.name === name);
-  if (!found) throw new AppError('NOT_A_PARTICIPANT', `${name} is not a participant of ${context.sessionId}`);
+  if (!found)
+    throw new AppError('NOT_A_PARTICIPANT', `${name} is not a participant of ${context.sessionId}`);
   return found;
 }
 
@@ -113,7 +119,14 @@ function checkConfirmation(
   at: number,
 ): CheckedSubmission {
   const { groupPublicKey, verifyingShare, escrow } = report;
-  const event: KeygenEvent = { type: 'CONFIRM', participant: name, groupPublicKey, verifyingShare, escrow, at };
+  const event: KeygenEvent = {
+    type: 'CONFIRM',
+    participant: name,
+    groupPublicKey,
+    verifyingShare,
+    escrow,
+    at,
+  };
   admit(live, event);
   const blob = EscrowBlobSchema.safeParse(escrow);
   if (!blob.success) {
@@ -188,7 +201,11 @@ export function keygenFlow(opts: { network: Network }): SessionFlow {
         createdAt: at,
       });
       insertEscrows(tx, keyId, context.result.escrows, at);
-      const result = { keyId, groupPublicKey: expected.groupPublicKey, ...(address ? { address } : {}) };
+      const result = {
+        keyId,
+        groupPublicKey: expected.groupPublicKey,
+        ...(address ? { address } : {}),
+      };
       return { result, keyId };
     },
 

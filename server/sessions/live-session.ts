@@ -24,8 +24,7 @@ interface SessionActor {
 }
 
 export type SessionInput =
-  | { kind: 'keygen'; input: KeygenInput }
-  | { kind: 'sign'; input: SignInput };
+  { kind: 'keygen'; input: KeygenInput } | { kind: 'sign'; input: SignInput };
 
 /** What a persisted snapshot looks like once parsed from the `snapshot` column. */
 export interface PersistedSnapshot {
@@ -34,12 +33,18 @@ export interface PersistedSnapshot {
   context: AnySessionContext;
 }
 
-function newActor(kind: SessionKind, init: { input: unknown } | { snapshot: unknown }): SessionActor {
+function newActor(
+  kind: SessionKind,
+  init: { input: unknown } | { snapshot: unknown },
+): SessionActor {
   // Restoring ignores `input`, but the types want one.
   const options = 'snapshot' in init ? { snapshot: init.snapshot, input: undefined } : init;
   const actor =
     kind === 'keygen'
-      ? createActor(keygenMachine, options as Parameters<typeof createActor<typeof keygenMachine>>[1])
+      ? createActor(
+          keygenMachine,
+          options as Parameters<typeof createActor<typeof keygenMachine>>[1],
+        )
       : createActor(signMachine, options as Parameters<typeof createActor<typeof signMachine>>[1]);
   return actor as unknown as SessionActor;
 }

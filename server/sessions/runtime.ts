@@ -79,7 +79,12 @@ export class SessionRuntime {
   }
 
   /** Starts a session: its row, invitations and first phase_changed in one transaction. */
-  create(session: SessionInput, base: SessionRowBase, audit: AuditEntry[], key?: KeyRow): SessionRow {
+  create(
+    session: SessionInput,
+    base: SessionRowBase,
+    audit: AuditEntry[],
+    key?: KeyRow,
+  ): SessionRow {
     let live: LiveSession;
     try {
       live = LiveSession.create(session);
@@ -96,7 +101,12 @@ export class SessionRuntime {
     }
   }
 
-  private insert(live: LiveSession, session: SessionInput, base: SessionRowBase, audit: AuditEntry[]): SessionRow {
+  private insert(
+    live: LiveSession,
+    session: SessionInput,
+    base: SessionRowBase,
+    audit: AuditEntry[],
+  ): SessionRow {
     const at = session.input.at;
     const notifications = live.take();
     const persisted = live.persisted();
@@ -176,7 +186,13 @@ export class SessionRuntime {
     return getSessionRow(this.deps.db, live.id)!;
   }
 
-  private rowPatch(live: LiveSession, persisted: unknown, at: number): Required<Pick<SessionRowPatch, 'state' | 'snapshot' | 'deadline' | 'waitingFor' | 'error' | 'updatedAt'>> {
+  private rowPatch(
+    live: LiveSession,
+    persisted: unknown,
+    at: number,
+  ): Required<
+    Pick<SessionRowPatch, 'state' | 'snapshot' | 'deadline' | 'waitingFor' | 'error' | 'updatedAt'>
+  > {
     const context = live.context;
     return {
       state: live.state,

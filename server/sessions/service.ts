@@ -1,13 +1,16 @@
 import type { z } from 'zod';
-import { recordAudit } from '../../db/audit.js';
-import { escrowOf, getKeyRow, listKeyRows } from '../../db/keys.js';
+import { recordAudit, type AuditEntry } from '../../db/audit.js';
 import type { Db } from '../../db/open.js';
-import { inboxEventsAfter, sessionEventsAfter } from '../../db/session-events.js';
-import { countSessionsByState, getSessionRow, listSessionRows, type SessionRow } from '../../db/sessions.js';
+import {
+  countSessionsByState,
+  getSessionRow,
+  listSessionRows,
+  type SessionRow,
+} from '../../db/sessions.js';
 import type { SessionKind } from '../../machines/index.js';
 import { AppError } from '../../protocol/errors.js';
 import type { Principal } from '../../protocol/identity.js';
-import type { CreateSessionResult, KeyView, SessionView } from '../../protocol/session-view.js';
+import type { CreateSessionResult, SessionView } from '../../protocol/session-view.js';
 import type {
   AbortInputSchema,
   InboxInputSchema,
@@ -19,17 +22,17 @@ import type {
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { canSeeKey, canSeeSession, keyNotFound, sessionNotFound, visibility } from './access.js';
-import { EventBus } from './bus.js';
+import { canSeeSession, sessionNotFound, visibility } from './access.js';
 import { createKeygen, createSign, type KeygenCreate, type SignCreate } from './create.js';
+import { EventStreams, type StreamTarget } from './event-streams.js';
 import { IdentityService } from './identities.js';
+import { KeyService } from './key-service.js';
 import { keygenFlow } from './keygen-flow.js';
 import type { LiveSession } from './live-session.js';
-import type { SessionFlow } from './session-flow.js';
-import { SessionRuntime, type Step } from './runtime.js';
+import { SessionRuntime } from './runtime.js';
+import type { CheckedSubmission, SessionFlow } from './session-flow.js';
 import { signFlow } from './sign-flow.js';
-import { trackedEvents, type Connection } from './streams.js';
-import { keyView, sessionView } from './view.js';
+import { sessionView } from './view.js';
 
 export interface SessionServiceDeps {
   config: ServeConfig;
@@ -38,30 +41,38 @@ export interface SessionServiceDeps {
   metrics: Metrics;
 }
 
-/** Where a subscription is delivered and when it ends. */
-export interface StreamTarget {
-  connection?: Connection | undefined;
-  signal?: AbortSignal | undefined;
-}
-
 type Input<T extends z.ZodType> = z.output<T>;
 
+/** What a caller asks for, for the audit log (refusals are written too). */
+interface Request {
+  action: string;
+  sessionId: string;
+  detail: Record<string, unknown>;
+  /** Outcome recorded on success (default `ok`). */
+  outcome?: string;
+}
+
 /**
- * Threshold sessions (SPEC §5): creation, answers, submissions, abort, views, keys and the
- * resumable event streams, with the authorisation rules of access.ts. The runtime does the
- * transitions; this class decides who may ask for them.
+ * Threshold sessions (SPEC §5): creation, answers, submissions, abort and views, with the
+ * authorisation rules of access.ts; keys, identities and event streams hang off it. The
+ * runtime does the transitions; this class decides who may ask for them.
  */
 export class SessionService {
-  readonly bus = new EventBus();
   readonly runtime: SessionRuntime;
   readonly identities: IdentityService;
+  readonly keys: KeyService;
+  readonly streams: EventStreams;
   private readonly flows: Record<SessionKind, SessionFlow>;
-  private tooSlow = 0;
 
   constructor(private readonly deps: SessionServiceDeps) {
-    this.flows = { keygen: keygenFlow({ network: deps.config.network }), sign: signFlow({ db: deps.db }) };
-    this.runtime = new SessionRuntime({ db: deps.db, logger: deps.logger, bus: this.bus, flows: this.flows });
+    this.flows = {
+      keygen: keygenFlow({ network: deps.config.network }),
+      sign: signFlow({ db: deps.db }),
+    };
+    this.streams = new EventStreams(deps);
+    this.runtime = new SessionRuntime({ ...deps, bus: this.streams.bus, flows: this.flows });
     this.identities = new IdentityService(deps.db);
+    this.keys = new KeyService(deps.db);
   }
 
   /** Restores unfinished sessions and re-arms their deadlines. */
@@ -81,7 +92,11 @@ export class SessionService {
 
   /** Live counters for tests and diagnostics. */
   stats(): { running: number; subscribers: number; disconnectedTooSlow: number } {
-    return { running: this.runtime.running, subscribers: this.bus.size, disconnectedTooSlow: this.tooSlow };
+    return {
+      running: this.runtime.running,
+      subscribers: this.streams.bus.size,
+      disconnectedTooSlow: this.streams.disconnectedTooSlow,
+    };
   }
 
   createKeygen(principal: Principal, input: KeygenCreate): CreateSessionResult {
@@ -107,14 +122,24 @@ export class SessionService {
 
   respond(principal: Principal, input: Input<typeof RespondInputSchema>): SessionView {
     const { sessionId, accept, reason } = input;
-    return this.audited(principal, 'session.respond', sessionId, { accept, reason: reason ?? null }, () => {
-      const live = this.liveForParticipant(principal, sessionId);
-      const at = Date.now();
-      return this.apply(live, {
-        event: { type: 'RESPOND', participant: principal.sub, accept, ...(reason ? { reason } : {}), at },
-        audit: [this.auditRow(principal, 'session.respond', sessionId, accept ? 'accepted' : 'rejected', { reason: reason ?? null }, at)],
-      });
-    });
+    const request = {
+      action: 'session.respond',
+      sessionId,
+      detail: { accept, reason: reason ?? null },
+      outcome: accept ? 'accepted' : 'rejected',
+    };
+    return this.transition(principal, request, (at) => ({
+      live: this.liveForParticipant(principal, sessionId),
+      checked: {
+        event: {
+          type: 'RESPOND',
+          participant: principal.sub,
+          accept,
+          ...(reason ? { reason } : {}),
+          at,
+        },
+      },
+    }));
   }
 
   submit(principal: Principal, input: Input<typeof SubmitInputSchema>): SessionView {
@@ -124,99 +149,73 @@ export class SessionService {
       ...('commitRound' in submission ? { commitRound: submission.commitRound } : {}),
       ...(submission.kind === 'complaint' ? { accused: submission.accused } : {}),
     };
-    return this.audited(principal, 'session.submit', sessionId, detail, () => {
+    return this.transition(principal, { action: 'session.submit', sessionId, detail }, (at) => {
       const live = this.liveForParticipant(principal, sessionId);
-      const at = Date.now();
-      const checked = this.flows[live.kind].check(live, principal.sub, submission, at);
-      return this.apply(live, {
-        event: checked.event,
-        write: checked.write,
-        audit: [this.auditRow(principal, 'session.submit', sessionId, 'ok', detail, at)],
-      });
+      return { live, checked: this.flows[live.kind].check(live, principal.sub, submission, at) };
     });
   }
 
   abort(principal: Principal, input: Input<typeof AbortInputSchema>): SessionView {
     const { sessionId, reason } = input;
-    return this.audited(principal, 'session.abort', sessionId, { reason: reason ?? null }, () => {
+    const detail = { reason: reason ?? null };
+    return this.transition(principal, { action: 'session.abort', sessionId, detail }, (at) => {
       const row = this.visibleRow(principal, sessionId);
       if (principal.role === 'participant') {
-        throw new AppError('FORBIDDEN', `only the coordinator of ${sessionId} or an admin may abort it`);
+        const why = `only the coordinator of ${sessionId} or an admin may abort it`;
+        throw new AppError('FORBIDDEN', why);
       }
-      const live = this.liveOf(row);
-      const at = Date.now();
-      return this.apply(live, {
-        event: { type: 'ABORT', by: principal.sub, ...(reason ? { reason } : {}), at },
-        audit: [this.auditRow(principal, 'session.abort', sessionId, 'ok', { reason: reason ?? null }, at)],
-      });
+      const event = {
+        type: 'ABORT' as const,
+        by: principal.sub,
+        ...(reason ? { reason } : {}),
+        at,
+      };
+      return { live: this.liveOf(row), checked: { event } };
     });
   }
 
-  /** session.watch: everyone's events of the session, plus those addressed to the caller. */
+  /** session.watch: the coordinator of the session, its participants, admins. */
   watch(principal: Principal, input: Input<typeof WatchInputSchema>, target: StreamTarget) {
-    const { sessionId } = input;
-    this.visibleRow(principal, sessionId);
-    const viewer = principal.sub;
-    return trackedEvents({
-      ...this.streamLimits(target),
-      lastEventId: input.lastEventId,
-      readAfter: (afterId, limit) =>
-        sessionEventsAfter(this.deps.db, { sessionId, viewer, afterId, limit }),
-      accepts: ({ event }) =>
-        event.sessionId === sessionId && (event.recipient === null || event.recipient === viewer),
-    });
+    this.visibleRow(principal, input.sessionId);
+    return this.streams.watch(principal.sub, input, target);
   }
 
-  /** participant.inbox: everything addressed to the caller, in every session naming it. */
+  /** participant.inbox: every event addressed to the caller. */
   inbox(principal: Principal, input: Input<typeof InboxInputSchema>, target: StreamTarget) {
-    const participant = principal.sub;
-    return trackedEvents({
-      ...this.streamLimits(target),
-      lastEventId: input?.lastEventId,
-      readAfter: (afterId, limit) => inboxEventsAfter(this.deps.db, { participant, afterId, limit }),
-      accepts: ({ event, participants }) =>
-        event.recipient === participant ||
-        (event.recipient === null && participants.includes(participant)),
+    return this.streams.inbox(principal, input, target);
+  }
+
+  /**
+   * One audited transition for `principal`: `prepare` finds the session and builds the event
+   * (throwing typed errors); a refusal changes nothing and is written to the audit log.
+   */
+  private transition(
+    principal: Principal,
+    request: Request,
+    prepare: (at: number) => { live: LiveSession; checked: CheckedSubmission },
+  ): SessionView {
+    const at = Date.now();
+    const audit = (outcome: string): AuditEntry => ({
+      actor: principal.sub,
+      role: principal.role,
+      action: request.action,
+      outcome,
+      sessionId: request.sessionId,
+      detail: request.detail,
+      at,
     });
-  }
-
-  getKey(principal: Principal, keyId: string): KeyView {
-    const row = getKeyRow(this.deps.db, keyId);
-    if (!row || !canSeeKey(principal, row)) throw keyNotFound(keyId);
-    return keyView(row, this.ownEscrow(principal, row.id));
-  }
-
-  listKeys(principal: Principal, limit: number): KeyView[] {
-    return listKeyRows(this.deps.db, { ...visibility(principal), limit }).map((row) =>
-      keyView(row, this.ownEscrow(principal, row.id)),
-    );
-  }
-
-  private ownEscrow(principal: Principal, keyId: string): string | undefined {
-    if (principal.role !== 'participant') return undefined;
-    return escrowOf(this.deps.db, keyId, principal.sub);
-  }
-
-  private streamLimits(target: StreamTarget) {
-    return {
-      bus: this.bus,
-      capacity: this.deps.config.subscriberBuffer,
-      maxBufferedBytes: this.deps.config.subscriberMaxBufferedBytes,
-      connection: target.connection,
-      signal: target.signal,
-      onTooSlow: () => {
-        this.tooSlow++;
-        this.deps.logger.warn('disconnected a subscriber that fell too far behind');
-      },
-    };
+    try {
+      const { live, checked } = prepare(at);
+      const step = { ...checked, audit: [audit(request.outcome ?? 'ok')] };
+      return sessionView(this.runtime.apply(live, step));
+    } catch (err) {
+      if (err instanceof AppError) recordAudit(this.deps.db, audit(`refused: ${err.code}`));
+      throw err;
+    }
   }
 
   private createDeps() {
     return { db: this.deps.db, config: this.deps.config, runtime: this.runtime };
-  }
-
-  private apply(live: LiveSession, step: Step): SessionView {
-    return sessionView(this.runtime.apply(live, step));
   }
 
   private visibleRow(principal: Principal, sessionId: string): SessionRow {
@@ -236,21 +235,5 @@ export class SessionService {
     const row = getSessionRow(this.deps.db, sessionId);
     if (!row || !row.participants.includes(principal.sub)) throw sessionNotFound(sessionId);
     return this.liveOf(row);
-  }
-
-  private auditRow(principal: Principal, action: string, sessionId: string, outcome: string, detail: Record<string, unknown>, at: number) {
-    return { actor: principal.sub, role: principal.role, action, outcome, sessionId, detail, at };
-  }
-
-  /** Runs `fn`; a refusal (typed error, nothing changed) is written to the audit log too. */
-  private audited<T>(principal: Principal, action: string, sessionId: string, detail: Record<string, unknown>, fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof AppError) {
-        recordAudit(this.deps.db, this.auditRow(principal, action, sessionId, `refused: ${err.code}`, detail, Date.now()));
-      }
-      throw err;
-    }
   }
 }

@@ -28,13 +28,22 @@ export interface SessionFlow {
    * → AppError, no state change). A cryptographically bad submission becomes a FAIL naming
    * the sender.
    */
-  check(live: LiveSession, participant: string, submission: Submission, at: number): CheckedSubmission;
+  check(
+    live: LiveSession,
+    participant: string,
+    submission: Submission,
+    at: number,
+  ): CheckedSubmission;
   /** The runtime's own next event after a transition (sign: AGGREGATED or FAIL), or null. */
   followUp(live: LiveSession, at: number): AnySessionEvent | null;
   /** Rows written when the session completes (inside its transaction); returns `result`. */
   complete(tx: Queryable, live: LiveSession, at: number): CompletedSession;
   /** Adds runtime facts (transcript hash, key id, ...) to a notification before it is stored. */
-  decorate(live: LiveSession, notification: AnySessionNotification, completed: CompletedSession | null): StoredNotification;
+  decorate(
+    live: LiveSession,
+    notification: AnySessionNotification,
+    completed: CompletedSession | null,
+  ): StoredNotification;
 }
 
 export interface CompletedSession {

@@ -57,7 +57,8 @@ function aggregateShares(live: LiveSession, at: number): AnySessionEvent {
   } catch (err) {
     if (!(err instanceof FrostError)) throw err;
     const culprits = err.culprits.map(nameOf);
-    const code = err.code === 'INVALID_SIGNATURE_SHARE' ? 'INVALID_SIGNATURE_SHARE' : 'AGGREGATION_FAILED';
+    const code =
+      err.code === 'INVALID_SIGNATURE_SHARE' ? 'INVALID_SIGNATURE_SHARE' : 'AGGREGATION_FAILED';
     const reason =
       code === 'INVALID_SIGNATURE_SHARE'
         ? `invalid signature share from ${culprits.join(', ')}`
@@ -90,7 +91,12 @@ export function signFlow(opts: { db: Queryable }): SessionFlow {
             );
           }
           const write = (tx: Queryable) =>
-            recordCommitments(tx, { commitments: [hiding, binding], participant, sessionId: live.id, at });
+            recordCommitments(tx, {
+              commitments: [hiding, binding],
+              participant,
+              sessionId: live.id,
+              at,
+            });
           return { event, write };
         }
         case 'share': {
@@ -100,7 +106,12 @@ export function signFlow(opts: { db: Queryable }): SessionFlow {
           return { event };
         }
         case 'nonces_lost': {
-          const event: SignEvent = { type: 'NONCES_LOST', participant, commitRound: submission.commitRound, at };
+          const event: SignEvent = {
+            type: 'NONCES_LOST',
+            participant,
+            commitRound: submission.commitRound,
+            at,
+          };
           admit(live, event);
           return { event };
         }

@@ -19,15 +19,26 @@ describe('creating sessions', () => {
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const other = await clientFor(server, 'other', 'coordinator');
     await participants(server, NAMES, { carol: { silent: true } });
-    const request = { sessionId: 'treasury-2024', threshold: 2, participants: NAMES, label: 'treasury' };
+    const request = {
+      sessionId: 'treasury-2024',
+      threshold: 2,
+      participants: NAMES,
+      label: 'treasury',
+    };
     const first = await coordinator.keygen.create.mutate(request);
-    expect(first).toMatchObject({ created: true, session: { id: 'treasury-2024', state: 'inviting', label: 'treasury' } });
+    expect(first).toMatchObject({
+      created: true,
+      session: { id: 'treasury-2024', state: 'inviting', label: 'treasury' },
+    });
     const again = await coordinator.keygen.create.mutate(request);
     expect(again.created).toBe(false);
     expect(again.session.id).toBe('treasury-2024');
     expect(again.session.createdAt).toBe(first.session.createdAt);
     // The same request written differently (default scheme spelled out) is still the same.
-    const spelled = await coordinator.keygen.create.mutate({ ...request, scheme: 'frost-secp256k1' });
+    const spelled = await coordinator.keygen.create.mutate({
+      ...request,
+      scheme: 'frost-secp256k1',
+    });
     expect(spelled.created).toBe(false);
 
     const changed = await failure(coordinator.keygen.create.mutate({ ...request, threshold: 3 }));
@@ -54,20 +65,35 @@ describe('creating sessions', () => {
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     await participants(server, ['alice']);
     const err = await failure(
-      coordinator.keygen.create.mutate({ threshold: 2, participants: ['alice', 'zed', 'bob', 'yan'] }),
+      coordinator.keygen.create.mutate({
+        threshold: 2,
+        participants: ['alice', 'zed', 'bob', 'yan'],
+      }),
     );
-    expect(err).toMatchObject({ code: 'BAD_REQUEST', appCode: 'UNKNOWN_PARTICIPANTS', details: { unknown: ['zed', 'bob', 'yan'] } });
+    expect(err).toMatchObject({
+      code: 'BAD_REQUEST',
+      appCode: 'UNKNOWN_PARTICIPANTS',
+      details: { unknown: ['zed', 'bob', 'yan'] },
+    });
     expect(err.message).toBe('not registered as participants: zed, bob, yan');
     expect(await coordinator.session.list.query()).toEqual([]);
   });
 
   it('checks thresholds, names and per-session timeouts against the configured bounds', async () => {
-    await using server = await startTestServer({ minSessionTimeoutMs: 500, maxSessionTimeoutMs: 60_000 });
+    await using server = await startTestServer({
+      minSessionTimeoutMs: 500,
+      maxSessionTimeoutMs: 60_000,
+    });
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     await participants(server, NAMES, { carol: { silent: true } });
     const create = (input: Record<string, unknown>) =>
-      failure(coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES, ...input } as never));
-    expect(await create({ threshold: 4 })).toMatchObject({ appCode: 'BAD_REQUEST', message: 'threshold 4 exceeds the 3 participants' });
+      failure(
+        coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES, ...input } as never),
+      );
+    expect(await create({ threshold: 4 })).toMatchObject({
+      appCode: 'BAD_REQUEST',
+      message: 'threshold 4 exceeds the 3 participants',
+    });
     expect((await create({ threshold: 1 })).code).toBe('BAD_REQUEST');
     expect((await create({ participants: ['alice', 'alice', 'bob'] })).code).toBe('BAD_REQUEST');
     const low = await create({ timeouts: { roundMs: 100 } });
@@ -75,7 +101,11 @@ describe('creating sessions', () => {
     expect(low.message).toContain('below the minimum of 500 ms (--min-session-timeout-ms)');
     const high = await create({ timeouts: { inviteMs: 60_001 } });
     expect(high.message).toContain('above the maximum of 60000 ms (--max-session-timeout-ms)');
-    const ok = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES, timeouts: { inviteMs: 60_000, roundMs: 500 } });
+    const ok = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+      timeouts: { inviteMs: 60_000, roundMs: 500 },
+    });
     expect(ok.session.deadline).toBe(ok.session.createdAt + 60_000);
   });
 
@@ -87,21 +117,42 @@ describe('creating sessions', () => {
     const keygen = await completedKeygen(coordinator, { threshold: 2, participants: NAMES });
     const keyId = keygen.result!['keyId'] as string;
     const sign = (client: typeof coordinator, input: Record<string, unknown>) =>
-      failure(client.sign.create.mutate({ keyId, message: '00', participants: ['alice', 'bob'], ...input } as never));
+      failure(
+        client.sign.create.mutate({
+          keyId,
+          message: '00',
+          participants: ['alice', 'bob'],
+          ...input,
+        } as never),
+      );
 
-    expect(await sign(coordinator, { keyId: 'key_nope' })).toMatchObject({ code: 'NOT_FOUND', message: 'key key_nope not found' });
-    expect(await sign(other, {})).toMatchObject({ code: 'NOT_FOUND', message: `key ${keyId} not found` });
+    expect(await sign(coordinator, { keyId: 'key_nope' })).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'key key_nope not found',
+    });
+    expect(await sign(other, {})).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `key ${keyId} not found`,
+    });
     const outsiders = await sign(coordinator, { participants: ['alice', 'dave', 'erin'] });
-    expect(outsiders).toMatchObject({ appCode: 'UNKNOWN_PARTICIPANTS', details: { unknown: ['dave', 'erin'] } });
+    expect(outsiders).toMatchObject({
+      appCode: 'UNKNOWN_PARTICIPANTS',
+      details: { unknown: ['dave', 'erin'] },
+    });
     expect((await sign(coordinator, { participants: ['alice'] })).code).toBe('BAD_REQUEST');
     expect((await sign(coordinator, { message: 'abc' })).code).toBe('BAD_REQUEST');
 
     const request = { sessionId: 'pay-1', keyId, message: '00', participants: ['bob', 'alice'] };
     const first = await coordinator.sign.create.mutate(request);
     expect(first.session).toMatchObject({ kind: 'sign', keyId, message: '00' });
-    expect(first.session.participants.map((p) => [p.name, p.index])).toEqual([['alice', 1], ['bob', 2]]);
+    expect(first.session.participants.map((p) => [p.name, p.index])).toEqual([
+      ['alice', 1],
+      ['bob', 2],
+    ]);
     expect((await coordinator.sign.create.mutate(request)).created).toBe(false);
-    expect((await failure(coordinator.sign.create.mutate({ ...request, message: '01' }))).code).toBe('CONFLICT');
+    expect(
+      (await failure(coordinator.sign.create.mutate({ ...request, message: '01' }))).code,
+    ).toBe('CONFLICT');
     expect((await waitForState(coordinator, 'pay-1')).state).toBe('completed');
     expect((await coordinator.sign.create.mutate(request)).session.state).toBe('completed');
   });

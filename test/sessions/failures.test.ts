@@ -16,7 +16,11 @@ afterEach(closeAll);
 const NAMES = ['alice', 'bob', 'carol'];
 
 /** Every participant (and the coordinator's watch) heard the terminal announcement. */
-async function announcedToAll(members: ScriptedParticipant[], watched: { events: Array<{ type: string }> }, type: string) {
+async function announcedToAll(
+  members: ScriptedParticipant[],
+  watched: { events: Array<{ type: string }> },
+  type: string,
+) {
   for (const p of members) {
     await waitFor(() => p.received.some((e) => e.type === type), `${p.name} hears ${type}`);
   }
@@ -28,7 +32,10 @@ describe('sessions that do not complete', () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const members = await participants(server, NAMES, { bob: { reject: 'not today' } });
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     const watched = watchSession(coordinator, session.id);
     const ended = await waitForState(coordinator, session.id);
     expect(ended.state).toBe('rejected');
@@ -52,7 +59,11 @@ describe('sessions that do not complete', () => {
     const ended = await waitForState(coordinator, session.id);
     expect(ended.state).toBe('timed_out');
     expect(ended.waitingFor).toEqual(['carol']);
-    expect(ended.error).toMatchObject({ code: 'TIMEOUT', phase: 'inviting', waitingFor: ['carol'] });
+    expect(ended.error).toMatchObject({
+      code: 'TIMEOUT',
+      phase: 'inviting',
+      waitingFor: ['carol'],
+    });
     await announcedToAll(members, watched, 'session_timed_out');
   });
 
@@ -75,10 +86,16 @@ describe('sessions that do not complete', () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const members = await participants(server, NAMES, { carol: { silent: true } });
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     const watched = watchSession(coordinator, session.id);
     await waitForState(coordinator, session.id, ['inviting']);
-    const aborted = await coordinator.session.abort.mutate({ sessionId: session.id, reason: 'wrong set' });
+    const aborted = await coordinator.session.abort.mutate({
+      sessionId: session.id,
+      reason: 'wrong set',
+    });
     expect(aborted).toMatchObject({ state: 'aborted', deadline: null, waitingFor: [] });
     expect(aborted.error).toMatchObject({ code: 'ABORTED', by: 'coord' });
     expect(aborted.error!.message).toContain('wrong set');
@@ -89,11 +106,18 @@ describe('sessions that do not complete', () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const members = await participants(server, NAMES, { carol: { badProof: true } });
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     const watched = watchSession(coordinator, session.id);
     const ended = await waitForState(coordinator, session.id);
     expect(ended.state).toBe('failed');
-    expect(ended.error).toMatchObject({ code: 'INVALID_PROOF', phase: 'round1', culprits: ['carol'] });
+    expect(ended.error).toMatchObject({
+      code: 'INVALID_PROOF',
+      phase: 'round1',
+      culprits: ['carol'],
+    });
     await announcedToAll(members, watched, 'session_failed');
   });
 
@@ -101,7 +125,10 @@ describe('sessions that do not complete', () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     await participants(server, NAMES, { alice: { badShareFor: 'bob' } });
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     const ended = await waitForState(coordinator, session.id);
     expect(ended.state).toBe('failed');
     expect(ended.error).toMatchObject({
@@ -121,10 +148,18 @@ describe('sessions that do not complete', () => {
     const keygen = await completedKeygen(coordinator, { threshold: 2, participants: NAMES });
     const keyId = keygen.result!['keyId'] as string;
     members[1]!.misbehave({ badSignatureShare: true }); // bob turns bad after the keygen
-    const { session } = await coordinator.sign.create.mutate({ keyId, message: '00', participants: ['alice', 'bob'] });
+    const { session } = await coordinator.sign.create.mutate({
+      keyId,
+      message: '00',
+      participants: ['alice', 'bob'],
+    });
     const ended = await waitForState(coordinator, session.id);
     expect(ended.state).toBe('failed');
-    expect(ended.error).toMatchObject({ code: 'INVALID_SIGNATURE_SHARE', phase: 'shares', culprits: ['bob'] });
+    expect(ended.error).toMatchObject({
+      code: 'INVALID_SIGNATURE_SHARE',
+      phase: 'shares',
+      culprits: ['bob'],
+    });
     expect(ended.result).toBeNull();
   });
 });

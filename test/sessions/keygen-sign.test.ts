@@ -3,17 +3,32 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hexToBytes } from '../../protocol/encoding.js';
 import { SCHEMES, verifySignature, type Scheme } from '../../protocol/frost/index.js';
 import { startTestServer } from '../support/server.js';
-import { clientFor, closeAll, completedKeygen, participants, waitForState } from '../support/sessions.js';
+import {
+  clientFor,
+  closeAll,
+  completedKeygen,
+  participants,
+  waitForState,
+} from '../support/sessions.js';
 
 afterEach(closeAll);
 
 /** What an outside verifier says: noble's BIP340 for Taproot, RFC 9591 FROST otherwise. */
-function nobleVerifies(scheme: Scheme, groupPublicKey: string, message: string, signature: string): boolean {
+function nobleVerifies(
+  scheme: Scheme,
+  groupPublicKey: string,
+  message: string,
+  signature: string,
+): boolean {
   if (scheme === 'frost-secp256k1-tr') {
     const xOnly = hexToBytes(groupPublicKey).subarray(1);
     return schnorr.verify(hexToBytes(signature), hexToBytes(message), xOnly);
   }
-  return secp256k1_FROST.verify(hexToBytes(signature), hexToBytes(message), hexToBytes(groupPublicKey));
+  return secp256k1_FROST.verify(
+    hexToBytes(signature),
+    hexToBytes(message),
+    hexToBytes(groupPublicKey),
+  );
 }
 
 const cases = SCHEMES.flatMap((scheme) => [
@@ -21,45 +36,78 @@ const cases = SCHEMES.flatMap((scheme) => [
   { scheme, t: 3, n: 5, names: ['p1', 'p2', 'p3', 'p4', 'p5'], signers: ['p2', 'p4', 'p5'] },
 ]);
 
-describe.each(cases)('$scheme $t-of-$n keygen and signing through the server', ({ scheme, t, names, signers }) => {
-  it('creates a key and a signature that verifies with noble', async () => {
-    await using server = await startTestServer({ network: 'bcrt' });
-    const coordinator = await clientFor(server, 'coord', 'coordinator');
-    await participants(server, names);
+describe.each(cases)(
+  '$scheme $t-of-$n keygen and signing through the server',
+  ({ scheme, t, names, signers }) => {
+    it('creates a key and a signature that verifies with noble', async () => {
+      await using server = await startTestServer({ network: 'bcrt' });
+      const coordinator = await clientFor(server, 'coord', 'coordinator');
+      await participants(server, names);
 
-    const keygen = await completedKeygen(coordinator, { threshold: t, participants: names, scheme, label: 'treasury' });
-    const keyId = keygen.result!['keyId'] as string;
-    expect(keygen.keyId).toBe(keyId);
-    const key = await coordinator.key.get.query({ keyId });
-    expect(key).toMatchObject({ scheme, threshold: t, keygenSessionId: keygen.id });
-    expect(keygen.result).toMatchObject({ keyId, groupPublicKey: key.groupPublicKey });
-    if (scheme === 'frost-secp256k1-tr') expect(key.address).toMatch(/^bcrt1p/);
-    else expect(key.address).toBeNull();
+      const keygen = await completedKeygen(coordinator, {
+        threshold: t,
+        participants: names,
+        scheme,
+        label: 'treasury',
+      });
+      const keyId = keygen.result!['keyId'] as string;
+      expect(keygen.keyId).toBe(keyId);
+      const key = await coordinator.key.get.query({ keyId });
+      expect(key).toMatchObject({ scheme, threshold: t, keygenSessionId: keygen.id });
+      expect(keygen.result).toMatchObject({ keyId, groupPublicKey: key.groupPublicKey });
+      if (scheme === 'frost-secp256k1-tr') expect(key.address).toMatch(/^bcrt1p/);
+      else expect(key.address).toBeNull();
 
-    const message = 'deadbeef'.repeat(8);
-    const { session } = await coordinator.sign.create.mutate({ keyId, message, participants: signers });
-    const signed = await waitForState(coordinator, session.id);
-    expect(signed.state, JSON.stringify(signed.error)).toBe('completed');
-    const signature = signed.result!['signature'] as string;
-    expect(signed.result).toEqual({ signature, keyId, groupPublicKey: key.groupPublicKey, message });
-    expect(verifySignature(scheme, key.groupPublicKey, message, signature)).toBe(true);
-    expect(nobleVerifies(scheme, key.groupPublicKey, message, signature)).toBe(true);
-  });
-});
+      const message = 'deadbeef'.repeat(8);
+      const { session } = await coordinator.sign.create.mutate({
+        keyId,
+        message,
+        participants: signers,
+      });
+      const signed = await waitForState(coordinator, session.id);
+      expect(signed.state, JSON.stringify(signed.error)).toBe('completed');
+      const signature = signed.result!['signature'] as string;
+      expect(signed.result).toEqual({
+        signature,
+        keyId,
+        groupPublicKey: key.groupPublicKey,
+        message,
+      });
+      expect(verifySignature(scheme, key.groupPublicKey, message, signature)).toBe(true);
+      expect(nobleVerifies(scheme, key.groupPublicKey, message, signature)).toBe(true);
+    });
+  },
+);
 
 describe('escrow', () => {
   it('lets a participant that lost its key shares sign from the escrow in its invitation', async () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');
-    const [alice] = await participants(server, ['alice', 'bob', 'carol'], { alice: { forgetKeys: true } });
-    const keygen = await completedKeygen(coordinator, { threshold: 2, participants: ['alice', 'bob', 'carol'] });
+    const [alice] = await participants(server, ['alice', 'bob', 'carol'], {
+      alice: { forgetKeys: true },
+    });
+    const keygen = await completedKeygen(coordinator, {
+      threshold: 2,
+      participants: ['alice', 'bob', 'carol'],
+    });
     const keyId = keygen.result!['keyId'] as string;
     expect(alice!.keys.size).toBe(0);
-    const { session } = await coordinator.sign.create.mutate({ keyId, message: '0123', participants: ['alice', 'bob'] });
+    const { session } = await coordinator.sign.create.mutate({
+      keyId,
+      message: '0123',
+      participants: ['alice', 'bob'],
+    });
     const signed = await waitForState(coordinator, session.id);
     expect(signed.state, JSON.stringify(signed.error)).toBe('completed');
     const invite = alice!.received.find((e) => e.type === 'sign_invite')!;
     expect(invite.payload).toMatchObject({ keyId, keygenSessionId: keygen.id });
-    expect(nobleVerifies('frost-secp256k1', signed.result!['groupPublicKey'] as string, '0123', signed.result!['signature'] as string)).toBe(true);
+    expect(
+      nobleVerifies(
+        'frost-secp256k1',
+        signed.result!['groupPublicKey'] as string,
+        '0123',
+        signed.result!['signature'] as string,
+      ),
+    ).toBe(true);
   });
 });

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
-import { clientFor, closeAll, completedKeygen, participants, waitForState } from '../support/sessions.js';
+import {
+  clientFor,
+  closeAll,
+  completedKeygen,
+  participants,
+  waitForState,
+} from '../support/sessions.js';
 
 afterEach(closeAll);
 
@@ -17,10 +23,16 @@ describe('sessions gauge', () => {
     const [, , carol] = await participants(server, ['alice', 'bob', 'carol']);
     await completedKeygen(coordinator, { threshold: 2, participants: ['alice', 'bob', 'carol'] });
     carol!.misbehave({ reject: 'no' });
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: ['alice', 'bob', 'carol'] });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: ['alice', 'bob', 'carol'],
+    });
     await waitForState(coordinator, session.id);
     carol!.misbehave({ silent: true });
-    await coordinator.keygen.create.mutate({ threshold: 2, participants: ['alice', 'bob', 'carol'] });
+    await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: ['alice', 'bob', 'carol'],
+    });
 
     const text = await metricsText(server.url);
     expect(text).toContain('sigsocket_sessions{kind="keygen",state="completed"} 1');

@@ -59,16 +59,26 @@ async function childProcess(dataDir: string, port: number): Promise<Restartable>
 }
 
 /** Each participant got every event of its inbox exactly once, in order. */
-async function inboxesComplete(server: TokenSource, members: ScriptedParticipant[], sessionsOf: (name: string) => string[]) {
+async function inboxesComplete(
+  server: TokenSource,
+  members: ScriptedParticipant[],
+  sessionsOf: (name: string) => string[],
+) {
   for (const p of members) {
     const sessionIds = sessionsOf(p.name);
-    const ends = (e: SessionEvent) => sessionIds.includes(e.sessionId) && e.type === 'session_completed';
-    await waitFor(() => p.received.filter(ends).length === sessionIds.length, `${p.name} hears every end`);
+    const ends = (e: SessionEvent) =>
+      sessionIds.includes(e.sessionId) && e.type === 'session_completed';
+    await waitFor(
+      () => p.received.filter(ends).length === sessionIds.length,
+      `${p.name} hears every end`,
+    );
     const ids = p.eventIds();
     expect(new Set(ids).size, `${p.name} saw no event twice`).toBe(ids.length);
     const fresh = await clientFor(server, p.name, 'participant');
     const all: number[] = [];
-    const sub = fresh.participant.inbox.subscribe(undefined, { onData: (t) => all.push(t.data.id) });
+    const sub = fresh.participant.inbox.subscribe(undefined, {
+      onData: (t) => all.push(t.data.id),
+    });
     await waitFor(() => all.length >= ids.length, `${p.name}'s stored inbox`);
     sub.unsubscribe();
     expect(ids, `${p.name} missed no event`).toEqual(all);
@@ -85,19 +95,37 @@ describe.each([
       const coordinator = await clientFor(server, 'coord', 'coordinator');
       const members = await participants(server, NAMES);
       const [alice, , carol] = members;
-      const key = await completedKeygen(coordinator, { threshold: 2, participants: NAMES, scheme: 'frost-secp256k1-tr' });
+      const key = await completedKeygen(coordinator, {
+        threshold: 2,
+        participants: NAMES,
+        scheme: 'frost-secp256k1-tr',
+      });
       const keyId = key.result!['keyId'] as string;
 
       alice!.hold('share');
       carol!.hold('round2');
-      const sign = await coordinator.sign.create.mutate({ sessionId: 'sign-1', keyId, message: 'beef', participants: ['alice', 'carol'] });
-      const keygen = await coordinator.keygen.create.mutate({ sessionId: 'keygen-2', threshold: 2, participants: NAMES });
+      const sign = await coordinator.sign.create.mutate({
+        sessionId: 'sign-1',
+        keyId,
+        message: 'beef',
+        participants: ['alice', 'carol'],
+      });
+      const keygen = await coordinator.keygen.create.mutate({
+        sessionId: 'keygen-2',
+        threshold: 2,
+        participants: NAMES,
+      });
       await waitFor(async () => {
         const [s, k] = await Promise.all([
           coordinator.session.get.query({ sessionId: 'sign-1' }),
           coordinator.session.get.query({ sessionId: 'keygen-2' }),
         ]);
-        return s.state === 'shares' && s.waitingFor.join() === 'alice' && k.state === 'round2' && k.waitingFor.join() === 'carol';
+        return (
+          s.state === 'shares' &&
+          s.waitingFor.join() === 'alice' &&
+          k.state === 'round2' &&
+          k.waitingFor.join() === 'carol'
+        );
       }, 'both sessions half way');
 
       await server.stop();
@@ -110,8 +138,17 @@ describe.each([
       expect(signed.state, JSON.stringify(signed.error)).toBe('completed');
       expect(generated.state, JSON.stringify(generated.error)).toBe('completed');
       const { groupPublicKey } = await coordinator.key.get.query({ keyId });
-      expect(verifySignature('frost-secp256k1-tr', groupPublicKey, 'beef', signed.result!['signature'] as string)).toBe(true);
-      await inboxesComplete(server, members, (name) => (name === 'bob' ? ['keygen-2'] : ['keygen-2', 'sign-1']));
+      expect(
+        verifySignature(
+          'frost-secp256k1-tr',
+          groupPublicKey,
+          'beef',
+          signed.result!['signature'] as string,
+        ),
+      ).toBe(true);
+      await inboxesComplete(server, members, (name) =>
+        name === 'bob' ? ['keygen-2'] : ['keygen-2', 'sign-1'],
+      );
     } finally {
       await closeAll();
       await server.stop();
@@ -123,8 +160,17 @@ describe.each([
     try {
       const coordinator = await clientFor(server, 'coord', 'coordinator');
       await participants(server, NAMES, { carol: { silent: true } });
-      const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES, timeouts: { inviteMs: 300 } });
-      await waitFor(async () => (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() === 'carol', 'carol owes an answer');
+      const { session } = await coordinator.keygen.create.mutate({
+        threshold: 2,
+        participants: NAMES,
+        timeouts: { inviteMs: 300 },
+      });
+      await waitFor(
+        async () =>
+          (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() ===
+          'carol',
+        'carol owes an answer',
+      );
       await server.stop();
       await new Promise((r) => setTimeout(r, Math.max(0, session.deadline! - Date.now()) + 50));
       await server.start();

@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../protocol/frost/index.js';
 import { repoRoot } from '../support/cli.js';
 import { startTestServer } from '../support/server.js';
-import { clientFor, closeAll, completedKeygen, participants, waitForState } from '../support/sessions.js';
+import {
+  clientFor,
+  closeAll,
+  completedKeygen,
+  participants,
+  waitForState,
+} from '../support/sessions.js';
 
 afterEach(closeAll);
 
@@ -17,12 +23,14 @@ const QUERIES = {
     "select id, state, key_id, message, json_extract(result, '$.signature') as signature from sessions where kind = 'sign'",
   failures:
     "select id, state, json_extract(error, '$.code') as code, json_extract(error, '$.culprits') as culprits, error from sessions where state in ('failed', 'rejected', 'timed_out', 'aborted')",
-  snapshots: "select id, json_extract(snapshot, '$.value') as state, json_extract(snapshot, '$.context.phase') as phase from sessions",
+  snapshots:
+    "select id, json_extract(snapshot, '$.value') as state, json_extract(snapshot, '$.context.phase') as phase from sessions",
   events:
     "select e.id, e.session_id, e.type, e.recipient, e.payload, e.created_at from session_events e join sessions s on s.id = e.session_id where s.kind = 'sign' order by e.id",
   keys: 'select id, scheme, group_public_key, threshold, participants, verifying_shares, address, keygen_session_id, created_at from keys',
   participants: 'select name, identity_key from participants order by name',
-  escrows: 'select key_id, participant, length(blob) / 2 as bytes from escrows order by participant',
+  escrows:
+    'select key_id, participant, length(blob) / 2 as bytes from escrows order by participant',
   nonces: 'select commitment, participant, session_id from nonce_commitments',
   audit: 'select at, actor, role, action, session_id, outcome, detail from audit_log order by id',
 } as const;
@@ -44,10 +52,20 @@ describe('SPEC §6 tables through the sqlite3 shell', () => {
       scheme: 'frost-secp256k1-tr',
     });
     const keyId = keygen.result!['keyId'] as string;
-    await coordinator.sign.create.mutate({ sessionId: 'sg-1', keyId, message: 'c0ffee', participants: ['alice', 'bob'] });
+    await coordinator.sign.create.mutate({
+      sessionId: 'sg-1',
+      keyId,
+      message: 'c0ffee',
+      participants: ['alice', 'bob'],
+    });
     expect((await waitForState(coordinator, 'sg-1')).state).toBe('completed');
     for (const p of [alice!, carol!]) p.hold('commit');
-    await coordinator.sign.create.mutate({ sessionId: 'sg-2', keyId, message: '00', participants: ['alice', 'carol'] });
+    await coordinator.sign.create.mutate({
+      sessionId: 'sg-2',
+      keyId,
+      message: '00',
+      participants: ['alice', 'carol'],
+    });
     await waitForState(coordinator, 'sg-2', ['commitments']);
     await coordinator.session.abort.mutate({ sessionId: 'sg-2', reason: 'changed my mind' });
 
@@ -60,19 +78,49 @@ describe('SPEC §6 tables through the sqlite3 shell', () => {
       ['sg-1', 'sign', 'completed'],
       ['sg-2', 'sign', 'aborted'],
     ]);
-    expect(sessions[0]).toMatchObject({ scheme: 'frost-secp256k1-tr', threshold: 2, coordinator: 'coord', key_id: keyId, result_key_id: keyId, deadline: null, waiting_for: '[]' });
+    expect(sessions[0]).toMatchObject({
+      scheme: 'frost-secp256k1-tr',
+      threshold: 2,
+      coordinator: 'coord',
+      key_id: keyId,
+      result_key_id: keyId,
+      deadline: null,
+      waiting_for: '[]',
+    });
     expect(JSON.parse(sessions[0]!['participants'] as string)).toEqual(['alice', 'bob', 'carol']);
 
     const [signature] = run('signatures');
-    expect(signature).toMatchObject({ id: 'sg-1', state: 'completed', key_id: keyId, message: 'c0ffee' });
+    expect(signature).toMatchObject({
+      id: 'sg-1',
+      state: 'completed',
+      key_id: keyId,
+      message: 'c0ffee',
+    });
     const [key] = run('keys');
-    expect(key).toMatchObject({ id: keyId, scheme: 'frost-secp256k1-tr', threshold: 2, keygen_session_id: 'kg-1' });
+    expect(key).toMatchObject({
+      id: keyId,
+      scheme: 'frost-secp256k1-tr',
+      threshold: 2,
+      keygen_session_id: 'kg-1',
+    });
     expect(key!['address']).toMatch(/^tb1p/);
     expect(Object.keys(JSON.parse(key!['verifying_shares'] as string))).toEqual(['1', '2', '3']);
-    expect(verifySignature('frost-secp256k1-tr', key!['group_public_key'] as string, 'c0ffee', signature!['signature'] as string)).toBe(true);
+    expect(
+      verifySignature(
+        'frost-secp256k1-tr',
+        key!['group_public_key'] as string,
+        'c0ffee',
+        signature!['signature'] as string,
+      ),
+    ).toBe(true);
 
     const [aborted] = run('failures');
-    expect(aborted).toMatchObject({ id: 'sg-2', state: 'aborted', code: 'ABORTED', culprits: '[]' });
+    expect(aborted).toMatchObject({
+      id: 'sg-2',
+      state: 'aborted',
+      code: 'ABORTED',
+      culprits: '[]',
+    });
     expect(run('snapshots').map((s) => [s['id'], s['state'], s['phase']])).toEqual([
       ['kg-1', 'completed', 'confirming'],
       ['sg-1', 'completed', 'shares'],
@@ -86,7 +134,9 @@ describe('SPEC §6 tables through the sqlite3 shell', () => {
     expect(sg1.at(-1)).toBe('session_completed');
     const ids = events.map((e) => e['id'] as number);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
-    expect(events.filter((e) => e['type'] === 'sign_invite').every((e) => e['recipient'] !== null)).toBe(true);
+    expect(
+      events.filter((e) => e['type'] === 'sign_invite').every((e) => e['recipient'] !== null),
+    ).toBe(true);
     expect(JSON.parse(events.at(-1)!['payload'] as string)).toMatchObject({ state: 'aborted' });
 
     expect(run('participants').map((p) => p['name'])).toEqual(['alice', 'bob', 'carol']);
@@ -106,7 +156,8 @@ describe('SPEC §6 tables through the sqlite3 shell', () => {
     expect(actions).toContain('sigsocket session.end aborted');
     // No secrets: shares, nonces and escrow blobs never reach the audit log.
     const blob = JSON.stringify(audit);
-    for (const row of sqlite3(db, 'select blob from escrows')) expect(blob).not.toContain(row['blob']);
+    for (const row of sqlite3(db, 'select blob from escrows'))
+      expect(blob).not.toContain(row['blob']);
   });
 
   it('documents exactly these queries in docs/sessions.md', () => {

@@ -25,10 +25,16 @@ describe('submissions the server refuses', () => {
     const [dave] = await participants(server, ['dave']);
     alice!.hold('round1');
     carol!.hold('round1');
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     const sessionId = session.id;
     const before = await waitForState(coordinator, sessionId, ['round1']);
-    await waitFor(async () => (await coordinator.session.get.query({ sessionId })).waitingFor.length === 2, 'bob in round 1');
+    await waitFor(
+      async () => (await coordinator.session.get.query({ sessionId })).waitingFor.length === 2,
+      'bob in round 1',
+    );
     const steady = await coordinator.session.get.query({ sessionId });
     expect(steady.waitingFor).toEqual(['alice', 'carol']);
 
@@ -43,11 +49,26 @@ describe('submissions the server refuses', () => {
     expect(wrongCount.message).toContain('exactly t=2');
     // Not a point at all: zod at the edge.
     const notHex = { ...good, commitments: ['zz', good.commitments[1]] };
-    expect((await failure(submit(alice, { kind: 'round1', package: notHex }))).code).toBe('BAD_REQUEST');
+    expect((await failure(submit(alice, { kind: 'round1', package: notHex }))).code).toBe(
+      'BAD_REQUEST',
+    );
     // A signing submission to a keygen session.
-    expect(await appCode(submit(alice, { kind: 'commitments', commitRound: 1, hiding: good.commitments[0], binding: good.commitments[1] }))).toBe('BAD_REQUEST');
-    expect(await appCode(submit(alice, { kind: 'round2', shares: { bob: 'ab', carol: 'cd' } }))).toBe('WRONG_PHASE');
-    expect(await appCode(alice!.api.participant.respond.mutate({ sessionId, accept: true }))).toBe('WRONG_PHASE');
+    expect(
+      await appCode(
+        submit(alice, {
+          kind: 'commitments',
+          commitRound: 1,
+          hiding: good.commitments[0],
+          binding: good.commitments[1],
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
+    expect(
+      await appCode(submit(alice, { kind: 'round2', shares: { bob: 'ab', carol: 'cd' } })),
+    ).toBe('WRONG_PHASE');
+    expect(await appCode(alice!.api.participant.respond.mutate({ sessionId, accept: true }))).toBe(
+      'WRONG_PHASE',
+    );
     // Not named: the session does not exist for dave.
     const foreign = await failure(submit(dave, { kind: 'round1', package: good }));
     expect(foreign).toMatchObject({ code: 'NOT_FOUND', message: `session ${sessionId} not found` });
@@ -56,11 +77,18 @@ describe('submissions the server refuses', () => {
     expect(before.state).toBe('round1');
 
     alice!.release('round1');
-    await waitFor(async () => (await coordinator.session.get.query({ sessionId })).waitingFor.length === 1, 'alice in round 1');
-    expect(await appCode(submit(alice, { kind: 'round1', package: good }))).toBe('ALREADY_SUBMITTED');
+    await waitFor(
+      async () => (await coordinator.session.get.query({ sessionId })).waitingFor.length === 1,
+      'alice in round 1',
+    );
+    expect(await appCode(submit(alice, { kind: 'round1', package: good }))).toBe(
+      'ALREADY_SUBMITTED',
+    );
     carol!.release('round1');
     expect((await waitForState(coordinator, sessionId)).state).toBe('completed');
-    expect(await appCode(submit(alice, { kind: 'round1', package: good }))).toBe('SESSION_FINISHED');
+    expect(await appCode(submit(alice, { kind: 'round1', package: good }))).toBe(
+      'SESSION_FINISHED',
+    );
   });
 
   it('refuses round-2 shares for the wrong recipients or of the wrong size, and a malformed escrow', async () => {
@@ -70,15 +98,21 @@ describe('submissions the server refuses', () => {
     bob!.hold('round2');
     carol!.hold('confirm');
     alice!.hold('confirm');
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     const sessionId = session.id;
     await waitForState(coordinator, sessionId, ['round2']);
-    const submit = (submission: unknown) => bob!.api.participant.submit.mutate({ sessionId, submission } as never);
+    const submit = (submission: unknown) =>
+      bob!.api.participant.submit.mutate({ sessionId, submission } as never);
     const share = 'ab'.repeat(72);
     const missing = await failure(submit({ kind: 'round2', shares: { alice: share } }));
     expect(missing).toMatchObject({ appCode: 'INVALID_PACKAGE' });
     expect(missing.message).toContain('missing shares for carol');
-    const short = await failure(submit({ kind: 'round2', shares: { alice: share, carol: 'ab'.repeat(71) } }));
+    const short = await failure(
+      submit({ kind: 'round2', shares: { alice: share, carol: 'ab'.repeat(71) } }),
+    );
     expect(short).toMatchObject({ appCode: 'INVALID_PACKAGE' });
     expect(short.message).toContain('bob to carol');
     bob!.release('round2');
@@ -90,7 +124,9 @@ describe('submissions the server refuses', () => {
       verifyingShare: view.participants[1]!.identityKey,
       escrow: 'ab'.repeat(10),
     };
-    const escrow = await failure(carol!.api.participant.submit.mutate({ sessionId, submission: confirm } as never));
+    const escrow = await failure(
+      carol!.api.participant.submit.mutate({ sessionId, submission: confirm } as never),
+    );
     expect(escrow).toMatchObject({ appCode: 'INVALID_PACKAGE' });
     expect(escrow.message).toContain('escrow blob of carol');
     expect(await coordinator.session.get.query({ sessionId })).toEqual(view);
@@ -103,9 +139,20 @@ describe('submissions the server refuses', () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const [alice] = await participants(server, NAMES, { carol: { silent: true } });
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
-    await waitFor(async () => (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.length === 1, 'two answers');
-    expect(await appCode(alice!.api.participant.respond.mutate({ sessionId: session.id, accept: false }))).toBe('ALREADY_ANSWERED');
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
+    await waitFor(
+      async () =>
+        (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.length === 1,
+      'two answers',
+    );
+    expect(
+      await appCode(
+        alice!.api.participant.respond.mutate({ sessionId: session.id, accept: false }),
+      ),
+    ).toBe('ALREADY_ANSWERED');
     expect((await coordinator.session.get.query({ sessionId: session.id })).state).toBe('inviting');
   });
 
@@ -113,7 +160,10 @@ describe('submissions the server refuses', () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     await participants(server, NAMES, { bob: { badConfirmation: true } });
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     const ended = await waitForState(coordinator, session.id);
     expect(ended).toMatchObject({ state: 'failed', phase: 'confirming' });
     expect(ended.error).toMatchObject({ code: 'CONFIRMATION_MISMATCH', culprits: ['bob'] });
@@ -127,24 +177,44 @@ describe('single-use nonces', () => {
     const [alice] = await participants(server, NAMES);
     const keygen = await completedKeygen(coordinator, { threshold: 2, participants: NAMES });
     const keyId = keygen.result!['keyId'] as string;
-    const first = await coordinator.sign.create.mutate({ keyId, message: '01', participants: ['alice', 'bob'] });
+    const first = await coordinator.sign.create.mutate({
+      keyId,
+      message: '01',
+      participants: ['alice', 'bob'],
+    });
     expect((await waitForState(coordinator, first.session.id)).state).toBe('completed');
 
     alice!.misbehave({ replayCommitments: true });
-    const second = await coordinator.sign.create.mutate({ keyId, message: '02', participants: ['alice', 'bob'] });
+    const second = await coordinator.sign.create.mutate({
+      keyId,
+      message: '02',
+      participants: ['alice', 'bob'],
+    });
     await waitFor(() => alice!.refusals.length > 0, 'alice refused');
-    expect(alice!.refusals[0]).toMatchObject({ sessionId: second.session.id, what: 'commitments', code: 'NONCE_REUSED' });
+    expect(alice!.refusals[0]).toMatchObject({
+      sessionId: second.session.id,
+      what: 'commitments',
+      code: 'NONCE_REUSED',
+    });
     const view = await coordinator.session.get.query({ sessionId: second.session.id });
     expect(view).toMatchObject({ state: 'commitments', waitingFor: ['alice'] });
     const stale = await failure(
       alice!.api.participant.submit.mutate({
         sessionId: second.session.id,
-        submission: { kind: 'commitments', commitRound: 2, hiding: keygen.participants[0]!.identityKey, binding: keygen.participants[1]!.identityKey },
+        submission: {
+          kind: 'commitments',
+          commitRound: 2,
+          hiding: keygen.participants[0]!.identityKey,
+          binding: keygen.participants[1]!.identityKey,
+        },
       }),
     );
     expect(stale.appCode).toBe('STALE_ROUND');
     const notCommitted = await appCode(
-      alice!.api.participant.submit.mutate({ sessionId: second.session.id, submission: { kind: 'nonces_lost', commitRound: 1 } }),
+      alice!.api.participant.submit.mutate({
+        sessionId: second.session.id,
+        submission: { kind: 'nonces_lost', commitRound: 1 },
+      }),
     );
     expect(notCommitted).toBe('NOT_COMMITTED');
   });
@@ -153,16 +223,31 @@ describe('single-use nonces', () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const [alice, bob] = await participants(server, NAMES);
-    const keygen = await completedKeygen(coordinator, { threshold: 2, participants: NAMES, scheme: 'frost-secp256k1-tr' });
+    const keygen = await completedKeygen(coordinator, {
+      threshold: 2,
+      participants: NAMES,
+      scheme: 'frost-secp256k1-tr',
+    });
     const keyId = keygen.result!['keyId'] as string;
     bob!.misbehave({ loseNoncesOnce: true });
-    const { session } = await coordinator.sign.create.mutate({ keyId, message: 'cafe', participants: ['alice', 'bob'] });
+    const { session } = await coordinator.sign.create.mutate({
+      keyId,
+      message: 'cafe',
+      participants: ['alice', 'bob'],
+    });
     const done = await waitForState(coordinator, session.id);
     expect(done.state, JSON.stringify(done.error)).toBe('completed');
     expect(done.commitRound).toBe(2);
     const restarted = alice!.received.find((e) => e.type === 'commit_round_restarted');
     expect(restarted?.payload).toMatchObject({ participant: 'bob', commitRound: 2 });
     const key = await coordinator.key.get.query({ keyId });
-    expect(verifySignature('frost-secp256k1-tr', key.groupPublicKey, 'cafe', done.result!['signature'] as string)).toBe(true);
+    expect(
+      verifySignature(
+        'frost-secp256k1-tr',
+        key.groupPublicKey,
+        'cafe',
+        done.result!['signature'] as string,
+      ),
+    ).toBe(true);
   });
 });

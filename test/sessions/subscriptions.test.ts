@@ -18,7 +18,11 @@ afterEach(closeAll);
 const NAMES = ['alice', 'bob', 'carol'];
 
 /** Every event in alice's inbox, read by a fresh subscription from the start. */
-async function fullInbox(server: TestServer, name: string, until: (e: SessionEvent) => boolean): Promise<number[]> {
+async function fullInbox(
+  server: TestServer,
+  name: string,
+  until: (e: SessionEvent) => boolean,
+): Promise<number[]> {
   const client = await clientFor(server, name, 'participant');
   const ids: number[] = [];
   let done = false;
@@ -39,13 +43,26 @@ describe('resumable subscriptions', () => {
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const [alice, , carol] = await participants(server, NAMES);
     carol!.hold('round1');
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
-    await waitFor(async () => (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() === 'carol', 'carol owes round 1');
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
+    await waitFor(
+      async () =>
+        (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() ===
+        'carol',
+      'carol owes round 1',
+    );
     await alice!.disconnect();
     const seenBefore = alice!.eventIds().length;
     carol!.release('round1');
     // The session moves on without alice listening, then waits for her round-2 shares.
-    await waitFor(async () => (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() === 'alice', 'only alice owes round 2');
+    await waitFor(
+      async () =>
+        (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() ===
+        'alice',
+      'only alice owes round 2',
+    );
     expect(alice!.eventIds()).toHaveLength(seenBefore);
     alice!.start();
     const done = await waitForState(coordinator, session.id);
@@ -63,10 +80,17 @@ describe('resumable subscriptions', () => {
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const [, bob] = await participants(server, NAMES);
     bob!.hold('confirm');
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     const first = watchSession(coordinator, session.id);
     await waitForState(coordinator, session.id, ['confirming']);
-    await waitFor(() => first.events.some((e) => e.type === 'phase_changed' && e.payload['phase'] === 'confirming'), 'confirming seen');
+    await waitFor(
+      () =>
+        first.events.some((e) => e.type === 'phase_changed' && e.payload['phase'] === 'confirming'),
+      'confirming seen',
+    );
     first.stop();
     const lastId = first.events.at(-1)!.id;
     bob!.release('confirm');
@@ -75,19 +99,35 @@ describe('resumable subscriptions', () => {
     const full = watchSession(coordinator, session.id);
     const ended = (w: typeof full) => w.events.some((e) => e.type === 'session_completed');
     await waitFor(() => ended(resumed) && ended(full), 'both watches reach the end');
-    expect([...first.events, ...resumed.events].map((e) => e.id)).toEqual(full.events.map((e) => e.id));
-    expect(resumed.events[0]!.id > lastId || Number(resumed.events[0]!.id) > Number(lastId)).toBe(true);
+    expect([...first.events, ...resumed.events].map((e) => e.id)).toEqual(
+      full.events.map((e) => e.id),
+    );
+    expect(resumed.events[0]!.id > lastId || Number(resumed.events[0]!.id) > Number(lastId)).toBe(
+      true,
+    );
   });
 
   it('keeps each subscriber queue bounded and loses nothing when it overflows', async () => {
     await using server = await startTestServer({ subscriberBuffer: 3 });
     const coordinator = await clientFor(server, 'coord', 'coordinator');
-    await participants(server, NAMES, { alice: { silent: true }, bob: { silent: true }, carol: { silent: true } });
-    await waitFor(() => server.services.sessions.stats().subscribers === 3, 'participants subscribed');
+    await participants(server, NAMES, {
+      alice: { silent: true },
+      bob: { silent: true },
+      carol: { silent: true },
+    });
+    await waitFor(
+      () => server.services.sessions.stats().subscribers === 3,
+      'participants subscribed',
+    );
     // A subscriber that is not pulling: events pile up in its queue (capacity 3) and overflow.
-    const stream = server.services.sessions.inbox({ sub: 'alice', role: 'participant' }, undefined, {});
+    const stream = server.services.sessions.inbox(
+      { sub: 'alice', role: 'participant' },
+      undefined,
+      {},
+    );
     const firstPull = stream.next();
-    for (let i = 0; i < 8; i++) await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    for (let i = 0; i < 8; i++)
+      await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
     // Server-side, a tracked item is the tuple [id, event, marker].
     const idOf = (result: IteratorResult<unknown>) => Number((result.value as [string])[0]);
     const ids = [idOf(await firstPull)];
@@ -116,7 +156,10 @@ describe('slow subscribers', () => {
     await using server = await startTestServer({ subscriberMaxBufferedBytes: 16_384 });
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const members = await participants(server, ['alice', 'bob']);
-    const keygen = await completedKeygen(coordinator, { threshold: 2, participants: ['alice', 'bob'] });
+    const keygen = await completedKeygen(coordinator, {
+      threshold: 2,
+      participants: ['alice', 'bob'],
+    });
     const keyId = keygen.result!['keyId'] as string;
     for (const p of members) await p.stop();
     await waitFor(() => server.services.sessions.stats().subscribers === 0, 'participants gone');
@@ -124,8 +167,20 @@ describe('slow subscribers', () => {
     // A raw tRPC WebSocket client that subscribes to alice's inbox, then stops reading.
     const ws = new WebSocket(`${server.wsUrl}/trpc?connectionParams=1`);
     await new Promise((resolve) => ws.once('open', resolve));
-    ws.send(JSON.stringify({ method: 'connectionParams', data: { token: await server.token('alice', 'participant') } }));
-    ws.send(JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'subscription', params: { path: 'participant.inbox', input: {} } }));
+    ws.send(
+      JSON.stringify({
+        method: 'connectionParams',
+        data: { token: await server.token('alice', 'participant') },
+      }),
+    );
+    ws.send(
+      JSON.stringify({
+        id: 1,
+        jsonrpc: '2.0',
+        method: 'subscription',
+        params: { path: 'participant.inbox', input: {} },
+      }),
+    );
     let invites = 0;
     const closed = new Promise<{ code: number; reason: string }>((resolve) =>
       ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
@@ -149,7 +204,8 @@ describe('slow subscribers', () => {
     }
     // The subscription is gone from the server; more events do not reach it.
     await waitFor(() => server.services.sessions.stats().subscribers === 0, 'subscriber released');
-    for (let i = 0; i < 3; i++) await coordinator.sign.create.mutate({ keyId, message, participants: ['alice', 'bob'] });
+    for (let i = 0; i < 3; i++)
+      await coordinator.sign.create.mutate({ keyId, message, participants: ['alice', 'bob'] });
     (ws as unknown as { _socket: { resume(): void } })._socket.resume();
     const close = await closed;
     expect(close).toEqual({ code: 1013, reason: 'subscriber too slow' });

@@ -26,7 +26,11 @@ import {
   type Round1Package,
   type Scheme,
 } from '../../protocol/frost/index.js';
-import { identityProofMessage, type SessionEvent, type Submission } from '../../protocol/sessions.js';
+import {
+  identityProofMessage,
+  type SessionEvent,
+  type Submission,
+} from '../../protocol/sessions.js';
 
 export interface Behaviour {
   /** Reject every invitation with this reason. */
@@ -129,7 +133,11 @@ export class ScriptedParticipant {
     const { challenge } = await this.client.participant.challenge.mutate();
     const message = identityProofMessage(this.name, this.identityKey, challenge);
     const signature = bytesToHex(signMessage(this.secretKey, message));
-    await this.client.participant.register.mutate({ identityKey: this.identityKey, challenge, signature });
+    await this.client.participant.register.mutate({
+      identityKey: this.identityKey,
+      challenge,
+      signature,
+    });
   }
 
   /** Subscribes to the inbox (resuming after `lastEventId` if it has one). */
@@ -144,7 +152,10 @@ export class ScriptedParticipant {
           if (this.handled.has(event.id)) return;
           this.handled.add(event.id);
           const queue = this.queues.get(event.sessionId) ?? Promise.resolve();
-          this.queues.set(event.sessionId, queue.then(() => this.handle(event)).catch(() => undefined));
+          this.queues.set(
+            event.sessionId,
+            queue.then(() => this.handle(event)).catch(() => undefined),
+          );
         },
       },
     );
@@ -195,7 +206,12 @@ export class ScriptedParticipant {
           continue;
         }
         const data = (err as TRPCClientError<never>).data as { appCode?: string } | undefined;
-        this.refusals.push({ sessionId, what, code: data?.appCode, message: (err as Error).message });
+        this.refusals.push({
+          sessionId,
+          what,
+          code: data?.appCode,
+          message: (err as Error).message,
+        });
         return;
       }
     }
@@ -251,7 +267,8 @@ export class ScriptedParticipant {
         return this.sign(event.sessionId, p.commitRound, p.commitments);
       case 'session_completed': {
         const state = this.keygens.get(event.sessionId);
-        if (state?.output && !this.behaviour.forgetKeys) this.keys.set(p.result.keyId, state.output);
+        if (state?.output && !this.behaviour.forgetKeys)
+          this.keys.set(p.result.keyId, state.output);
         return;
       }
       default:

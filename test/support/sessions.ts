@@ -22,7 +22,11 @@ export async function closeAll(): Promise<void> {
   await Promise.all(opened.splice(0).map((c) => c.close()));
 }
 
-export async function clientFor(server: TokenSource, sub: string, role: Role): Promise<SigSocketClient> {
+export async function clientFor(
+  server: TokenSource,
+  sub: string,
+  role: Role,
+): Promise<SigSocketClient> {
   const client = createClient({ url: server.url, token: await server.token(sub, role) });
   opened.push({ close: () => closeClient(client) });
   return client;
@@ -37,7 +41,11 @@ export async function participants(
   return Promise.all(
     names.map(async (name) => {
       const token = await server.token(name, 'participant');
-      const p = new ScriptedParticipant(name, { url: server.url, token, behaviour: behaviours[name] ?? {} });
+      const p = new ScriptedParticipant(name, {
+        url: server.url,
+        token,
+        behaviour: behaviours[name] ?? {},
+      });
       opened.push({ close: () => p.stop() });
       await p.register();
       p.start();
@@ -85,7 +93,8 @@ export async function failure(promise: Promise<unknown>) {
   );
   expect(err, 'expected the call to fail').toBeInstanceOf(TRPCClientError);
   const e = err as TRPCClientError<never>;
-  const data = e.data as { code?: string; appCode?: string; details?: Record<string, unknown> } | undefined;
+  const data = e.data as
+    { code?: string; appCode?: string; details?: Record<string, unknown> } | undefined;
   return { code: data?.code, appCode: data?.appCode, details: data?.details, message: e.message };
 }
 
@@ -102,7 +111,12 @@ export async function completedKeygen(
 
 /** Collects session.watch deliveries for one session (as `client` sees them). */
 export function watchSession(client: SigSocketClient, sessionId: string, lastEventId?: string) {
-  const events: Array<{ id: string; type: string; recipient: string | null; payload: Record<string, unknown> }> = [];
+  const events: Array<{
+    id: string;
+    type: string;
+    recipient: string | null;
+    payload: Record<string, unknown>;
+  }> = [];
   const sub = client.session.watch.subscribe(
     { sessionId, ...(lastEventId ? { lastEventId } : {}) },
     {

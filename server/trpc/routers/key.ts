@@ -5,9 +5,9 @@ import { authedProcedure, router } from '../init.js';
 export const keyRouter = router({
   get: authedProcedure
     .input(KeyGetInputSchema)
-    .query(({ ctx, input }) => ctx.services.sessions.getKey(ctx.principal, input.keyId)),
+    .query(({ ctx, input }) => ctx.services.sessions.keys.get(ctx.principal, input.keyId)),
 
   list: authedProcedure
     .input(KeyListInputSchema)
-    .query(({ ctx, input }) => ctx.services.sessions.listKeys(ctx.principal, input?.limit ?? 100)),
+    .query(({ ctx, input }) => ctx.services.sessions.keys.list(ctx.principal, input?.limit ?? 100)),
 });

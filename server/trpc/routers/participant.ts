@@ -38,7 +38,9 @@ export const participantRouter = router({
     .mutation(({ ctx, input }) => ctx.services.sessions.submit(ctx.principal, input)),
 
   /** Every event addressed to the caller, tracked by event id (resume with lastEventId). */
-  inbox: actor.input(InboxInputSchema).subscription(({ ctx, input, signal }) =>
-    ctx.services.sessions.inbox(ctx.principal, input, { connection: ctx.connection, signal }),
-  ),
+  inbox: actor
+    .input(InboxInputSchema)
+    .subscription(({ ctx, input, signal }) =>
+      ctx.services.sessions.inbox(ctx.principal, input, { connection: ctx.connection, signal }),
+    ),
 });

@@ -25,7 +25,9 @@ export const sessionRouter = router({
     .mutation(({ ctx, input }) => ctx.services.sessions.abort(ctx.principal, input)),
 
   /** The session's events (broadcasts + those addressed to the caller), tracked by event id. */
-  watch: authedProcedure.input(WatchInputSchema).subscription(({ ctx, input, signal }) =>
-    ctx.services.sessions.watch(ctx.principal, input, { connection: ctx.connection, signal }),
-  ),
+  watch: authedProcedure
+    .input(WatchInputSchema)
+    .subscription(({ ctx, input, signal }) =>
+      ctx.services.sessions.watch(ctx.principal, input, { connection: ctx.connection, signal }),
+    ),
 });
