@@ -23,8 +23,9 @@ export class NonceStore {
   fresh(scheme: Scheme, signingShare: string, sessionId: string, commitRound: number): NonceCommitments {
     const { nonces, commitments } = commit(scheme, signingShare);
     const record: NonceRecord = { nonces, commitments };
-    this.keystore.write('nonces', nonceRecordId(sessionId, commitRound), record);
+    // Logged first: whatever a crash interrupts, every commitment that can go out is in the log.
     appendCommitment(this.keystore.dir, { sessionId, commitRound, ...commitments, at: Date.now() });
+    this.keystore.write('nonces', nonceRecordId(sessionId, commitRound), record);
     return commitments;
   }
 
