@@ -53,7 +53,7 @@ describe('sessions that do not complete', () => {
     const { session } = await coordinator.keygen.create.mutate({
       threshold: 2,
       participants: NAMES,
-      timeouts: { inviteMs: 500 },
+      timeouts: { inviteMs: 2_000 },
     });
     const watched = watchSession(coordinator, session.id);
     const ended = await waitForState(coordinator, session.id);
@@ -75,7 +75,7 @@ describe('sessions that do not complete', () => {
     const { session } = await coordinator.keygen.create.mutate({
       threshold: 2,
       participants: NAMES,
-      timeouts: { roundMs: 800 },
+      timeouts: { roundMs: 3_000 },
     });
     const ended = await waitForState(coordinator, session.id);
     bob!.release('round2');
