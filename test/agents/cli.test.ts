@@ -67,10 +67,12 @@ describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }
     expect(JSON.parse(watch.stdout)).toMatchObject({ id: 'cli-sign-1', state: 'completed' });
 
     await dave!.stop();
-    const late = await runCli(['sign', ...carol, '--key', keyId!, '--message', message, '--participants', 'alice,dave', '--timeout-ms', '1000', '--json']);
+    const late = await runCli(['sign', ...carol, '--key', keyId!, '--message', message, '--participants', 'alice,dave', '--timeout-ms', '2000', '--json']);
     expect(late.code).toBe(4);
-    expect(JSON.parse(late.stdout)).toMatchObject({ state: 'timed_out', waitingFor: ['dave'] });
-    expect(late.stderr).toMatch(/^sigsocket: sign sg_\w+ timed_out in inviting: .*\(waiting for: dave\)$/m);
+    const timedOut = JSON.parse(late.stdout) as SessionView;
+    expect(timedOut.state).toBe('timed_out');
+    expect(timedOut.waitingFor).toContain('dave'); // (alice too, if a loaded machine kept her from answering in time)
+    expect(late.stderr).toMatch(/^sigsocket: sign sg_\w+ timed_out in inviting: .*\(waiting for: (alice, )?dave\)$/m);
 
     const bad = await runCli(['sign', ...carol, '--key', keyId!, '--message', 'xyz', '--participants', 'alice']);
     expect(bad.code).toBe(1);
@@ -111,7 +113,7 @@ describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }
     const agentArgs = async (name: string) => ['participant', '--server', server.url, '--token', await server.token(name, 'participant'), '--key-file', path.join(dir, `${name}.key`)];
     const erin = spawnCli([...(await agentArgs('erin')), '--auto-approve']);
     const frank = spawnCli(await agentArgs('frank'), { SIGSOCKET_AUTO_APPROVE: 'off' });
-    await waitFor(() => /registered as erin/.test(erin.output()) && /registered as frank/.test(frank.output()), 'both agents registered', 20_000);
+    await waitFor(() => /registered as erin/.test(erin.output()) && /registered as frank/.test(frank.output()), 'both agents registered');
     const carol = await coordinatorArgs(server);
 
     const ok = await runCli(['keygen', ...carol, '--threshold', '2', '--participants', 'alice,erin']);

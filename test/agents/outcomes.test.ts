@@ -20,7 +20,7 @@ async function endedWith(promise: (onProgress: (p: SessionProgress) => void) => 
   return { err: err as SessionEndedError, seen };
 }
 
-describe('sessions that do not complete', () => {
+describe('sessions that do not complete', { timeout: 120_000 }, () => {
   it('a refusal ends the keygen rejected, naming who and why, announced to everyone', async () => {
     await using server = await startTestServer();
     pool = new AgentPool(server);
@@ -53,12 +53,16 @@ describe('sessions that do not complete', () => {
       keyId,
       message: hexOf('nobody home'),
       participants: ['alice', 'dave'],
-      timeouts: { inviteMs: 1000, roundMs: 1000 },
+      timeouts: { inviteMs: 2000, roundMs: 2000 },
     });
     const { err, seen } = await endedWith((onProgress) => followSession(coordinator, session.id, onProgress));
     expect(err.code).toBe('SESSION_TIMED_OUT');
-    expect(err.waitingFor).toEqual(['dave']);
-    expect(err.error).toMatchObject({ code: 'TIMEOUT', phase: 'inviting', waitingFor: ['dave'] });
+    expect(err.error).toMatchObject({ code: 'TIMEOUT', phase: 'inviting' });
+    // dave is owed; so is alice if a loaded machine kept her from answering in time (no timing asserted).
+    const unanswered = err.session.participants.filter((p) => p.status === 'invited').map((p) => p.name);
+    expect(err.waitingFor).toContain('dave');
+    expect(err.waitingFor).toEqual(unanswered);
+    expect(err.error?.waitingFor).toEqual(unanswered);
     expect(seen).toContain('session_timed_out');
     const alice = pool.agents[0]!;
     await waitFor(() => alice.events.some((e) => e.type === 'session_ended' && e.sessionId === session.id && e.state === 'timed_out'), 'alice hears of the timeout');

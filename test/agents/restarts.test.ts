@@ -41,7 +41,7 @@ function commitmentsNeverReused(agents: Agent[]): void {
   expect(new Set(all).size).toBe(all.length);
 }
 
-describe('participant agents survive restarts and lost state', () => {
+describe('participant agents survive restarts and lost state', { timeout: 120_000 }, () => {
   it('an agent stopped mid-keygen and mid-sign resumes: no event missed or seen twice, no nonce reused', async () => {
     await using server = await startTestServer();
     pool = new AgentPool(server);

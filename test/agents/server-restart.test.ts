@@ -33,7 +33,7 @@ function gatedApproval() {
   };
 }
 
-describe('a server restart mid-session', () => {
+describe('a server restart mid-session', { timeout: 120_000 }, () => {
   it('agents reconnect and resume; the keygen and the signing both complete', async () => {
     server = await startTestServer();
     pool = new AgentPool(server);

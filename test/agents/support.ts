@@ -15,7 +15,10 @@ import type { Scheme } from '../../protocol/frost/schemes.js';
 import type { SessionView } from '../../protocol/session-view.js';
 import { tempDir, type TestServer } from '../support/server.js';
 
-export { waitFor } from '../support/signing.js';
+import { waitFor as poll } from '../support/signing.js';
+
+/** Polls until `check` holds; generous, since agents' rounds take a while on a loaded machine. */
+export const waitFor = (check: () => boolean | Promise<boolean>, what: string, limitMs = 60_000) => poll(check, what, limitMs);
 
 export interface AgentHooks {
   approve?: Approve;

@@ -28,7 +28,7 @@ async function keygenAndSign(server: TestServer, scheme: Scheme, t: number, name
   return { keyId: keyId!, groupPublicKey: groupPublicKey!, keygen, signed };
 }
 
-describe('participant agents: keygen and signing end to end', () => {
+describe('participant agents: keygen and signing end to end', { timeout: 120_000 }, () => {
   for (const scheme of ['frost-secp256k1', 'frost-secp256k1-tr'] as const) {
     it(`2-of-3 with ${scheme}`, async () => {
       await using server = await startTestServer();
