@@ -6,7 +6,11 @@ import { SchemeSchema } from '../protocol/frost/schemes.js';
 import { NameSchema } from '../protocol/identity.js';
 import { SessionIdSchema } from '../protocol/sessions.js';
 
-const MemberSchema = z.object({ name: NameSchema, index: z.number().int().min(1), identityKey: z.string() });
+const MemberSchema = z.object({
+  name: NameSchema,
+  index: z.number().int().min(1),
+  identityKey: z.string(),
+});
 export type Member = z.output<typeof MemberSchema>;
 
 const base = { sessionId: SessionIdSchema };
@@ -72,7 +76,9 @@ export const Round1PackagesSchema = z.object({
 
 export const Round2SharesSchema = z.object({
   ...base,
-  shares: z.array(z.object({ from: z.string(), fromIndex: z.number().int(), ciphertext: z.string() })),
+  shares: z.array(
+    z.object({ from: z.string(), fromIndex: z.number().int(), ciphertext: z.string() }),
+  ),
 });
 
 export const SigningPackageEventSchema = z.object({
@@ -82,7 +88,12 @@ export const SigningPackageEventSchema = z.object({
   message: z.string(),
   commitRound: z.number().int(),
   commitments: z.array(
-    z.object({ name: z.string(), index: z.number().int(), hiding: z.string(), binding: z.string() }),
+    z.object({
+      name: z.string(),
+      index: z.number().int(),
+      hiding: z.string(),
+      binding: z.string(),
+    }),
   ),
 });
 

@@ -21,5 +21,8 @@ export function openDatabaseReadOnly(file: string): { db: Db; close(): void } {
   } catch (err) {
     throw new DatabaseFileError(`cannot open ${file} read-only: ${(err as Error).message}`);
   }
-  return { db: drizzle({ client: sqlite, schema, casing: 'snake_case' }), close: () => sqlite.close() };
+  return {
+    db: drizzle({ client: sqlite, schema, casing: 'snake_case' }),
+    close: () => sqlite.close(),
+  };
 }

@@ -5,14 +5,21 @@ import readline from 'node:readline/promises';
 import type { Approve } from '../participant/index.js';
 import { describeInvitation } from './invitation-text.js';
 
-export function askOnTerminal(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Approve {
+export function askOnTerminal(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+): Approve {
   let previous: Promise<unknown> = Promise.resolve();
   return (invite) => {
     const answer = previous.then(async () => {
       const rl = readline.createInterface({ input, output });
       try {
-        const reply = await rl.question(`invitation: ${describeInvitation(invite)}\naccept? [y/N] `);
-        return /^y(es)?$/i.test(reply.trim()) ? true : { accept: false as const, reason: 'declined by the operator' };
+        const reply = await rl.question(
+          `invitation: ${describeInvitation(invite)}\naccept? [y/N] `,
+        );
+        return /^y(es)?$/i.test(reply.trim())
+          ? true
+          : { accept: false as const, reason: 'declined by the operator' };
       } finally {
         rl.close();
       }

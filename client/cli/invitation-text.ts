@@ -11,6 +11,9 @@ export function describeInvitation(invite: Invitation): string {
     return `keygen ${invite.sessionId} from ${invite.coordinator}: ${invite.t}-of-${invite.n} ${invite.scheme} key${label} with ${others}`;
   }
   const bytes = invite.message.length / 2;
-  const shown = invite.message.length > MAX_MESSAGE_HEX ? `${invite.message.slice(0, MAX_MESSAGE_HEX)}…` : invite.message;
+  const shown =
+    invite.message.length > MAX_MESSAGE_HEX
+      ? `${invite.message.slice(0, MAX_MESSAGE_HEX)}…`
+      : invite.message;
   return `sign ${invite.sessionId} from ${invite.coordinator}: key ${invite.keyId}, ${bytes}-byte message ${shown || '(empty)'} with ${others}`;
 }

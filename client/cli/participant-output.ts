@@ -9,11 +9,15 @@ export function printAgentEvent(event: AgentEvent): void {
     case 'registered':
       return line(`registered as ${event.name} with identity key ${event.identityKey}`);
     case 'subscribed':
-      return line(`inbox open${event.lastEventId ? ` (resuming after event ${event.lastEventId})` : ''}`);
+      return line(
+        `inbox open${event.lastEventId ? ` (resuming after event ${event.lastEventId})` : ''}`,
+      );
     case 'disconnected':
       return line(`disconnected${event.message ? ` (${event.message})` : ''}; reconnecting`);
     case 'answered':
-      return line(`${event.sessionId}: ${event.accept ? 'accepted' : `rejected (${event.reason ?? 'no reason'})`}`);
+      return line(
+        `${event.sessionId}: ${event.accept ? 'accepted' : `rejected (${event.reason ?? 'no reason'})`}`,
+      );
     case 'submitted':
       return line(`${event.sessionId}: submitted ${event.kind}`);
     case 'refused':

@@ -51,7 +51,9 @@ function counts(view: SessionView): string {
 /** Where the session stands: phase, counts, who is awaited, time left (or how it ended). */
 function statusParts(view: SessionView, now: number): string[] {
   if (isTerminalState(view.state)) {
-    return [view.state === 'completed' ? 'completed' : `${view.state}: ${view.error?.message ?? ''}`];
+    return [
+      view.state === 'completed' ? 'completed' : `${view.state}: ${view.error?.message ?? ''}`,
+    ];
   }
   const parts = [phaseLabel(view), counts(view)];
   if (view.waitingFor.length > 0) parts.push(`waiting for ${nameList(view.waitingFor)}`);
@@ -70,10 +72,13 @@ function eventText(view: SessionView, event: SessionEvent): string | null {
   switch (event.type) {
     case 'participant_answered': {
       const e = ParticipantAnsweredSchema.parse(event.payload);
-      return e.accept ? `${e.participant} accepted${waiting}` : `${e.participant} rejected: ${e.reason ?? 'no reason'}`;
+      return e.accept
+        ? `${e.participant} accepted${waiting}`
+        : `${e.participant} rejected: ${e.reason ?? 'no reason'}`;
     }
     case 'phase_changed': {
-      const deadline = view.deadline === null ? '' : `, deadline ${new Date(view.deadline).toISOString()}`;
+      const deadline =
+        view.deadline === null ? '' : `, deadline ${new Date(view.deadline).toISOString()}`;
       return `phase ${phaseLabel(view)}${deadline}${waiting}`;
     }
     case 'submitted': {

@@ -12,7 +12,9 @@ export interface ProgressDisplay {
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
-export function createProgressDisplay(opts: { json?: boolean; stream?: Stream } = {}): ProgressDisplay {
+export function createProgressDisplay(
+  opts: { json?: boolean; stream?: Stream } = {},
+): ProgressDisplay {
   const stream = opts.stream ?? (opts.json ? process.stderr : process.stdout);
   return stream.isTTY ? new StatusLines(stream) : new LogLines(stream);
 }
@@ -58,7 +60,8 @@ class StatusLines implements ProgressDisplay {
     const now = Date.now();
     // Up over the lines drawn last time, then each line cleared and rewritten (never wrapped).
     let out = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
-    for (const view of this.views.values()) out += `\r\x1b[2K${statusLine(view, now).slice(0, width)}\n`;
+    for (const view of this.views.values())
+      out += `\r\x1b[2K${statusLine(view, now).slice(0, width)}\n`;
     this.drawn = this.views.size;
     this.stream.write(out);
   }

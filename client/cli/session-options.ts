@@ -13,21 +13,30 @@ export interface StartFlags extends ClientFlags {
 }
 
 export const jsonOption = () =>
-  new Option('--json', 'print one JSON document on stdout (progress goes to stderr) [env SIGSOCKET_JSON=on]');
+  new Option(
+    '--json',
+    'print one JSON document on stdout (progress goes to stderr) [env SIGSOCKET_JSON=on]',
+  );
 
 /** --json, or SIGSOCKET_JSON=on (a boolean flag's variable is read as on/off, not as "set"). */
-export const wantsJson = (flags: { json?: boolean }) => flags.json === true || envSwitch('SIGSOCKET_JSON');
+export const wantsJson = (flags: { json?: boolean }) =>
+  flags.json === true || envSwitch('SIGSOCKET_JSON');
 
 export const sessionIdOption = () =>
-  new Option('--session-id <id>', 'choose the session id (makes a retried create idempotent)').env('SIGSOCKET_SESSION_ID');
+  new Option('--session-id <id>', 'choose the session id (makes a retried create idempotent)').env(
+    'SIGSOCKET_SESSION_ID',
+  );
 
 export const participantsOption = (what: string) =>
-  new Option('--participants <names>', `comma-separated names of the ${what}`).env('SIGSOCKET_PARTICIPANTS').makeOptionMandatory();
+  new Option('--participants <names>', `comma-separated names of the ${what}`)
+    .env('SIGSOCKET_PARTICIPANTS')
+    .makeOptionMandatory();
 
 export const timeoutOption = () =>
-  new Option('--timeout-ms <ms>', 'deadline of every phase: the invitation and each round (server bounds apply)').env(
-    'SIGSOCKET_TIMEOUT_MS',
-  );
+  new Option(
+    '--timeout-ms <ms>',
+    'deadline of every phase: the invitation and each round (server bounds apply)',
+  ).env('SIGSOCKET_TIMEOUT_MS');
 
 export const splitNames = (list: string) =>
   list
@@ -36,15 +45,24 @@ export const splitNames = (list: string) =>
     .filter((s) => s !== '');
 
 /** `{ inviteMs: N, roundMs: N }` from --timeout-ms (a positive integer), or undefined. */
-export function timeoutsOf(value: string | undefined): { inviteMs: number; roundMs: number } | undefined {
+export function timeoutsOf(
+  value: string | undefined,
+): { inviteMs: number; roundMs: number } | undefined {
   if (value === undefined) return undefined;
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0) throw new CliError(`invalid --timeout-ms ${JSON.stringify(value)}: expected a positive integer`);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new CliError(
+      `invalid --timeout-ms ${JSON.stringify(value)}: expected a positive integer`,
+    );
   return { inviteMs: ms, roundMs: ms };
 }
 
 /** Parses with `schema` or fails with every issue, named by flag where possible. */
-export function parseFlags<S extends z.ZodType>(schema: S, value: unknown, flagOf: Record<string, string>): z.output<S> {
+export function parseFlags<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  flagOf: Record<string, string>,
+): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => {

@@ -10,7 +10,13 @@ import { CliError, printJson, printLine } from './output.js';
 import { createProgressDisplay } from './progress.js';
 
 /** Exit status per final state; 1 is any other error (usage, server unreachable, refused). */
-export const EXIT_CODES = { completed: 0, rejected: 2, failed: 3, timed_out: 4, aborted: 5 } as const;
+export const EXIT_CODES = {
+  completed: 0,
+  rejected: 2,
+  failed: 3,
+  timed_out: 4,
+  aborted: 5,
+} as const;
 
 function exitCodeOf(state: string): number {
   return (EXIT_CODES as Record<string, number>)[state] ?? 1;
@@ -20,7 +26,8 @@ function exitCodeOf(state: string): number {
 export function printOutcome(view: SessionView): void {
   printLine(`${view.kind} ${view.id} completed`);
   for (const [name, value] of Object.entries(view.result ?? {})) {
-    if (typeof value === 'string' || typeof value === 'number') printLine(`  ${name.padEnd(15)} ${value}`);
+    if (typeof value === 'string' || typeof value === 'number')
+      printLine(`  ${name.padEnd(15)} ${value}`);
   }
 }
 

@@ -54,7 +54,17 @@ const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(
 export function sessionsTable(sessions: SessionSummary[]): string {
   if (sessions.length === 0) return 'no sessions';
   return formatTable(
-    ['ID', 'KIND', 'STATE', 'T/N', 'SCHEME', 'KEY', 'UPDATED (UTC)', 'PARTICIPANTS', 'WAITING FOR / ERROR'],
+    [
+      'ID',
+      'KIND',
+      'STATE',
+      'T/N',
+      'SCHEME',
+      'KEY',
+      'UPDATED (UTC)',
+      'PARTICIPANTS',
+      'WAITING FOR / ERROR',
+    ],
     sessions.map((s) => [
       s.id,
       s.kind,

@@ -31,7 +31,8 @@ export async function followSession(
 ): Promise<SessionView> {
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  const get = () => retryTransient(() => client.session.get.query({ sessionId }), isTransient, { signal });
+  const get = () =>
+    retryTransient(() => client.session.get.query({ sessionId }), isTransient, { signal });
   let view = await get();
   onProgress({ view, event: null });
 
@@ -68,12 +69,15 @@ export async function followSession(
 
     function subscribe(): void {
       if (signal.aborted) return;
-      subscription = client.session.watch.subscribe(lastEventId ? { sessionId, lastEventId } : { sessionId }, {
-        onStarted: () => (attempt = 0),
-        onData: (tracked) => onEvent(tracked.data),
-        onError: (err) => (refusalOf(err) ? fail(err) : resubscribe()),
-        onComplete: resubscribe,
-      });
+      subscription = client.session.watch.subscribe(
+        lastEventId ? { sessionId, lastEventId } : { sessionId },
+        {
+          onStarted: () => (attempt = 0),
+          onData: (tracked) => onEvent(tracked.data),
+          onError: (err) => (refusalOf(err) ? fail(err) : resubscribe()),
+          onComplete: resubscribe,
+        },
+      );
     }
     subscribe();
   });

@@ -37,14 +37,20 @@ export function advance(view: SessionView, event: SessionEvent): SessionView {
     case 'participant_answered': {
       const e = ParticipantAnsweredSchema.parse(p);
       const status = e.accept ? 'accepted' : 'rejected';
-      const participants = view.participants.map((m) => (m.name === e.participant ? { ...m, status } : m));
+      const participants = view.participants.map((m) =>
+        m.name === e.participant ? { ...m, status } : m,
+      );
       return { ...view, participants, waitingFor: e.waitingFor, updatedAt: at };
     }
     case 'submitted': {
       return { ...view, waitingFor: SubmittedSchema.parse(p).waitingFor, updatedAt: at };
     }
     case 'commit_round_restarted':
-      return { ...view, commitRound: CommitRoundRestartedSchema.parse(p).commitRound, updatedAt: at };
+      return {
+        ...view,
+        commitRound: CommitRoundRestartedSchema.parse(p).commitRound,
+        updatedAt: at,
+      };
   }
   if (isTerminalEventType(event.type)) {
     const e = SessionEndedSchema.parse(p);

@@ -11,12 +11,22 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`
 /** A server that stays unreachable this long is reported rather than waited for. */
 const ATTEMPTS = 5;
 
-export function startKeygen(client: SigSocketClient, input: KeygenCreateInput): Promise<CreateSessionResult> {
+export function startKeygen(
+  client: SigSocketClient,
+  input: KeygenCreateInput,
+): Promise<CreateSessionResult> {
   const request = { ...input, sessionId: input.sessionId ?? newId('kg') };
-  return retryTransient(() => client.keygen.create.mutate(request), isTransient, { maxAttempts: ATTEMPTS });
+  return retryTransient(() => client.keygen.create.mutate(request), isTransient, {
+    maxAttempts: ATTEMPTS,
+  });
 }
 
-export function startSign(client: SigSocketClient, input: SignCreateInput): Promise<CreateSessionResult> {
+export function startSign(
+  client: SigSocketClient,
+  input: SignCreateInput,
+): Promise<CreateSessionResult> {
   const request = { ...input, sessionId: input.sessionId ?? newId('sg') };
-  return retryTransient(() => client.sign.create.mutate(request), isTransient, { maxAttempts: ATTEMPTS });
+  return retryTransient(() => client.sign.create.mutate(request), isTransient, {
+    maxAttempts: ATTEMPTS,
+  });
 }

@@ -55,7 +55,10 @@ export function runParticipant(opts: ParticipantOptions): ParticipantHandle {
     } catch (err) {
       if (err instanceof StoppedError) return; // not handled: replayed after a restart
       const message = err instanceof Error ? err.message : String(err);
-      log.error({ sessionId: event.sessionId, eventId: event.id, type: event.type, err: message }, 'event handler failed');
+      log.error(
+        { sessionId: event.sessionId, eventId: event.id, type: event.type, err: message },
+        'event handler failed',
+      );
       emit({ type: 'error', sessionId: event.sessionId, message: `${event.type}: ${message}` });
     }
     cursor.handled(event.id);
@@ -95,7 +98,15 @@ export function runParticipant(opts: ParticipantOptions): ParticipantHandle {
     emit({ type: 'registered', name: me, identityKey });
     await abortable(
       new Promise<void>((onStarted) =>
-        followInbox({ client, after: cursor.lastEventId, onEvent: (e) => receive(ctx, e), onStarted, emit, log, signal }),
+        followInbox({
+          client,
+          after: cursor.lastEventId,
+          onEvent: (e) => receive(ctx, e),
+          onStarted,
+          emit,
+          log,
+          signal,
+        }),
       ),
       signal,
     );

@@ -51,7 +51,11 @@ export function createAgentContext(fields: {
     });
 
   /** Runs a session call; a refusal is logged and emitted, and answers false. */
-  async function attempt(sessionId: string, what: string, fn: () => Promise<unknown>): Promise<boolean> {
+  async function attempt(
+    sessionId: string,
+    what: string,
+    fn: () => Promise<unknown>,
+  ): Promise<boolean> {
     try {
       await call(fn);
       return true;

@@ -49,7 +49,8 @@ export class InboxCursor {
    * should not send it).
    */
   classify(id: number): 'new' | 'replayed' | 'duplicate' {
-    if ((this.last !== undefined && id <= this.last) || this.outstanding.includes(id)) return 'duplicate';
+    if ((this.last !== undefined && id <= this.last) || this.outstanding.includes(id))
+      return 'duplicate';
     return this.handledAbove.has(id) ? 'replayed' : 'new';
   }
 
@@ -65,8 +66,12 @@ export class InboxCursor {
       this.last = this.outstanding.shift()!;
       this.handledAbove.delete(this.last);
     }
-    for (const done of this.handledAbove) if (this.last !== undefined && done <= this.last) this.handledAbove.delete(done);
-    const state = { lastEventId: this.lastEventId ?? null, handledAbove: [...this.handledAbove].sort((a, b) => a - b) };
+    for (const done of this.handledAbove)
+      if (this.last !== undefined && done <= this.last) this.handledAbove.delete(done);
+    const state = {
+      lastEventId: this.lastEventId ?? null,
+      handledAbove: [...this.handledAbove].sort((a, b) => a - b),
+    };
     writeFileDurable(this.file, JSON.stringify(state) + '\n');
   }
 }

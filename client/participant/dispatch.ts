@@ -23,7 +23,8 @@ export async function handleEvent(ctx: AgentContext, event: SessionEvent): Promi
     const { invite } = record;
     switch (event.type) {
       case 'phase_changed':
-        if (PhaseChangedSchema.parse(event.payload).phase === 'round1') await startRound1(ctx, invite);
+        if (PhaseChangedSchema.parse(event.payload).phase === 'round1')
+          await startRound1(ctx, invite);
         return;
       case 'round1_packages':
         return onRound1Packages(ctx, invite, event.payload);

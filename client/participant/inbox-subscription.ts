@@ -33,30 +33,34 @@ export function followInbox(opts: InboxOptions): void {
 
   function subscribe(): void {
     if (signal.aborted) return;
-    subscription = client.participant.inbox.subscribe(lastReceived ? { lastEventId: lastReceived } : {}, {
-      onStarted: () => {
-        attempt = 0;
-        emit({ type: 'subscribed', lastEventId: lastReceived ?? null });
-        opts.onStarted();
+    subscription = client.participant.inbox.subscribe(
+      lastReceived ? { lastEventId: lastReceived } : {},
+      {
+        onStarted: () => {
+          attempt = 0;
+          emit({ type: 'subscribed', lastEventId: lastReceived ?? null });
+          opts.onStarted();
+        },
+        onData: ({ data }) => {
+          lastReceived = String(data.id);
+          opts.onEvent(data);
+        },
+        onError: (err) => {
+          log.warn({ err: err.message }, 'inbox subscription failed; subscribing again');
+          emit({ type: 'disconnected', message: err.message });
+          resubscribe();
+        },
+        onComplete: () => {
+          if (signal.aborted) return;
+          emit({ type: 'disconnected' });
+          resubscribe();
+        },
+        onConnectionStateChange: (state) => {
+          if (state.state === 'connecting' && state.error)
+            emit({ type: 'disconnected', message: state.error.message });
+        },
       },
-      onData: ({ data }) => {
-        lastReceived = String(data.id);
-        opts.onEvent(data);
-      },
-      onError: (err) => {
-        log.warn({ err: err.message }, 'inbox subscription failed; subscribing again');
-        emit({ type: 'disconnected', message: err.message });
-        resubscribe();
-      },
-      onComplete: () => {
-        if (signal.aborted) return;
-        emit({ type: 'disconnected' });
-        resubscribe();
-      },
-      onConnectionStateChange: (state) => {
-        if (state.state === 'connecting' && state.error) emit({ type: 'disconnected', message: state.error.message });
-      },
-    });
+    );
   }
 
   signal.addEventListener('abort', () => subscription?.unsubscribe(), { once: true });

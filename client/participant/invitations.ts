@@ -36,12 +36,18 @@ async function statusOnServer(ctx: AgentContext, sessionId: string): Promise<str
   }
 }
 
-async function decide(ctx: AgentContext, invitation: Invitation): Promise<{ accept: boolean; reason?: string }> {
+async function decide(
+  ctx: AgentContext,
+  invitation: Invitation,
+): Promise<{ accept: boolean; reason?: string }> {
   let decision: ApprovalDecision;
   try {
     decision = await ctx.approve(invitation);
   } catch (err) {
-    ctx.log.error({ sessionId: invitation.sessionId, err: (err as Error).message }, 'approval policy failed');
+    ctx.log.error(
+      { sessionId: invitation.sessionId, err: (err as Error).message },
+      'approval policy failed',
+    );
     return { accept: false, reason: `${ctx.name}: the approval policy failed` };
   }
   if (decision === true) return { accept: true };

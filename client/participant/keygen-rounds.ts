@@ -21,7 +21,8 @@ const memberAt = (invite: KeygenInvite, index: number) => {
   return member;
 };
 
-const memberNamed = (invite: KeygenInvite, name: string) => invite.participants.find((p) => p.name === name);
+const memberNamed = (invite: KeygenInvite, name: string) =>
+  invite.participants.find((p) => p.name === name);
 
 /** `round1` began: make (once) and submit our commitments and proof of knowledge. */
 export async function startRound1(ctx: AgentContext, invite: KeygenInvite): Promise<void> {
@@ -36,18 +37,27 @@ export async function startRound1(ctx: AgentContext, invite: KeygenInvite): Prom
 }
 
 /** All round-1 packages are in: check them, then send each other participant its share, encrypted to it. */
-export async function onRound1Packages(ctx: AgentContext, invite: KeygenInvite, payload: unknown): Promise<void> {
+export async function onRound1Packages(
+  ctx: AgentContext,
+  invite: KeygenInvite,
+  payload: unknown,
+): Promise<void> {
   const { sessionId } = invite;
   const event = Round1PackagesSchema.parse(payload);
   const state = ctx.records.dkg(sessionId);
   if (!state) return; // round 3 done (or the secret state is lost: nothing we can add)
   for (const p of event.packages) {
     if (memberAt(invite, p.index).name !== p.name) {
-      throw new FrostError('INVALID_PARTICIPANTS', `round-1 package of ${p.name} relayed under index ${p.index}`);
+      throw new FrostError(
+        'INVALID_PARTICIPANTS',
+        `round-1 package of ${p.name} relayed under index ${p.index}`,
+      );
     }
   }
   checkTranscript(sessionId, event);
-  const all: IndexMap<unknown> = Object.fromEntries(event.packages.map((p) => [p.index, p.package]));
+  const all: IndexMap<unknown> = Object.fromEntries(
+    event.packages.map((p) => [p.index, p.package]),
+  );
   const { secretState, sharesFor } = dkgRound2(state, all);
   ctx.records.putDkg(sessionId, secretState);
   const shares: Record<string, string> = {};
@@ -66,7 +76,11 @@ export async function onRound1Packages(ctx: AgentContext, invite: KeygenInvite, 
 }
 
 /** Our shares arrived: decrypt and verify each (a bad one → complaint), derive the key share, confirm. */
-export async function onRound2Shares(ctx: AgentContext, invite: KeygenInvite, payload: unknown): Promise<void> {
+export async function onRound2Shares(
+  ctx: AgentContext,
+  invite: KeygenInvite,
+  payload: unknown,
+): Promise<void> {
   const { sessionId } = invite;
   const event = Round2SharesSchema.parse(payload);
   const state = ctx.records.dkg(sessionId);
@@ -91,7 +105,12 @@ export async function onRound2Shares(ctx: AgentContext, invite: KeygenInvite, pa
         ciphertext: s.ciphertext,
       });
     } catch (err) {
-      return complain(ctx, sessionId, sender.name, `share does not decrypt: ${(err as Error).message}`);
+      return complain(
+        ctx,
+        sessionId,
+        sender.name,
+        `share does not decrypt: ${(err as Error).message}`,
+      );
     }
   }
   let output;
@@ -126,14 +145,23 @@ async function confirm(ctx: AgentContext, invite: KeygenInvite, share: KeyShare)
   });
 }
 
-async function complain(ctx: AgentContext, sessionId: string, accused: string, reason: string): Promise<void> {
+async function complain(
+  ctx: AgentContext,
+  sessionId: string,
+  accused: string,
+  reason: string,
+): Promise<void> {
   ctx.log.warn({ sessionId, accused, reason }, 'complaining about a round-2 share');
   ctx.keystore.remove('dkg', sessionId);
   await ctx.submit(sessionId, { kind: 'complaint', accused, reason: reason.slice(0, 500) });
 }
 
 /** The keygen ended: a completed one files our share under its key id; any end drops the DKG state. */
-export function onKeygenEnded(ctx: AgentContext, sessionId: string, keyId: string | undefined): void {
+export function onKeygenEnded(
+  ctx: AgentContext,
+  sessionId: string,
+  keyId: string | undefined,
+): void {
   const done = ctx.records.keygenShare(sessionId);
   if (done && keyId) {
     ctx.records.putKey({ keyId, keygenSessionId: sessionId, share: done.share });

@@ -70,11 +70,17 @@ export class Keystore {
     const metaFile = path.join(dir, META_FILE);
     const raw = readFileIfExists(metaFile);
     if (raw === undefined) {
-      const meta = { v: FORMAT_VERSION, identityKey, kdf: 'hkdf-sha256', aead: 'xchacha20poly1305' };
+      const meta = {
+        v: FORMAT_VERSION,
+        identityKey,
+        kdf: 'hkdf-sha256',
+        aead: 'xchacha20poly1305',
+      };
       writeFileDurable(metaFile, JSON.stringify(meta) + '\n');
     } else {
       const meta = MetaSchema.safeParse(safeJson(raw.toString('utf8')));
-      if (!meta.success) throw new KeystoreError('CORRUPT', `${metaFile}: not a keystore description`);
+      if (!meta.success)
+        throw new KeystoreError('CORRUPT', `${metaFile}: not a keystore description`);
       if (meta.data.identityKey !== identityKey) {
         throw new KeystoreError(
           'IDENTITY_MISMATCH',
@@ -89,7 +95,10 @@ export class Keystore {
   /** The file that holds record `kind/id`. */
   path(kind: RecordKind, id: string): string {
     if (!RecordIdSchema.safeParse(id).success) {
-      throw new KeystoreError('INVALID_RECORD_ID', `invalid keystore record id ${JSON.stringify(id)}`);
+      throw new KeystoreError(
+        'INVALID_RECORD_ID',
+        `invalid keystore record id ${JSON.stringify(id)}`,
+      );
     }
     return path.join(this.dir, kind, id + SUFFIX);
   }

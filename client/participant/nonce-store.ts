@@ -20,7 +20,12 @@ export class NonceStore {
   }
 
   /** New nonces for this round, durably stored and logged; returns the public commitments. */
-  fresh(scheme: Scheme, signingShare: string, sessionId: string, commitRound: number): NonceCommitments {
+  fresh(
+    scheme: Scheme,
+    signingShare: string,
+    sessionId: string,
+    commitRound: number,
+  ): NonceCommitments {
     const { nonces, commitments } = commit(scheme, signingShare);
     const record: NonceRecord = { nonces, commitments };
     // Logged first: whatever a crash interrupts, every commitment that can go out is in the log.
@@ -33,7 +38,11 @@ export class NonceStore {
    * Runs `sign` with this round's nonces, deletes them (fsynced) and returns its result; the
    * nonces never exist on disk after this returns. Undefined when they are lost.
    */
-  consume<T>(sessionId: string, commitRound: number, sign: (nonces: Nonces, commitments: NonceCommitments) => T): T | undefined {
+  consume<T>(
+    sessionId: string,
+    commitRound: number,
+    sign: (nonces: Nonces, commitments: NonceCommitments) => T,
+  ): T | undefined {
     const record = this.read(sessionId, commitRound);
     if (!record) return undefined;
     try {

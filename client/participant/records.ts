@@ -1,7 +1,11 @@
 // What the agent keeps in its keystore, one schema per record kind (docs/participant.md).
 import { z } from 'zod';
 import { DkgSecretStateSchema } from '../../protocol/frost/dkg.js';
-import { KeyShareSchema, NonceCommitmentsSchema, NoncesSchema } from '../../protocol/frost/schemas.js';
+import {
+  KeyShareSchema,
+  NonceCommitmentsSchema,
+  NoncesSchema,
+} from '../../protocol/frost/schemas.js';
 import { KeygenInviteSchema, SignInviteSchema } from '../session-events.js';
 import type { Keystore } from './keystore.js';
 
@@ -30,10 +34,14 @@ export const KeyRecordSchema = z.object({
 export type KeyRecord = z.output<typeof KeyRecordSchema>;
 
 /** `nonces/<sessionId>@<commitRound>`: single-use signing nonces and their public commitments. */
-export const NonceRecordSchema = z.object({ nonces: NoncesSchema, commitments: NonceCommitmentsSchema });
+export const NonceRecordSchema = z.object({
+  nonces: NoncesSchema,
+  commitments: NonceCommitmentsSchema,
+});
 export type NonceRecord = z.output<typeof NonceRecordSchema>;
 
-export const nonceRecordId = (sessionId: string, commitRound: number) => `${sessionId}@${commitRound}`;
+export const nonceRecordId = (sessionId: string, commitRound: number) =>
+  `${sessionId}@${commitRound}`;
 
 /** Typed access to the records (one place that pairs each kind with its schema). */
 export function records(keystore: Keystore) {

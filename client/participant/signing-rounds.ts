@@ -10,7 +10,11 @@ import { signingKey } from './signing-key.js';
 type SignRecord = Extract<SessionRecord, { kind: 'sign' }>;
 
 /** Commit for `commitRound`: resubmit this round's commitments if we made them, else make fresh ones once. */
-export async function commitFor(ctx: AgentContext, record: SignRecord, commitRound: number): Promise<void> {
+export async function commitFor(
+  ctx: AgentContext,
+  record: SignRecord,
+  commitRound: number,
+): Promise<void> {
   const { invite } = record;
   const { sessionId } = invite;
   ctx.nonces.discardOtherRounds(sessionId, commitRound);
@@ -26,21 +30,37 @@ export async function commitFor(ctx: AgentContext, record: SignRecord, commitRou
 }
 
 /** Everyone committed: sign with this round's nonces (consumed), or report them lost. */
-export async function onSigningPackage(ctx: AgentContext, invite: SignInvite, payload: unknown): Promise<void> {
+export async function onSigningPackage(
+  ctx: AgentContext,
+  invite: SignInvite,
+  payload: unknown,
+): Promise<void> {
   const event = SigningPackageEventSchema.parse(payload);
   const { sessionId } = invite;
-  if (event.keyId !== invite.keyId || event.message.toLowerCase() !== invite.message.toLowerCase()) {
-    throw new Error(`signing package of ${sessionId} does not match the invitation (key or message)`);
+  if (
+    event.keyId !== invite.keyId ||
+    event.message.toLowerCase() !== invite.message.toLowerCase()
+  ) {
+    throw new Error(
+      `signing package of ${sessionId} does not match the invitation (key or message)`,
+    );
   }
   const pkg: SigningPackage = {
     message: event.message,
-    commitments: Object.fromEntries(event.commitments.map((c) => [c.index, { hiding: c.hiding, binding: c.binding }])),
+    commitments: Object.fromEntries(
+      event.commitments.map((c) => [c.index, { hiding: c.hiding, binding: c.binding }]),
+    ),
   };
   const key = signingKey(ctx, invite);
   // noble refuses a package that lacks or alters our own commitments.
-  const share = ctx.nonces.consume(sessionId, event.commitRound, (nonces) => signShare(invite.scheme, key, nonces, pkg));
+  const share = ctx.nonces.consume(sessionId, event.commitRound, (nonces) =>
+    signShare(invite.scheme, key, nonces, pkg),
+  );
   if (share === undefined) {
-    ctx.log.warn({ sessionId, commitRound: event.commitRound }, 'nonces lost: asking for a new commitment round');
+    ctx.log.warn(
+      { sessionId, commitRound: event.commitRound },
+      'nonces lost: asking for a new commitment round',
+    );
     await ctx.submit(sessionId, { kind: 'nonces_lost', commitRound: event.commitRound });
     return;
   }

@@ -10,6 +10,9 @@ export function checkTranscript(
 ): void {
   if (event.transcriptHash === undefined) return;
   if (round1TranscriptHash(event.packages) !== event.transcriptHash.toLowerCase()) {
-    throw new FrostError('INVALID_INPUT', `round-1 transcript of ${sessionId} does not match its announced hash`);
+    throw new FrostError(
+      'INVALID_INPUT',
+      `round-1 transcript of ${sessionId} does not match its announced hash`,
+    );
   }
 }

@@ -5,8 +5,7 @@ import type { SigSocketClient } from '../trpc.js';
 
 /** What the approval policy sees: the invitation (a sign invite without its escrow blob). */
 export type Invitation =
-  | ({ kind: 'keygen' } & KeygenInvite)
-  | ({ kind: 'sign' } & Omit<SignInvite, 'escrow'>);
+  ({ kind: 'keygen' } & KeygenInvite) | ({ kind: 'sign' } & Omit<SignInvite, 'escrow'>);
 
 /** true: accept; false: reject (generic reason); or reject with a reason the others will see. */
 export type ApprovalDecision = boolean | { accept: false; reason: string };

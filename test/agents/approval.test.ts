@@ -12,7 +12,11 @@ const invitation = (sessionId: string): Invitation => ({
   t: 2,
   n: 3,
   partIndex: 1,
-  participants: ['alice', 'bob', 'dave'].map((name, i) => ({ name, index: i + 1, identityKey: '02' + '11'.repeat(32) })),
+  participants: ['alice', 'bob', 'dave'].map((name, i) => ({
+    name,
+    index: i + 1,
+    identityKey: '02' + '11'.repeat(32),
+  })),
   deadline: 0,
 });
 
@@ -25,7 +29,11 @@ describe('approval on a terminal', () => {
     const approve = askOnTerminal(input, output);
     const first = approve(invitation('kg_1'));
     const second = approve(invitation('kg_2'));
-    await expect.poll(() => shown).toContain('keygen kg_1 from carol: 2-of-3 frost-secp256k1 key "cold storage" with alice, bob, dave');
+    await expect
+      .poll(() => shown)
+      .toContain(
+        'keygen kg_1 from carol: 2-of-3 frost-secp256k1 key "cold storage" with alice, bob, dave',
+      );
     expect(shown).not.toContain('kg_2');
     input.write('y\n');
     expect(await first).toBe(true);

@@ -17,7 +17,11 @@ afterEach(async () => {
 
 /** `sigsocket <args>` left running (stdin not a terminal); output collected; stopped with SIGTERM. */
 function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -45,7 +49,18 @@ describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }
     const [, , dave] = await pool.agentsNamed(['alice', 'bob', 'dave']);
     const carol = await coordinatorArgs(server);
 
-    const keygen = await runCli(['keygen', ...carol, '--threshold', '2', '--participants', 'alice,bob,dave', '--scheme', 'frost-secp256k1-tr', '--label', 'vault']);
+    const keygen = await runCli([
+      'keygen',
+      ...carol,
+      '--threshold',
+      '2',
+      '--participants',
+      'alice,bob,dave',
+      '--scheme',
+      'frost-secp256k1-tr',
+      '--label',
+      'vault',
+    ]);
     expect(keygen.stderr).toBe('');
     expect(keygen.code).toBe(0);
     expect(keygen.stdout).toMatch(/keygen kg_\w+: phase round1/);
@@ -55,11 +70,25 @@ describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }
     expect(keygen.stdout).toMatch(/address\s+bc1p/);
 
     const message = hexOf('cli sign');
-    const sign = await runCli(['sign', ...carol, '--key', keyId!, '--message', message, '--participants', 'bob,dave', '--session-id', 'cli-sign-1', '--json']);
+    const sign = await runCli([
+      'sign',
+      ...carol,
+      '--key',
+      keyId!,
+      '--message',
+      message,
+      '--participants',
+      'bob,dave',
+      '--session-id',
+      'cli-sign-1',
+      '--json',
+    ]);
     expect(sign.code).toBe(0);
     const view = JSON.parse(sign.stdout) as SessionView;
     expect(view).toMatchObject({ id: 'cli-sign-1', state: 'completed', keyId });
-    expect(signatureVerifies('frost-secp256k1-tr', groupPublicKey!, message, resultOf(view).signature!)).toBe(true);
+    expect(
+      signatureVerifies('frost-secp256k1-tr', groupPublicKey!, message, resultOf(view).signature!),
+    ).toBe(true);
     expect(sign.stderr).toMatch(/sign cli-sign-1: completed/); // progress on stderr with --json
 
     const watch = await runCli(['watch', 'cli-sign-1', ...carol, '--json']);
@@ -67,14 +96,37 @@ describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }
     expect(JSON.parse(watch.stdout)).toMatchObject({ id: 'cli-sign-1', state: 'completed' });
 
     await dave!.stop();
-    const late = await runCli(['sign', ...carol, '--key', keyId!, '--message', message, '--participants', 'alice,dave', '--timeout-ms', '2000', '--json']);
+    const late = await runCli([
+      'sign',
+      ...carol,
+      '--key',
+      keyId!,
+      '--message',
+      message,
+      '--participants',
+      'alice,dave',
+      '--timeout-ms',
+      '2000',
+      '--json',
+    ]);
     expect(late.code).toBe(4);
     const timedOut = JSON.parse(late.stdout) as SessionView;
     expect(timedOut.state).toBe('timed_out');
     expect(timedOut.waitingFor).toContain('dave'); // (alice too, if a loaded machine kept her from answering in time)
-    expect(late.stderr).toMatch(/^sigsocket: sign sg_\w+ timed_out in inviting: .*\(waiting for: (alice, )?dave\)$/m);
+    expect(late.stderr).toMatch(
+      /^sigsocket: sign sg_\w+ timed_out in inviting: .*\(waiting for: (alice, )?dave\)$/m,
+    );
 
-    const bad = await runCli(['sign', ...carol, '--key', keyId!, '--message', 'xyz', '--participants', 'alice']);
+    const bad = await runCli([
+      'sign',
+      ...carol,
+      '--key',
+      keyId!,
+      '--message',
+      'xyz',
+      '--participants',
+      'alice',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--message: .*hex/);
     expect(bad.stderr).toMatch(/--participants: /);
@@ -85,21 +137,61 @@ describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }
     pool = new AgentPool(server);
     await pool.agentsNamed(['alice', 'bob']);
     const carol = await coordinatorArgs(server);
-    expect((await runCli(['keygen', ...carol, '--threshold', '2', '--participants', 'alice,bob', '--session-id', 'kg-listed'])).code).toBe(0);
-    const rejected = await runCli(['keygen', ...carol, '--threshold', '2', '--participants', 'alice,ghost']);
+    expect(
+      (
+        await runCli([
+          'keygen',
+          ...carol,
+          '--threshold',
+          '2',
+          '--participants',
+          'alice,bob',
+          '--session-id',
+          'kg-listed',
+        ])
+      ).code,
+    ).toBe(0);
+    const rejected = await runCli([
+      'keygen',
+      ...carol,
+      '--threshold',
+      '2',
+      '--participants',
+      'alice,ghost',
+    ]);
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/UNKNOWN_PARTICIPANTS: .*ghost/);
 
-    const fromDb = await runCli(['sessions', '--db', path.join(server.dataDir, 'sigsocket.db'), '--kind', 'keygen']);
+    const fromDb = await runCli([
+      'sessions',
+      '--db',
+      path.join(server.dataDir, 'sigsocket.db'),
+      '--kind',
+      'keygen',
+    ]);
     expect(fromDb.code).toBe(0);
     const [header, row] = fromDb.stdout.trim().split('\n');
-    expect(header).toMatch(/^ID\s+KIND\s+STATE\s+T\/N\s+SCHEME\s+KEY\s+UPDATED \(UTC\)\s+PARTICIPANTS/);
+    expect(header).toMatch(
+      /^ID\s+KIND\s+STATE\s+T\/N\s+SCHEME\s+KEY\s+UPDATED \(UTC\)\s+PARTICIPANTS/,
+    );
     expect(row).toMatch(/^kg-listed\s+keygen\s+completed\s+2\/2\s+frost-secp256k1\s+key_\w+/);
 
     const viaApi = await runCli(['sessions', ...carol, '--state', 'completed', '--json']);
     expect(viaApi.code).toBe(0);
-    expect(JSON.parse(viaApi.stdout)).toEqual([expect.objectContaining({ id: 'kg-listed', state: 'completed' })]);
-    expect((await runCli(['sessions', '--db', path.join(server.dataDir, 'sigsocket.db'), '--state', 'failed'])).stdout.trim()).toBe('no sessions');
+    expect(JSON.parse(viaApi.stdout)).toEqual([
+      expect.objectContaining({ id: 'kg-listed', state: 'completed' }),
+    ]);
+    expect(
+      (
+        await runCli([
+          'sessions',
+          '--db',
+          path.join(server.dataDir, 'sigsocket.db'),
+          '--state',
+          'failed',
+        ])
+      ).stdout.trim(),
+    ).toBe('no sessions');
     const missing = await runCli(['sessions', '--db', path.join(tempDir(), 'none.db')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/does not exist/);
@@ -110,17 +202,42 @@ describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }
     pool = new AgentPool(server);
     await pool.agentsNamed(['alice']);
     const dir = tempDir();
-    const agentArgs = async (name: string) => ['participant', '--server', server.url, '--token', await server.token(name, 'participant'), '--key-file', path.join(dir, `${name}.key`)];
+    const agentArgs = async (name: string) => [
+      'participant',
+      '--server',
+      server.url,
+      '--token',
+      await server.token(name, 'participant'),
+      '--key-file',
+      path.join(dir, `${name}.key`),
+    ];
     const erin = spawnCli([...(await agentArgs('erin')), '--auto-approve']);
     const frank = spawnCli(await agentArgs('frank'), { SIGSOCKET_AUTO_APPROVE: 'off' });
-    await waitFor(() => /registered as erin/.test(erin.output()) && /registered as frank/.test(frank.output()), 'both agents registered');
+    await waitFor(
+      () => /registered as erin/.test(erin.output()) && /registered as frank/.test(frank.output()),
+      'both agents registered',
+    );
     const carol = await coordinatorArgs(server);
 
-    const ok = await runCli(['keygen', ...carol, '--threshold', '2', '--participants', 'alice,erin']);
+    const ok = await runCli([
+      'keygen',
+      ...carol,
+      '--threshold',
+      '2',
+      '--participants',
+      'alice,erin',
+    ]);
     expect(ok.code).toBe(0);
     await waitFor(() => /key key_\w+ stored/.test(erin.output()), 'erin stores its key share');
 
-    const refused = await runCli(['keygen', ...carol, '--threshold', '2', '--participants', 'alice,frank']);
+    const refused = await runCli([
+      'keygen',
+      ...carol,
+      '--threshold',
+      '2',
+      '--participants',
+      'alice,frank',
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/rejected in inviting: .*frank.*no terminal/);
 

@@ -29,19 +29,27 @@ describe('participant keystore', () => {
     expect(store.list('key')).toEqual(['key_1']);
 
     // Another identity key: the whole keystore is refused.
-    expect(() => Keystore.open(dir, newKey())).toThrow(expect.objectContaining({ code: 'IDENTITY_MISMATCH' }));
+    expect(() => Keystore.open(dir, newKey())).toThrow(
+      expect.objectContaining({ code: 'IDENTITY_MISMATCH' }),
+    );
     // A record copied under another name does not open; neither does an altered one.
     fs.copyFileSync(file, store.path('key', 'key_2'));
-    expect(() => store.read('key', 'key_2', Secret)).toThrow(expect.objectContaining({ code: 'CORRUPT' }));
+    expect(() => store.read('key', 'key_2', Secret)).toThrow(
+      expect.objectContaining({ code: 'CORRUPT' }),
+    );
     const bytes = fs.readFileSync(file);
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
     fs.writeFileSync(file, bytes);
-    expect(() => store.read('key', 'key_1', Secret)).toThrow(expect.objectContaining({ code: 'CORRUPT' }));
+    expect(() => store.read('key', 'key_1', Secret)).toThrow(
+      expect.objectContaining({ code: 'CORRUPT' }),
+    );
 
     store.remove('key', 'key_1');
     store.remove('key', 'key_1');
     expect(store.read('key', 'key_1', Secret)).toBeUndefined();
-    expect(() => store.path('key', '../escape')).toThrow(expect.objectContaining({ code: 'INVALID_RECORD_ID' }));
+    expect(() => store.path('key', '../escape')).toThrow(
+      expect.objectContaining({ code: 'INVALID_RECORD_ID' }),
+    );
   });
 
   it('hands out nonces once: stored and logged before commitments go out, gone before the share', () => {
@@ -53,7 +61,9 @@ describe('participant keystore', () => {
 
     const c1 = nonces.fresh('frost-secp256k1', shareHex, 'sg_1', 1);
     expect(nonces.existing('sg_1', 1)).toEqual(c1);
-    expect(readCommitmentLog(dir)).toEqual([expect.objectContaining({ sessionId: 'sg_1', commitRound: 1, ...c1 })]);
+    expect(readCommitmentLog(dir)).toEqual([
+      expect.objectContaining({ sessionId: 'sg_1', commitRound: 1, ...c1 }),
+    ]);
 
     const used: unknown[] = [];
     expect(nonces.consume('sg_1', 1, (n, c) => (used.push(n), c))).toEqual(c1);
@@ -63,9 +73,11 @@ describe('participant keystore', () => {
 
     // A signer that throws still loses the nonces.
     nonces.fresh('frost-secp256k1', shareHex, 'sg_1', 2);
-    expect(() => nonces.consume('sg_1', 2, () => {
-      throw new Error('bad package');
-    })).toThrow('bad package');
+    expect(() =>
+      nonces.consume('sg_1', 2, () => {
+        throw new Error('bad package');
+      }),
+    ).toThrow('bad package');
     expect(nonces.existing('sg_1', 2)).toBeUndefined();
 
     // Superseded rounds are dropped; a nonce file that does not open counts as lost.

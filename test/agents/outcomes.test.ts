@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { followSession, SessionEndedError, startKeygen, startSign, type SessionProgress } from '../../client/coordinator/index.js';
+import {
+  followSession,
+  SessionEndedError,
+  startKeygen,
+  startSign,
+  type SessionProgress,
+} from '../../client/coordinator/index.js';
 import { startTestServer } from '../support/server.js';
 import { AgentPool, completedKeygen, hexOf, waitFor } from './support.js';
 
@@ -28,17 +34,34 @@ describe('sessions that do not complete', { timeout: 120_000 }, () => {
     await pool.agentsNamed(['alice', 'bob']);
     await pool.agent('dave', { approve: () => ({ accept: false, reason }) });
     const coordinator = await pool.client('carol', 'coordinator');
-    const { session } = await startKeygen(coordinator, { threshold: 2, participants: ['alice', 'bob', 'dave'] });
+    const { session } = await startKeygen(coordinator, {
+      threshold: 2,
+      participants: ['alice', 'bob', 'dave'],
+    });
 
-    const { err, seen } = await endedWith((onProgress) => followSession(coordinator, session.id, onProgress));
+    const { err, seen } = await endedWith((onProgress) =>
+      followSession(coordinator, session.id, onProgress),
+    );
     expect(err.code).toBe('SESSION_REJECTED');
     expect(err.error).toMatchObject({ code: 'REJECTED', culprits: ['dave'] });
     expect(err.message).toContain(reason);
     expect(seen).toContain('session_rejected');
     for (const agent of pool.agents) {
-      await waitFor(() => agent.events.some((e) => e.type === 'session_ended' && e.sessionId === session.id && e.state === 'rejected'), `${agent.name} hears of the rejection`);
+      await waitFor(
+        () =>
+          agent.events.some(
+            (e) =>
+              e.type === 'session_ended' && e.sessionId === session.id && e.state === 'rejected',
+          ),
+        `${agent.name} hears of the rejection`,
+      );
     }
-    expect(pool.agents.find((a) => a.name === 'dave')!.events).toContainEqual({ type: 'answered', sessionId: session.id, accept: false, reason });
+    expect(pool.agents.find((a) => a.name === 'dave')!.events).toContainEqual({
+      type: 'answered',
+      sessionId: session.id,
+      accept: false,
+      reason,
+    });
   });
 
   it('a stopped participant makes the sign session time out, naming whom it waited for', async () => {
@@ -55,17 +78,28 @@ describe('sessions that do not complete', { timeout: 120_000 }, () => {
       participants: ['alice', 'dave'],
       timeouts: { inviteMs: 2000, roundMs: 2000 },
     });
-    const { err, seen } = await endedWith((onProgress) => followSession(coordinator, session.id, onProgress));
+    const { err, seen } = await endedWith((onProgress) =>
+      followSession(coordinator, session.id, onProgress),
+    );
     expect(err.code).toBe('SESSION_TIMED_OUT');
     expect(err.error).toMatchObject({ code: 'TIMEOUT', phase: 'inviting' });
     // dave is owed; so is alice if a loaded machine kept her from answering in time (no timing asserted).
-    const unanswered = err.session.participants.filter((p) => p.status === 'invited').map((p) => p.name);
+    const unanswered = err.session.participants
+      .filter((p) => p.status === 'invited')
+      .map((p) => p.name);
     expect(err.waitingFor).toContain('dave');
     expect(err.waitingFor).toEqual(unanswered);
     expect(err.error?.waitingFor).toEqual(unanswered);
     expect(seen).toContain('session_timed_out');
     const alice = pool.agents[0]!;
-    await waitFor(() => alice.events.some((e) => e.type === 'session_ended' && e.sessionId === session.id && e.state === 'timed_out'), 'alice hears of the timeout');
+    await waitFor(
+      () =>
+        alice.events.some(
+          (e) =>
+            e.type === 'session_ended' && e.sessionId === session.id && e.state === 'timed_out',
+        ),
+      'alice hears of the timeout',
+    );
   });
 
   it('an abort by the coordinator ends the session for everyone', async () => {
@@ -76,16 +110,31 @@ describe('sessions that do not complete', { timeout: 120_000 }, () => {
     await pool.agentsNamed(['alice', 'bob']);
     await pool.agent('dave', { approve: () => held });
     const coordinator = await pool.client('carol', 'coordinator');
-    const { session } = await startKeygen(coordinator, { threshold: 2, participants: ['alice', 'bob', 'dave'] });
+    const { session } = await startKeygen(coordinator, {
+      threshold: 2,
+      participants: ['alice', 'bob', 'dave'],
+    });
     const following = endedWith((onProgress) => followSession(coordinator, session.id, onProgress));
-    await waitFor(async () => (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() === 'dave', 'dave is the last to answer');
+    await waitFor(
+      async () =>
+        (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() ===
+        'dave',
+      'dave is the last to answer',
+    );
     await coordinator.session.abort.mutate({ sessionId: session.id, reason: 'changed my mind' });
     const { err } = await following;
     release();
     expect(err.code).toBe('SESSION_ABORTED');
     expect(err.error).toMatchObject({ code: 'ABORTED', by: 'carol' });
     for (const agent of pool.agents) {
-      await waitFor(() => agent.events.some((e) => e.type === 'session_ended' && e.sessionId === session.id && e.state === 'aborted'), `${agent.name} hears of the abort`);
+      await waitFor(
+        () =>
+          agent.events.some(
+            (e) =>
+              e.type === 'session_ended' && e.sessionId === session.id && e.state === 'aborted',
+          ),
+        `${agent.name} hears of the abort`,
+      );
     }
   });
 });

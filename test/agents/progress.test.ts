@@ -9,7 +9,12 @@ import type { SessionView } from '../../protocol/session-view.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
-const member = (name: string, index: number, status = 'invited') => ({ name, index, identityKey: '02' + '11'.repeat(32), status });
+const member = (name: string, index: number, status = 'invited') => ({
+  name,
+  index,
+  identityKey: '02' + '11'.repeat(32),
+  status,
+});
 
 const keygen: SessionView = {
   id: 'kg_1',
@@ -44,31 +49,69 @@ const event = (type: string, payload: Record<string, unknown>): SessionEvent => 
 
 describe('session progress text', () => {
   it('folds events into the view and says who is awaited and how long is left', () => {
-    expect(statusLine(keygen, NOW)).toBe('keygen kg_1  inviting  0/3 answered  waiting for alice, bob, dave  1m05s left');
-    const answered = advance(keygen, event('participant_answered', { participant: 'alice', accept: true, reason: null, waitingFor: ['bob', 'dave'] }));
+    expect(statusLine(keygen, NOW)).toBe(
+      'keygen kg_1  inviting  0/3 answered  waiting for alice, bob, dave  1m05s left',
+    );
+    const answered = advance(
+      keygen,
+      event('participant_answered', {
+        participant: 'alice',
+        accept: true,
+        reason: null,
+        waitingFor: ['bob', 'dave'],
+      }),
+    );
     expect(answered.participants[0]!.status).toBe('accepted');
     expect(statusLine(answered, NOW)).toContain('1/3 answered  waiting for bob, dave');
 
-    const round2 = advance(answered, event('phase_changed', { phase: 'round2', waitingFor: ['alice', 'bob', 'dave'], deadline: NOW + 9_000, phaseStartedAt: NOW }));
-    const e = event('submitted', { phase: 'round2', participant: 'bob', waitingFor: ['alice', 'dave'] });
+    const round2 = advance(
+      answered,
+      event('phase_changed', {
+        phase: 'round2',
+        waitingFor: ['alice', 'bob', 'dave'],
+        deadline: NOW + 9_000,
+        phaseStartedAt: NOW,
+      }),
+    );
+    const e = event('submitted', {
+      phase: 'round2',
+      participant: 'bob',
+      waitingFor: ['alice', 'dave'],
+    });
     const submitted = advance(round2, e);
-    expect(statusLine(submitted, NOW)).toBe('keygen kg_1  round2  1/3 submitted  waiting for alice, dave  9s left');
+    expect(statusLine(submitted, NOW)).toBe(
+      'keygen kg_1  round2  1/3 submitted  waiting for alice, dave  9s left',
+    );
     expect(logLine({ view: submitted, event: e }, NOW)).toBe(
       '2026-01-02T03:04:05.000Z keygen kg_1: bob sent its encrypted round-2 shares (waiting for alice, dave)',
     );
     expect(logLine({ view: submitted, event: event('round2_shares', {}) }, NOW)).toBeNull();
 
-    const error = { code: 'TIMEOUT', message: 'round2 timed out, waiting for alice, dave', phase: 'round2', culprits: ['alice', 'dave'], waitingFor: ['alice', 'dave'] };
-    const ended = advance(submitted, event('session_timed_out', { state: 'timed_out', error, waitingFor: ['alice', 'dave'] }));
+    const error = {
+      code: 'TIMEOUT',
+      message: 'round2 timed out, waiting for alice, dave',
+      phase: 'round2',
+      culprits: ['alice', 'dave'],
+      waitingFor: ['alice', 'dave'],
+    };
+    const ended = advance(
+      submitted,
+      event('session_timed_out', { state: 'timed_out', error, waitingFor: ['alice', 'dave'] }),
+    );
     expect(ended).toMatchObject({ state: 'timed_out', deadline: null, error });
-    expect(statusLine(ended, NOW)).toBe('keygen kg_1  timed_out: round2 timed out, waiting for alice, dave');
+    expect(statusLine(ended, NOW)).toBe(
+      'keygen kg_1  timed_out: round2 timed out, waiting for alice, dave',
+    );
     expect(timeLeft(NOW - 1, NOW)).toBe('deadline passed');
   });
 
   it('redraws one status line per session in place on a terminal, prints log lines otherwise', () => {
     const collect = (isTTY: boolean) => {
       let text = '';
-      const stream = Object.assign(new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) }), { isTTY, columns: 60 });
+      const stream = Object.assign(
+        new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) }),
+        { isTTY, columns: 60 },
+      );
       return { stream, text: () => text };
     };
     const tty = collect(true);
@@ -79,8 +122,15 @@ describe('session progress text', () => {
     display.close();
     const frames = tty.text().split('\x1b[2A');
     expect(frames.length).toBeGreaterThan(2);
-    expect(frames.at(-1)).toMatch(/^\r\x1b\[2Kkeygen kg_1 {2}inviting {2}2\/3 answered {2}waiting for dave.*\n\r\x1b\[2Kkeygen kg_2/);
-    expect(tty.text().split('\n').every((line) => line.replace(/\x1b\[\d*[A-Z]|\r/g, '').length <= 59)).toBe(true);
+    expect(frames.at(-1)).toMatch(
+      /^\r\x1b\[2Kkeygen kg_1 {2}inviting {2}2\/3 answered {2}waiting for dave.*\n\r\x1b\[2Kkeygen kg_2/,
+    );
+    expect(
+      tty
+        .text()
+        .split('\n')
+        .every((line) => line.replace(/\x1b\[\d*[A-Z]|\r/g, '').length <= 59),
+    ).toBe(true);
 
     const plain = collect(false);
     const lines = createProgressDisplay({ stream: plain.stream });
@@ -106,9 +156,19 @@ describe('session progress text', () => {
       commitRound: 1,
       deadline: NOW,
     });
-    expect(text).toBe(`sign sg_1 from carol: key key_1, 40-byte message ${'ab'.repeat(32)}… with alice, dave`);
+    expect(text).toBe(
+      `sign sg_1 from carol: key key_1, 40-byte message ${'ab'.repeat(32)}… with alice, dave`,
+    );
 
-    const table = sessionsTable([summaryOfView(keygen), summaryOfView({ ...keygen, id: 'kg_2', state: 'failed', error: { code: 'X', message: 'bob sent a bad share', phase: 'round2', culprits: ['bob'] } })]);
+    const table = sessionsTable([
+      summaryOfView(keygen),
+      summaryOfView({
+        ...keygen,
+        id: 'kg_2',
+        state: 'failed',
+        error: { code: 'X', message: 'bob sent a bad share', phase: 'round2', culprits: ['bob'] },
+      }),
+    ]);
     const [header, first, second] = table.split('\n');
     expect(header).toMatch(/^ID {4}KIND {4}STATE {5}T\/N {2}SCHEME/);
     expect(first).toContain('kg_1  keygen  inviting  2/3');

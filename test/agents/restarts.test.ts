@@ -24,7 +24,10 @@ afterEach(async () => {
 });
 
 /** Stops `agent` synchronously right after it handled the first event matching `match`. */
-function stopAfter(agent: Agent, match: (e: Extract<AgentEvent, { type: 'event' }>['event']) => boolean): Promise<void> {
+function stopAfter(
+  agent: Agent,
+  match: (e: Extract<AgentEvent, { type: 'event' }>['event']) => boolean,
+): Promise<void> {
   return new Promise((resolve) => {
     agent.hooks.onEvent = (e) => {
       if (e.type !== 'event' || !match(e.event)) return;
@@ -36,7 +39,9 @@ function stopAfter(agent: Agent, match: (e: Extract<AgentEvent, { type: 'event' 
 
 /** No commitment appears twice in any agent's log (across restarts) nor across agents. */
 function commitmentsNeverReused(agents: Agent[]): void {
-  const all = agents.flatMap((a) => readCommitmentLog(a.keystoreDir).map((e) => `${e.hiding}${e.binding}`));
+  const all = agents.flatMap((a) =>
+    readCommitmentLog(a.keystoreDir).map((e) => `${e.hiding}${e.binding}`),
+  );
   expect(all.length).toBeGreaterThan(0);
   expect(new Set(all).size).toBe(all.length);
 }
@@ -49,7 +54,11 @@ describe('participant agents survive restarts and lost state', { timeout: 120_00
     const coordinator = await pool.client('carol', 'coordinator');
 
     // Keygen: dave stops right after sending its round-2 shares, so the session needs it again.
-    const { session: kg } = await startKeygen(coordinator, { threshold: 2, participants: ['alice', 'bob', 'dave'], scheme: 'frost-secp256k1-tr' });
+    const { session: kg } = await startKeygen(coordinator, {
+      threshold: 2,
+      participants: ['alice', 'bob', 'dave'],
+      scheme: 'frost-secp256k1-tr',
+    });
     await stopAfter(dave!, (e) => e.sessionId === kg.id && e.type === 'round1_packages');
     await waitFor(async () => {
       const v = await coordinator.session.get.query({ sessionId: kg.id });
@@ -61,19 +70,37 @@ describe('participant agents survive restarts and lost state', { timeout: 120_00
 
     // Sign: dave stops right after committing; the signing package waits for its restart.
     const message = hexOf('resume me');
-    const { session: sg } = await startSign(coordinator, { keyId: keyId!, message, participants: ['bob', 'dave'] });
-    await stopAfter(dave!, (e) => e.sessionId === sg.id && e.type === 'phase_changed' && e.payload['phase'] === 'commitments');
+    const { session: sg } = await startSign(coordinator, {
+      keyId: keyId!,
+      message,
+      participants: ['bob', 'dave'],
+    });
+    await stopAfter(
+      dave!,
+      (e) =>
+        e.sessionId === sg.id && e.type === 'phase_changed' && e.payload['phase'] === 'commitments',
+    );
     await waitFor(async () => {
       const v = await coordinator.session.get.query({ sessionId: sg.id });
       return v.state === 'shares' && v.waitingFor.includes('dave');
     }, 'the sign session waits for dave in shares');
     await dave!.start();
     const signed = await followSession(coordinator, sg.id);
-    expect(signatureVerifies('frost-secp256k1-tr', groupPublicKey!, message, resultOf(signed).signature!)).toBe(true);
+    expect(
+      signatureVerifies(
+        'frost-secp256k1-tr',
+        groupPublicKey!,
+        message,
+        resultOf(signed).signature!,
+      ),
+    ).toBe(true);
     expect(signed.commitRound).toBe(1);
 
     for (const agent of [alice!, bob!, dave!]) {
-      await waitFor(() => agent.handled.length >= handledExactlyOnce(server, agent).inbox.length, `${agent.name} handled its inbox`);
+      await waitFor(
+        () => agent.handled.length >= handledExactlyOnce(server, agent).inbox.length,
+        `${agent.name} handled its inbox`,
+      );
       const seen = handledExactlyOnce(server, agent);
       expect(seen.duplicates).toBe(0);
       expect(seen.handled).toEqual(seen.inbox);
@@ -88,16 +115,26 @@ describe('participant agents survive restarts and lost state', { timeout: 120_00
     pool = new AgentPool(server);
     const [, bob] = await pool.agentsNamed(['alice', 'bob', 'dave']);
     const coordinator = await pool.client('carol', 'coordinator');
-    const { keyId, groupPublicKey } = await completedKeygen(coordinator, ['alice', 'bob', 'dave'], 2);
+    const { keyId, groupPublicKey } = await completedKeygen(
+      coordinator,
+      ['alice', 'bob', 'dave'],
+      2,
+    );
 
     await bob!.stop();
     fs.rmSync(bob!.keystoreDir, { recursive: true });
     await bob!.start();
 
     const message = hexOf('from the escrow');
-    const { session } = await startSign(coordinator, { keyId, message, participants: ['alice', 'bob'] });
+    const { session } = await startSign(coordinator, {
+      keyId,
+      message,
+      participants: ['alice', 'bob'],
+    });
     const signed = await followSession(coordinator, session.id);
-    expect(signatureVerifies('frost-secp256k1', groupPublicKey, message, resultOf(signed).signature!)).toBe(true);
+    expect(
+      signatureVerifies('frost-secp256k1', groupPublicKey, message, resultOf(signed).signature!),
+    ).toBe(true);
     expect(bob!.events).toContainEqual({ type: 'escrow_used', sessionId: session.id, keyId });
   });
 
@@ -107,7 +144,11 @@ describe('participant agents survive restarts and lost state', { timeout: 120_00
     const agents = await pool.agentsNamed(['alice', 'bob', 'dave']);
     const dave = agents[2]!;
     const coordinator = await pool.client('carol', 'coordinator');
-    const { keyId, groupPublicKey } = await completedKeygen(coordinator, ['alice', 'bob', 'dave'], 2);
+    const { keyId, groupPublicKey } = await completedKeygen(
+      coordinator,
+      ['alice', 'bob', 'dave'],
+      2,
+    );
 
     // Right after dave committed in round 1, its nonce file disappears (a crash, a lost disk).
     let deleted = '';
@@ -117,13 +158,25 @@ describe('participant agents survive restarts and lost state', { timeout: 120_00
       fs.rmSync(deleted);
     };
     const message = hexOf('fresh nonces please');
-    const { session } = await startSign(coordinator, { keyId, message, participants: ['alice', 'dave'] });
+    const { session } = await startSign(coordinator, {
+      keyId,
+      message,
+      participants: ['alice', 'dave'],
+    });
     const signed = await followSession(coordinator, session.id);
     expect(deleted).not.toBe('');
     expect(signed.commitRound).toBe(2);
-    expect(signatureVerifies('frost-secp256k1', groupPublicKey, message, resultOf(signed).signature!)).toBe(true);
-    expect(dave.events).toContainEqual({ type: 'submitted', sessionId: session.id, kind: 'nonces_lost' });
-    const rounds = readCommitmentLog(dave.keystoreDir).filter((e) => e.sessionId === session.id).map((e) => e.commitRound);
+    expect(
+      signatureVerifies('frost-secp256k1', groupPublicKey, message, resultOf(signed).signature!),
+    ).toBe(true);
+    expect(dave.events).toContainEqual({
+      type: 'submitted',
+      sessionId: session.id,
+      kind: 'nonces_lost',
+    });
+    const rounds = readCommitmentLog(dave.keystoreDir)
+      .filter((e) => e.sessionId === session.id)
+      .map((e) => e.commitRound);
     expect(rounds).toEqual([1, 2]);
     commitmentsNeverReused(agents);
   });

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { followSession, startKeygen, startSign } from '../../client/coordinator/index.js';
 import type { Invitation } from '../../client/participant/index.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { AgentPool, handledExactlyOnce, hexOf, resultOf, signatureVerifies, waitFor } from './support.js';
+import {
+  AgentPool,
+  handledExactlyOnce,
+  hexOf,
+  resultOf,
+  signatureVerifies,
+  waitFor,
+} from './support.js';
 
 let pool: AgentPool | undefined;
 let server: TestServer | undefined;
@@ -28,7 +35,8 @@ function gatedApproval() {
       asked.add(invite.sessionId);
       return new Promise<boolean>((resolve) => gates.set(invite.sessionId, () => resolve(true)));
     },
-    asked: (sessionId: string) => waitFor(() => asked.has(sessionId), `the invitation of ${sessionId}`),
+    asked: (sessionId: string) =>
+      waitFor(() => asked.has(sessionId), `the invitation of ${sessionId}`),
     open: (sessionId: string) => gates.get(sessionId)!(),
   };
 }
@@ -38,11 +46,18 @@ describe('a server restart mid-session', { timeout: 120_000 }, () => {
     server = await startTestServer();
     pool = new AgentPool(server);
     const gate = gatedApproval();
-    const agents = [await pool.agent('alice'), await pool.agent('bob'), await pool.agent('dave', { approve: gate.approve })];
+    const agents = [
+      await pool.agent('alice'),
+      await pool.agent('bob'),
+      await pool.agent('dave', { approve: gate.approve }),
+    ];
     const coordinator = await pool.client('carol', 'coordinator');
 
     // The server goes down while dave still decides; every round then runs on the new one.
-    const { session: kg } = await startKeygen(coordinator, { threshold: 2, participants: ['alice', 'bob', 'dave'] });
+    const { session: kg } = await startKeygen(coordinator, {
+      threshold: 2,
+      participants: ['alice', 'bob', 'dave'],
+    });
     await gate.asked(kg.id);
     server = await restart(server);
     gate.open(kg.id);
@@ -50,15 +65,24 @@ describe('a server restart mid-session', { timeout: 120_000 }, () => {
     const { keyId, groupPublicKey } = resultOf(keygen);
 
     const message = hexOf('after a restart');
-    const { session: sg } = await startSign(coordinator, { keyId: keyId!, message, participants: ['alice', 'dave'] });
+    const { session: sg } = await startSign(coordinator, {
+      keyId: keyId!,
+      message,
+      participants: ['alice', 'dave'],
+    });
     await gate.asked(sg.id);
     server = await restart(server);
     gate.open(sg.id);
     const signed = await followSession(coordinator, sg.id);
-    expect(signatureVerifies('frost-secp256k1', groupPublicKey!, message, resultOf(signed).signature!)).toBe(true);
+    expect(
+      signatureVerifies('frost-secp256k1', groupPublicKey!, message, resultOf(signed).signature!),
+    ).toBe(true);
 
     for (const agent of agents) {
-      await waitFor(() => agent.handled.length >= handledExactlyOnce(server!, agent).inbox.length, `${agent.name} handled its inbox`);
+      await waitFor(
+        () => agent.handled.length >= handledExactlyOnce(server!, agent).inbox.length,
+        `${agent.name} handled its inbox`,
+      );
       const seen = handledExactlyOnce(server, agent);
       expect(seen.duplicates).toBe(0);
       expect(seen.handled).toEqual(seen.inbox);

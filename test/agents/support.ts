@@ -18,7 +18,8 @@ import { tempDir, type TestServer } from '../support/server.js';
 import { waitFor as poll } from '../support/signing.js';
 
 /** Polls until `check` holds; generous, since agents' rounds take a while on a loaded machine. */
-export const waitFor = (check: () => boolean | Promise<boolean>, what: string, limitMs = 60_000) => poll(check, what, limitMs);
+export const waitFor = (check: () => boolean | Promise<boolean>, what: string, limitMs = 60_000) =>
+  poll(check, what, limitMs);
 
 export interface AgentHooks {
   approve?: Approve;
@@ -48,8 +49,14 @@ export class AgentPool {
 
   constructor(public server: TestServer) {}
 
-  async client(sub: string, role: 'coordinator' | 'participant' | 'admin'): Promise<SigSocketClient> {
-    const client = createClient({ url: this.server.url, token: await this.server.token(sub, role, '2h') });
+  async client(
+    sub: string,
+    role: 'coordinator' | 'participant' | 'admin',
+  ): Promise<SigSocketClient> {
+    const client = createClient({
+      url: this.server.url,
+      token: await this.server.token(sub, role, '2h'),
+    });
     this.clients.push(client);
     return client;
   }
@@ -106,7 +113,10 @@ export function inboxIds(server: TestServer, participant: string): number[] {
 }
 
 /** The agent handled every event of its inbox exactly once, in order. */
-export function handledExactlyOnce(server: TestServer, agent: Agent): { handled: number[]; inbox: number[]; duplicates: number } {
+export function handledExactlyOnce(
+  server: TestServer,
+  agent: Agent,
+): { handled: number[]; inbox: number[]; duplicates: number } {
   return {
     handled: agent.handled,
     inbox: inboxIds(server, agent.name),
@@ -115,7 +125,12 @@ export function handledExactlyOnce(server: TestServer, agent: Agent): { handled:
 }
 
 /** The final signature verifies under the key with noble (BIP340 `schnorr.verify` for Taproot). */
-export function signatureVerifies(scheme: Scheme, groupPublicKey: string, message: string, signature: string): boolean {
+export function signatureVerifies(
+  scheme: Scheme,
+  groupPublicKey: string,
+  message: string,
+  signature: string,
+): boolean {
   const [sig, msg, key] = [signature, message, groupPublicKey].map((h) => Buffer.from(h, 'hex'));
   if (scheme === 'frost-secp256k1-tr') return schnorr.verify(sig!, msg!, key!.subarray(1));
   return secp256k1_FROST.verify(sig!, msg!, key!);
@@ -129,7 +144,9 @@ export const hexOf = (text: string) => Buffer.from(text).toString('hex');
 
 /** The handled-event ids of type `type` for `sessionId`. */
 export function handledOfType(agent: Agent, sessionId: string, type: string): number {
-  return agent.events.filter((e) => e.type === 'event' && e.event.sessionId === sessionId && e.event.type === type).length;
+  return agent.events.filter(
+    (e) => e.type === 'event' && e.event.sessionId === sessionId && e.event.type === type,
+  ).length;
 }
 
 /** A completed keygen among running agents; returns the key. */

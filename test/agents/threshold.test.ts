@@ -24,7 +24,9 @@ async function keygenAndSign(server: TestServer, scheme: Scheme, t: number, name
   const started = await startSign(coordinator, { keyId: keyId!, message, participants: signers });
   const signed = await followSession(coordinator, started.session.id);
   expect(signed.state).toBe('completed');
-  expect(signatureVerifies(scheme, groupPublicKey!, message, resultOf(signed).signature!)).toBe(true);
+  expect(signatureVerifies(scheme, groupPublicKey!, message, resultOf(signed).signature!)).toBe(
+    true,
+  );
   return { keyId: keyId!, groupPublicKey: groupPublicKey!, keygen, signed };
 }
 

@@ -25,11 +25,24 @@ interface KeygenFlags extends StartFlags {
 export function registerKeygen(program: Command): void {
   const cmd = program
     .command('keygen')
-    .description('start a t-of-n distributed key generation and follow it; exit 0 only if it completes')
-    .addOption(new Option('--threshold <t>', 'signatures needed (t)').env('SIGSOCKET_THRESHOLD').makeOptionMandatory())
+    .description(
+      'start a t-of-n distributed key generation and follow it; exit 0 only if it completes',
+    )
+    .addOption(
+      new Option('--threshold <t>', 'signatures needed (t)')
+        .env('SIGSOCKET_THRESHOLD')
+        .makeOptionMandatory(),
+    )
     .addOption(participantsOption('key holders (n), in index order'))
-    .addOption(new Option('--scheme <scheme>', 'signature scheme').choices(SCHEMES).default('frost-secp256k1').env('SIGSOCKET_SCHEME'))
-    .addOption(new Option('--label <text>', 'a label shown to the participants').env('SIGSOCKET_LABEL'))
+    .addOption(
+      new Option('--scheme <scheme>', 'signature scheme')
+        .choices(SCHEMES)
+        .default('frost-secp256k1')
+        .env('SIGSOCKET_SCHEME'),
+    )
+    .addOption(
+      new Option('--label <text>', 'a label shown to the participants').env('SIGSOCKET_LABEL'),
+    )
     .addOption(timeoutOption())
     .addOption(sessionIdOption())
     .addOption(jsonOption());
@@ -45,7 +58,14 @@ export function registerKeygen(program: Command): void {
         ...(flags.sessionId !== undefined ? { sessionId: flags.sessionId } : {}),
         timeouts: timeoutsOf(flags.timeoutMs),
       },
-      { threshold: '--threshold', participants: '--participants', scheme: '--scheme', label: '--label', sessionId: '--session-id', timeouts: '--timeout-ms' },
+      {
+        threshold: '--threshold',
+        participants: '--participants',
+        scheme: '--scheme',
+        label: '--label',
+        sessionId: '--session-id',
+        timeouts: '--timeout-ms',
+      },
     );
     await startAndFollow(flags, (client) => startKeygen(client, input));
   });

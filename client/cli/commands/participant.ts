@@ -6,7 +6,13 @@ import { closeClient, createClient } from '../../trpc.js';
 import { StoppedError } from '../../retry.js';
 import { cliErrorFrom } from '../api-errors.js';
 import { approvalPolicy } from '../approval-prompt.js';
-import { addClientOptions, envSwitch, keyFileOption, resolveClientOptions, type ClientFlags } from '../client-options.js';
+import {
+  addClientOptions,
+  envSwitch,
+  keyFileOption,
+  resolveClientOptions,
+  type ClientFlags,
+} from '../client-options.js';
 import { CliError, printLine } from '../output.js';
 import { printAgentEvent } from '../participant-output.js';
 import { loadKeyForCli, runUntilSignal } from '../signer-output.js';
@@ -32,7 +38,12 @@ export function registerParticipant(program: Command): void {
         'accept every invitation (default: ask on the terminal; refuse when there is none) [env SIGSOCKET_AUTO_APPROVE=on]',
       ),
     )
-    .addOption(new Option('--keystore <dir>', 'encrypted keystore directory (default: <key-file>.keystore)').env('SIGSOCKET_KEYSTORE'))
+    .addOption(
+      new Option(
+        '--keystore <dir>',
+        'encrypted keystore directory (default: <key-file>.keystore)',
+      ).env('SIGSOCKET_KEYSTORE'),
+    )
     .addOption(
       new Option('--log-level <level>', 'JSON logs on stderr')
         .choices(serveOptions.logLevel.schema.options)
@@ -42,7 +53,9 @@ export function registerParticipant(program: Command): void {
   addClientOptions(cmd);
   cmd.action(async (flags: ParticipantFlags) => {
     const options = resolveClientOptions(flags, { requireToken: true });
-    const approve = approvalPolicy(flags.autoApprove === true || envSwitch('SIGSOCKET_AUTO_APPROVE'));
+    const approve = approvalPolicy(
+      flags.autoApprove === true || envSwitch('SIGSOCKET_AUTO_APPROVE'),
+    );
     const identitySecretKey = loadKeyForCli(flags.keyFile);
     const keystoreDir = flags.keystore ?? `${flags.keyFile}.keystore`;
     const client = createClient(options);

@@ -7,7 +7,12 @@ import { cliErrorFrom } from '../api-errors.js';
 import { addClientOptions, resolveClientOptions, type ClientFlags } from '../client-options.js';
 import { CliError, printJson, printLine } from '../output.js';
 import { jsonOption, parseFlags, wantsJson } from '../session-options.js';
-import { sessionsTable, summaryOfRow, summaryOfView, type SessionSummary } from '../sessions-table.js';
+import {
+  sessionsTable,
+  summaryOfRow,
+  summaryOfView,
+  type SessionSummary,
+} from '../sessions-table.js';
 
 interface SessionsFlags extends ClientFlags {
   state?: string;
@@ -51,11 +56,27 @@ async function fromApi(flags: SessionsFlags, filter: Filter): Promise<SessionSum
 export function registerSessions(program: Command): void {
   const cmd = program
     .command('sessions')
-    .description('list sessions, newest first: through the API, or straight from the database file with --db')
-    .addOption(new Option('--state <state>', 'only this state (inviting, round1, ..., completed, failed, timed_out, ...)').env('SIGSOCKET_STATE'))
-    .addOption(new Option('--kind <kind>', 'only this kind').choices(['keygen', 'sign']).env('SIGSOCKET_KIND'))
+    .description(
+      'list sessions, newest first: through the API, or straight from the database file with --db',
+    )
+    .addOption(
+      new Option(
+        '--state <state>',
+        'only this state (inviting, round1, ..., completed, failed, timed_out, ...)',
+      ).env('SIGSOCKET_STATE'),
+    )
+    .addOption(
+      new Option('--kind <kind>', 'only this kind')
+        .choices(['keygen', 'sign'])
+        .env('SIGSOCKET_KIND'),
+    )
     .addOption(new Option('--limit <n>', 'at most this many').default('100').env('SIGSOCKET_LIMIT'))
-    .addOption(new Option('--db <file>', 'read this SQLite file directly, read-only (operators; no server needed)').env('SIGSOCKET_DB'))
+    .addOption(
+      new Option(
+        '--db <file>',
+        'read this SQLite file directly, read-only (operators; no server needed)',
+      ).env('SIGSOCKET_DB'),
+    )
     .addOption(jsonOption());
   addClientOptions(cmd);
   cmd.action(async (flags: SessionsFlags) => {

@@ -23,9 +23,19 @@ interface SignFlags extends StartFlags {
 export function registerSign(program: Command): void {
   const cmd = program
     .command('sign')
-    .description('have t participants of a threshold key sign a message; exit 0 only if it completes')
-    .addOption(new Option('--key <keyId>', 'the key (from keygen)').env('SIGSOCKET_KEY').makeOptionMandatory())
-    .addOption(new Option('--message <hex>', 'the message, hex (signed as given, no pre-hash)').env('SIGSOCKET_MESSAGE').makeOptionMandatory())
+    .description(
+      'have t participants of a threshold key sign a message; exit 0 only if it completes',
+    )
+    .addOption(
+      new Option('--key <keyId>', 'the key (from keygen)')
+        .env('SIGSOCKET_KEY')
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--message <hex>', 'the message, hex (signed as given, no pre-hash)')
+        .env('SIGSOCKET_MESSAGE')
+        .makeOptionMandatory(),
+    )
     .addOption(participantsOption('signers (at least t of the key holders)'))
     .addOption(timeoutOption())
     .addOption(sessionIdOption())
@@ -41,7 +51,13 @@ export function registerSign(program: Command): void {
         ...(flags.sessionId !== undefined ? { sessionId: flags.sessionId } : {}),
         timeouts: timeoutsOf(flags.timeoutMs),
       },
-      { keyId: '--key', message: '--message', participants: '--participants', sessionId: '--session-id', timeouts: '--timeout-ms' },
+      {
+        keyId: '--key',
+        message: '--message',
+        participants: '--participants',
+        sessionId: '--session-id',
+        timeouts: '--timeout-ms',
+      },
     );
     await startAndFollow(flags, (client) => startSign(client, input));
   });

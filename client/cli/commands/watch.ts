@@ -15,7 +15,8 @@ export function registerWatch(program: Command): void {
     .addOption(jsonOption());
   addClientOptions(cmd);
   cmd.action(async (sessionId: string, flags: ClientFlags & { json?: boolean }) => {
-    if (!SessionIdSchema.safeParse(sessionId).success) throw new CliError(`invalid session id ${JSON.stringify(sessionId)}`);
+    if (!SessionIdSchema.safeParse(sessionId).success)
+      throw new CliError(`invalid session id ${JSON.stringify(sessionId)}`);
     const options = resolveClientOptions(flags, { requireToken: true });
     const client = createClient(options);
     try {
