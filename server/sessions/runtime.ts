@@ -42,6 +42,8 @@ export type SessionRowBase = Pick<
 >;
 
 const SERVER_ACTOR = { actor: 'sigsocket', role: 'server' } as const;
+/** Delay before retrying a TIMEOUT whose transaction failed. */
+const TIMEOUT_RETRY_MS = 1_000;
 
 /**
  * The session runtime: one XState actor per running session. Every transition — its session
@@ -247,7 +249,9 @@ export class SessionRuntime {
         audit: [{ ...SERVER_ACTOR, action: 'session.timeout', outcome: 'ok', sessionId, at }],
       });
     } catch (err) {
-      this.deps.logger.error({ err, sessionId }, 'could not time out a session');
+      // Never leave a session without a timer: try again shortly.
+      this.deps.logger.error({ err, sessionId }, 'could not time out a session; retrying');
+      if (this.live.has(sessionId)) this.timers.arm(sessionId, this.now() + TIMEOUT_RETRY_MS);
     }
   }
 
