@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as jose from 'jose';
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
-import { closeClient, createClient } from '../../client/trpc.js';
+import { closeClient, createClient, type AppRouter } from '../../client/trpc.js';
 import { issueToken } from '../../server/auth/jwt.js';
 import { runCli } from '../support/cli.js';
 import { startTestServer, tempDir } from '../support/server.js';
@@ -25,7 +25,7 @@ async function errorOf(promise: Promise<unknown>) {
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(TRPCClientError);
-  return err as TRPCClientError<never> & { data: { code: string; httpStatus: number } };
+  return err as TRPCClientError<AppRouter>;
 }
 
 describe('auth', () => {
@@ -47,8 +47,8 @@ describe('auth', () => {
       .sign(new Uint8Array(Buffer.from(fs.readFileSync(path.join(server.dataDir, 'jwt-secret'), 'utf8').trim(), 'hex')));
     for (const token of [undefined, 'not-a-jwt', tampered, foreign, expired]) {
       const err = await errorOf(whoami(server.url, token));
-      expect(err.data.code).toBe('UNAUTHORIZED');
-      expect(err.data.httpStatus).toBe(401);
+      expect(err.data?.code).toBe('UNAUTHORIZED');
+      expect(err.data?.httpStatus).toBe(401);
     }
     expect((await errorOf(whoami(server.url, expired))).message).toBe('token expired');
     expect((await errorOf(whoami(server.url))).message).toContain('missing token');
@@ -58,8 +58,8 @@ describe('auth', () => {
     await using server = await startTestServer();
     const coordinator = createClient({ url: server.url, token: await server.token('carol', 'coordinator') });
     const err = await errorOf(coordinator.auth.issueToken.mutate({ sub: 'bob', role: 'participant' }));
-    expect(err.data.code).toBe('FORBIDDEN');
-    expect(err.data.httpStatus).toBe(403);
+    expect(err.data?.code).toBe('FORBIDDEN');
+    expect(err.data?.httpStatus).toBe(403);
     const admin = createClient({ url: server.url, token: await server.token('root', 'admin') });
     const { token } = await admin.auth.issueToken.mutate({ sub: 'bob', role: 'participant', ttl: '5m' });
     expect(await whoami(server.url, token)).toEqual({ sub: 'bob', role: 'participant' });
@@ -98,7 +98,7 @@ describe('auth', () => {
           .setExpirationTime('5m')
           .sign(privateKey);
       expect(await whoami(server.url, await sign('https://idp.example'))).toEqual({ sub: 'erin', role: 'coordinator' });
-      expect((await errorOf(whoami(server.url, await sign('https://other.example')))).data.code).toBe('UNAUTHORIZED');
+      expect((await errorOf(whoami(server.url, await sign('https://other.example')))).data?.code).toBe('UNAUTHORIZED');
     } finally {
       jwksServer.close();
     }
