@@ -21,7 +21,7 @@ export class AuditBatcher {
   constructor(
     sqlite: Database.Database,
     private readonly logger: Logger,
-    private readonly delayMs = 100,
+    private readonly delayMs = 250,
     private readonly maxBatch = 1000,
   ) {
     this.insert = sqlite.prepare(
