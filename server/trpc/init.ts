@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import { AppError, errorCodes } from '../../protocol/errors.js';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { AppError, errorCodes, type ErrorCode } from '../../protocol/errors.js';
 import type { Principal, Role } from '../../protocol/identity.js';
 import type { Services } from '../services.js';
 
@@ -33,6 +34,23 @@ export function toTRPCError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * The app code of an error tRPC raised itself (zod input errors, role checks, unknown
+ * procedures, oversized bodies): every error carries `data.appCode`, as docs/sessions.md says.
+ */
+const GENERIC_APP_CODES: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
+  PARSE_ERROR: 'BAD_REQUEST',
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_ALLOWED',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TIMEOUT: 'TIMEOUT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL',
+};
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
@@ -43,12 +61,17 @@ const t = initTRPC.context<Context>().create({
             message: i.message,
           }))
         : undefined;
+    // zod's own message is its issues as pretty-printed JSON; say it in one plain line instead.
+    const message = issues
+      ? `invalid input: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`
+      : shape.message;
     return {
       ...shape,
+      message,
       data: {
         ...shape.data,
         stack: undefined,
-        appCode: cause instanceof AppError ? cause.code : error.code === 'UNAUTHORIZED' ? 'UNAUTHORIZED' : undefined,
+        appCode: cause instanceof AppError ? cause.code : GENERIC_APP_CODES[error.code],
         details: cause instanceof AppError ? cause.details : undefined,
         issues,
       },
