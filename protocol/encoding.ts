@@ -39,7 +39,8 @@ export function hexToBytes(hex: string, expectedBytes?: number): Uint8Array<Arra
 
 /** Standard padded base64. */
 export function base64Encode(bytes: Uint8Array): string {
-  return base64.encode(bytes);
+  // Node's Buffer codec: several times faster than a JS one on the signing hot path.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 /**

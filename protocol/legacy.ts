@@ -2,7 +2,7 @@
 // adapter and the reference signer. Text frames only; byte strings are base64 (standard or
 // URL-safe alphabet, padding optional on input; we send standard padded base64).
 import { randomBytes } from 'node:crypto';
-import { base64Decode, parsePublicKey } from './encoding.js';
+import { base64Decode, base64Encode, parsePublicKey } from './encoding.js';
 
 /** Challenges (legacy and typed) start with this; callers may not ask signers to sign it. */
 export const PROOF_PREFIX = 'sigsocket-proof:';
@@ -36,14 +36,6 @@ export function parseIntroduction(frame: string): string {
   }
 }
 
-/**
- * Canonical text of a byte string on the wire: standard padded base64 (the same text as
- * `base64Encode`; Node's encoder is several times faster, and this runs per sign request).
- */
-export function encodeBytes(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
 /** A sign request frame: base64(message). */
 export function decodeSignRequest(frame: string): Uint8Array {
   try {
@@ -54,7 +46,7 @@ export function decodeSignRequest(frame: string): Uint8Array {
 }
 
 export function encodeSignResponse(message: Uint8Array, signature: Uint8Array): string {
-  return `${encodeBytes(message)}.${encodeBytes(signature)}`;
+  return `${base64Encode(message)}.${base64Encode(signature)}`;
 }
 
 export interface SignResponse {

@@ -1,8 +1,7 @@
 import WebSocket from 'ws';
-import { signMessage } from '../../protocol/ecdsa/sign.js';
-import { encodeBytes, encodeSignResponse } from '../../protocol/legacy.js';
-import { randomSecretKey, publicKeyOf } from '../../protocol/ecdsa/sign.js';
-import { bytesToHex, base64Decode } from '../../protocol/encoding.js';
+import { randomSecretKey, publicKeyOf, signMessage } from '../../protocol/ecdsa/sign.js';
+import { base64Decode, base64Encode, bytesToHex } from '../../protocol/encoding.js';
+import { encodeSignResponse, isProofChallenge } from '../../protocol/legacy.js';
 
 export interface PreparedSigner {
   publicKey: string;
@@ -22,7 +21,7 @@ export function prepareSigners(count: number, perSigner: number): PreparedSigner
     const messages: string[] = [];
     for (let j = 0; j < perSigner; j++) {
       const message = new TextEncoder().encode(`bench signer ${i} message ${j}: transfer ${j * 7} units`);
-      const text = encodeBytes(message);
+      const text = base64Encode(message);
       messages.push(text);
       answers.set(text, encodeSignResponse(message, signMessage(secretKey, message)));
     }
@@ -48,9 +47,34 @@ export function connectSigner(wsUrl: string, signer: PreparedSigner, onUnknown: 
       const answer = signer.answers.get(text);
       if (answer) return ws.send(answer);
       const message = base64Decode(text);
-      if (Buffer.from(message).toString('latin1').startsWith('sigsocket-proof:')) {
-        ws.send(encodeSignResponse(message, signMessage(signer.secretKey, message)));
-      } else onUnknown();
+      if (isProofChallenge(message)) ws.send(encodeSignResponse(message, signMessage(signer.secretKey, message)));
+      else onUnknown();
     });
   });
+}
+
+/** Connects every signer, `parallel` handshakes at a time (bounded: no connection storm). */
+export async function connectSigners(
+  wsUrl: string,
+  signers: PreparedSigner[],
+  onUnknown: () => void,
+  parallel = 50,
+): Promise<WebSocket[]> {
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < signers.length; i += parallel) {
+    const batch = signers.slice(i, i + parallel);
+    sockets.push(...(await Promise.all(batch.map((s) => connectSigner(wsUrl, s, onUnknown)))));
+  }
+  return sockets;
+}
+
+/** Polls `GET /status` until `count` signer connections are registered (proof passed). */
+export async function waitForSigners(url: string, count: number, limitMs = 60_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const status = (await (await fetch(`${url}/status`)).json()) as { connections: number };
+    if (status.connections >= count) return;
+    if (Date.now() > until) throw new Error(`only ${status.connections} of ${count} signers registered`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { AppError } from '../../protocol/errors.js';
 import type { Principal } from '../../protocol/identity.js';
-import { encodeBytes } from '../../protocol/legacy.js';
+import { base64Encode } from '../../protocol/encoding.js';
 import { SignHttpBodySchema } from '../../protocol/signer-schemas.js';
 import { cachedTokenVerifier } from '../auth/cached-verifier.js';
 import { AuthError, bearerToken } from '../auth/jwt.js';
@@ -52,7 +52,7 @@ export function signingRoutes(services: Services): HttpRoute[] {
         if (!parsed.success) throw new AppError('BAD_REQUEST', `invalid request body: ${describeIssues(parsed.error)}`);
         const { public_key, message, timeout_ms } = parsed.data;
         const result = await signing.requestSignature(public_key, message, { timeoutMs: timeout_ms, actor, via: 'http' });
-        sendJson(res, 200, { response: encodeBytes(result.message), signature: encodeBytes(result.signature) });
+        sendJson(res, 200, { response: base64Encode(result.message), signature: base64Encode(result.signature) });
       },
     },
     {

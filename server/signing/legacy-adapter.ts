@@ -1,12 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import {
-  encodeBytes,
-  LegacyFrameError,
-  parseIntroduction,
-  parseSignResponse,
-  proofChallenge,
-} from '../../protocol/legacy.js';
+import { LegacyFrameError, parseIntroduction, parseSignResponse, proofChallenge } from '../../protocol/legacy.js';
+import { base64Encode } from '../../protocol/encoding.js';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -120,7 +115,7 @@ class LegacySession {
     if (!this.deps.config.legacyProof) return this.startServing();
     this.state = 'proving';
     this.challenge = proofChallenge();
-    this.ws.send(encodeBytes(this.challenge));
+    this.ws.send(base64Encode(this.challenge));
   }
 
   private prove(text: string): void {
@@ -157,7 +152,7 @@ class LegacySession {
       return this.protocolError('malformed_response', (err as Error).message);
     }
     const connection = this.connection!;
-    const request = connection.takeByMessage(encodeBytes(response.message));
+    const request = connection.takeByMessage(base64Encode(response.message));
     if (!request) return this.protocolError('unmatched_response', 'the echoed message matches no pending request');
     this.errorsInARow = 0;
     void this.deps.signing.answer(connection, request, response.signature);

@@ -4,7 +4,8 @@ import type { SignatureVerifier } from '../../protocol/ecdsa/verifier.js';
 import { AppError, type ErrorCode } from '../../protocol/errors.js';
 import { defaultVerifier } from '../../protocol/ecdsa/verifier.js';
 import type { Principal } from '../../protocol/identity.js';
-import { encodeBytes, isProofChallenge, PROOF_PREFIX } from '../../protocol/legacy.js';
+import { isProofChallenge, PROOF_PREFIX } from '../../protocol/legacy.js';
+import { base64Encode } from '../../protocol/encoding.js';
 import type Database from 'better-sqlite3';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -178,7 +179,7 @@ export class SigningService {
       const request: PendingRequest = {
         id,
         message,
-        messageKey: encodeBytes(message),
+        messageKey: base64Encode(message),
         get settled() {
           return settled;
         },

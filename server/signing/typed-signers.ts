@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../protocol/errors.js';
 import type { Principal } from '../../protocol/identity.js';
-import { encodeBytes, proofChallenge } from '../../protocol/legacy.js';
+import { proofChallenge } from '../../protocol/legacy.js';
+import { base64Encode } from '../../protocol/encoding.js';
 import type { AttachEvent } from '../../protocol/signer-schemas.js';
 import { SignerConnection } from './connection.js';
 import type { PendingRequest } from './pending.js';
@@ -47,7 +48,7 @@ export class Attachment {
 
   /** The stream the subscription yields; ends when the attachment closes. */
   async *events(): AsyncGenerator<AttachEvent> {
-    yield { type: 'challenge', attachId: this.id, challenge: encodeBytes(this.challenge) };
+    yield { type: 'challenge', attachId: this.id, challenge: base64Encode(this.challenge) };
     for (;;) {
       const item = this.queue.shift();
       if (item?.type === 'attached') yield { type: 'attached', publicKey: this.publicKey };

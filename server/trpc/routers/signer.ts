@@ -1,4 +1,4 @@
-import { encodeBytes } from '../../../protocol/legacy.js';
+import { base64Encode } from '../../../protocol/encoding.js';
 import {
   AttachInputSchema,
   ConnectedInputSchema,
@@ -24,7 +24,7 @@ export const signerRouter = router({
         actor: ctx.principal,
         via: 'trpc',
       });
-      return { message: encodeBytes(result.message), signature: encodeBytes(result.signature) };
+      return { message: base64Encode(result.message), signature: base64Encode(result.signature) };
     }),
 
   status: publicProcedure.query(({ ctx }) => ctx.services.signing.status()),
