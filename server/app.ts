@@ -5,6 +5,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { openDataDir } from '../db/open.js';
+import { cachedTokenVerifier } from './auth/cached-verifier.js';
 import { createTokenVerifier, issueToken } from './auth/jwt.js';
 import { loadOrCreateSecret, secretFromString } from './auth/secret.js';
 import type { ServeConfig } from './config.js';
@@ -91,11 +92,12 @@ export async function startServer(
       db: database.db,
       sqlite: database.sqlite,
       metrics,
-      verifyToken: createTokenVerifier({
+      // Verified tokens are remembered until they expire: every edge (HTTP, tRPC) shares it.
+      verifyToken: cachedTokenVerifier(createTokenVerifier({
         secret,
         ...(config.jwtJwks ? { jwks: config.jwtJwks } : {}),
         ...(config.jwtIssuer ? { jwksIssuer: config.jwtIssuer } : {}),
-      }),
+      })),
       issueToken: (claims) => issueToken(secret, claims),
       signing: createSigningService({ config, logger, sqlite: database.sqlite, metrics }),
       sessions: new SessionService({ config, logger, db: database.db, metrics }),

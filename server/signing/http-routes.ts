@@ -4,7 +4,6 @@ import { AppError } from '../../protocol/errors.js';
 import type { Principal } from '../../protocol/identity.js';
 import { base64Encode } from '../../protocol/encoding.js';
 import { SignHttpBodySchema } from '../../protocol/signer-schemas.js';
-import { cachedTokenVerifier } from '../auth/cached-verifier.js';
 import { AuthError, bearerToken } from '../auth/jwt.js';
 import { readJsonBody, sendJson } from '../http/json.js';
 import type { HttpRoute } from '../http/router.js';
@@ -21,7 +20,6 @@ export function describeIssues(error: z.ZodError): string {
 /** `POST /sign`, `GET /status`, `GET /connected/:publicKey` (SPEC §3). */
 export function signingRoutes(services: Services): HttpRoute[] {
   const { config, signing } = services;
-  const verifyToken = cachedTokenVerifier(services.verifyToken);
   // The body carries base64 of at most one message; allow for JSON framing around it.
   const bodyLimit = Math.ceil(signing.maxMessageBytes / 3) * 4 + 4096;
 
@@ -31,7 +29,7 @@ export function signingRoutes(services: Services): HttpRoute[] {
     if (!token) throw new AppError('UNAUTHORIZED', 'missing bearer token: send Authorization: Bearer <token>');
     let principal: Principal;
     try {
-      const verified = await verifyToken(token);
+      const verified = await services.verifyToken(token);
       principal = { sub: verified.sub, role: verified.role };
     } catch (err) {
       throw new AppError('UNAUTHORIZED', err instanceof AuthError ? err.message : 'invalid token');
