@@ -2,6 +2,7 @@
 // server. A replayed invitation is answered again the same way without asking; one for a session
 // that already ended, or that we answered before losing the keystore, is not asked about at all.
 import { isTerminalState } from '../../machines/index.js';
+import { StoppedError } from '../retry.js';
 import { refusalOf } from '../server-errors.js';
 import { KeygenInviteSchema, SignInviteSchema } from '../session-events.js';
 import type { AgentContext } from './context.js';
@@ -44,6 +45,9 @@ async function decide(
   try {
     decision = await ctx.approve(invitation);
   } catch (err) {
+    // Stopped while the policy was still deciding: nothing was decided, so nothing is recorded;
+    // the replayed invitation is asked about again after a restart.
+    if (err instanceof StoppedError) throw err;
     ctx.log.error(
       { sessionId: invitation.sessionId, err: (err as Error).message },
       'approval policy failed',
