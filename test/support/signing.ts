@@ -2,27 +2,11 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import WebSocket from 'ws';
 import { base64Decode, base64Encode, bytesToHex } from '../../protocol/encoding.js';
 import { decodeSignRequest, encodeSignResponse, isProofChallenge } from '../../protocol/legacy.js';
+import { waitUntil } from '../../client/poll.js';
 
-/**
- * Polls `check` until it returns true (tests never assert on timing, only on outcomes). A
- * check that throws counts as not yet (e.g. a server still restarting); the last error is
- * reported if time runs out.
- */
-export async function waitFor(check: () => boolean | Promise<boolean>, what = 'condition', limitMs = 10_000): Promise<void> {
-  const until = Date.now() + limitMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > until) {
-      throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Polls `check` until it returns true (tests never assert on timing, only on outcomes). */
+export const waitFor = waitUntil;
+export { postSign, type SignHttpResult } from '../../client/signing-http.js';
 
 export interface TestKey {
   secretKey: Uint8Array;
@@ -138,21 +122,6 @@ export async function connectLegacy(
 export async function getJson(url: string, path: string): Promise<unknown> {
   const res = await fetch(new URL(path, url));
   return res.json();
-}
-
-export interface SignHttpResult {
-  status: number;
-  body: { response?: string; signature?: string; error?: string; code?: string };
-}
-
-/** POST /sign with JSON `body` (and a bearer token when given). */
-export async function postSign(url: string, body: unknown, token?: string): Promise<SignHttpResult> {
-  const res = await fetch(new URL('/sign', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as SignHttpResult['body'] };
 }
 
 export const b64 = (bytes: Uint8Array | string) =>
