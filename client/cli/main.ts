@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../server/config.js';
 import { TlsConfigError } from '../../server/tls.js';
 import { DataDirLockedError } from '../../db/lock.js';
+import { registerDemo } from './commands/demo.js';
 import { registerDevCert } from './commands/dev-cert.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerLegacySigner } from './commands/legacy-signer.js';
@@ -29,6 +30,7 @@ registerKeygen(program);
 registerSign(program);
 registerWatch(program);
 registerSessions(program);
+registerDemo(program);
 
 const expected = [CliError, ConfigError, TlsConfigError, DataDirLockedError];
 

@@ -1,0 +1,108 @@
+// `sigsocket demo` as a user runs it: a child process, judged by its exit code and output.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { schnorr, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js';
+import { describe, expect, it } from 'vitest';
+import type { DemoResult } from '../../client/demo/run.js';
+import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/server.js';
+
+// Generous: a loaded 2-core machine runs servers and agents of other tests alongside.
+const LIMIT_MS = 180_000;
+const demo = (args: string[]) => runCli(['demo', ...args], { timeoutMs: LIMIT_MS });
+const hex = (h: string) => Buffer.from(h, 'hex');
+
+/** The value printed on a `  <name>   <value>` line (the first such line). */
+function field(stdout: string, name: string): string {
+  const m = new RegExp(`^  ${name} +(\\S+)`, 'm').exec(stdout);
+  if (!m) throw new Error(`no "${name}" line in:\n${stdout}`);
+  return m[1]!;
+}
+
+describe('sigsocket demo', { timeout: LIMIT_MS + 30_000 }, () => {
+  it('frost-secp256k1 2-of-3 by default: all verified, temporary data removed', async () => {
+    const r = await demo([]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(field(r.stdout, 'key id')).toMatch(/^key_[0-9a-f]{24}$/);
+    expect(field(r.stdout, 'group key')).toMatch(/^0[23][0-9a-f]{64}$/);
+    expect(r.stdout).toMatch(/^  signature +[0-9a-f]{130}$/m); // RFC 9591: R (33) || z (32)
+    expect(r.stdout).toMatch(/^  verified +RFC 9591 FROST\(secp256k1, SHA-256\) signature/m);
+    expect(r.stdout).toMatch(/^  signature +[A-Za-z0-9+/]+=* \(base64, 64 bytes\)$/m);
+    expect(r.stdout).toMatch(/^  verified +secp256k1\.verify \(noble, ECDSA over SHA-256/m);
+    expect(r.stdout).not.toContain('NOT VERIFIED');
+    // live progress, as plain lines (stdout is not a terminal)
+    expect(r.stdout).toMatch(/keygen kg_\w+: phase round1, deadline .* \(waiting for /);
+    expect(r.stdout).toMatch(/sign sg_\w+: carol sent its signature share/);
+    expect(r.stdout).toContain('all verified: 1 threshold signature (frost-secp256k1)');
+    const dataDir = /^  data +(\S+) \(temporary/m.exec(r.stdout)?.[1];
+    expect(dataDir).toBeDefined();
+    expect(fs.existsSync(dataDir!)).toBe(false);
+  });
+
+  it('frost-secp256k1-tr, --data-dir: BIP340, P2TR address; sqlite3 commands work', async () => {
+    const dataDir = path.join(tempDir('sigsocket-demo-test-'), 'kept');
+    const r = await demo(['--scheme', 'frost-secp256k1-tr', '--data-dir', dataDir]);
+    expect(r.code, r.stderr).toBe(0);
+    const address = field(r.stdout, 'P2TR address');
+    expect(address).toMatch(/^bc1p[02-9ac-hj-np-z]{58}$/);
+    expect(r.stdout).toMatch(/^  signature +[0-9a-f]{128}$/m); // BIP340: x(R) || s
+    expect(r.stdout).toMatch(/^  verified +BIP340 signature under the group key/m);
+    expect(r.stdout).toMatch(/^  verified +schnorr\.verify \(noble, BIP340\) under the x-only/m);
+    expect(r.stdout).toContain(`verified        P2TR address ${address} encodes`);
+    expect(r.stdout).toMatch(/^  verified +secp256k1\.verify/m);
+
+    const db = path.join(dataDir, 'sigsocket.db');
+    expect(fs.existsSync(db)).toBe(true);
+    const commands = r.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  sqlite3 '))
+      .map((line) => line.trim());
+    expect(commands[0]).toBe(`sqlite3 ${db} "select id, kind, state from sessions"`);
+    const outputs = commands.map((command) =>
+      execFileSync('/bin/sh', ['-c', command.replace(/^sqlite3 /, '/usr/bin/sqlite3 ')], {
+        encoding: 'utf8',
+      }),
+    );
+    const keygenId = field(r.stdout, 'session');
+    expect(outputs[0]).toContain(`${keygenId}|keygen|completed`);
+    expect(outputs[0]).toMatch(/sg_\w+\|sign\|completed/);
+    const signing = r.stdout.slice(r.stdout.indexOf('threshold signing'));
+    expect(outputs[1]).toContain(field(signing, 'signature'));
+    expect(outputs[2]).toContain(address);
+    expect(outputs.length).toBeGreaterThan(3);
+  });
+
+  it('--scheme both, 3-of-5, --json: one document whose signatures verify here too', async () => {
+    const r = await demo(['--scheme', 'both', '--threshold', '3', '--parties', '5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as DemoResult;
+    expect(result).toMatchObject({ ok: true, error: null, threshold: 3, parties: 5 });
+    expect(result.participants).toHaveLength(5);
+    expect(result.runs.map((run) => run.scheme)).toEqual(['frost-secp256k1', 'frost-secp256k1-tr']);
+    for (const run of result.runs) {
+      expect(run.signing.signers).toHaveLength(3);
+      expect(run.checks.every((c) => c.ok)).toBe(true);
+      const { signature: sig, message: msg } = run.signing;
+      const key = run.keygen.groupPublicKey;
+      if (run.scheme === 'frost-secp256k1') {
+        expect(secp256k1_FROST.verify(hex(sig), hex(msg), hex(key))).toBe(true);
+      } else {
+        expect(schnorr.verify(hex(sig), hex(msg), hex(key).subarray(1))).toBe(true);
+      }
+    }
+    const single = result.singleKey!;
+    expect(single.checks.every((c) => c.ok)).toBe(true);
+    const signature = Buffer.from(single.signature, 'base64');
+    const message = Buffer.from(single.message, 'base64');
+    expect(secp256k1.verify(signature, message, hex(single.publicKey))).toBe(true);
+    expect(fs.existsSync(result.dataDir)).toBe(false);
+  });
+
+  it('--threshold 4 --parties 3 exits 1 with the reason, before starting anything', async () => {
+    const r = await demo(['--threshold', '4', '--parties', '3']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('sigsocket: --threshold 4 is more than --parties 3');
+    expect(r.stdout).toBe('');
+  });
+});
