@@ -35,6 +35,18 @@ function compile(path: string): (pathname: string) => Record<string, string> | n
 }
 
 /**
+ * The pathname of a request target, or undefined when it does not parse (`GET //a:99999` is
+ * read as a URL with an invalid port): a throw here would be uncaught and end the process.
+ */
+export function pathnameOf(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * One request listener for the whole server: `/trpc` goes to tRPC, the listed routes to their
  * handlers, anything else is a JSON 404 (405 for a known path with another method).
  * Errors thrown by handlers become the JSON error body of SPEC §3.
@@ -46,7 +58,11 @@ export function createRequestListener(opts: {
 }): RequestListener {
   const routes = opts.routes.map((r) => ({ ...r, match: compile(r.path) }));
   return (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const pathname = pathnameOf(req.url);
+    if (pathname === undefined) {
+      sendError(res, 'BAD_REQUEST', 'malformed request target');
+      return;
+    }
     if (pathname === '/trpc' || pathname.startsWith('/trpc/')) {
       opts.trpc(req, res);
       return;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { pathnameOf } from '../http/router.js';
 import type { Metrics } from '../metrics.js';
 
 function refuse(socket: Duplex, status: number, reason: string): void {
@@ -25,7 +26,12 @@ export function routeUpgrades(opts: {
   let open = 0;
   opts.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const pathname = pathnameOf(req.url);
+    if (pathname === undefined) {
+      opts.metrics.wsRejected.inc({ reason: 'bad_request' });
+      refuse(socket, 400, 'Bad Request');
+      return;
+    }
     const wss = opts.endpoints[pathname];
     if (!wss) {
       opts.metrics.wsRejected.inc({ reason: 'not_found' });
