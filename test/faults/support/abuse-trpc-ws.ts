@@ -14,8 +14,12 @@ export interface TrpcReply {
 export type Method = 'query' | 'mutation' | 'subscription';
 
 export class RawTrpcSocket {
-  /** Every answer, in order (answers to junk frames have id null). */
+  /** Every answer, in order (answers to junk frames have id null), unless told not to keep them. */
   readonly replies: TrpcReply[] = [];
+  /** How many answers arrived. */
+  answered = 0;
+  /** Set to false to only count answers (floods of many thousands). */
+  keepReplies = true;
   readonly closed: Promise<Closed>;
   private nextId = 0;
   private readonly waiting = new Map<number, (reply: TrpcReply) => void>();
@@ -26,9 +30,12 @@ export class RawTrpcSocket {
     );
     ws.on('error', () => {});
     ws.on('message', (data) => {
-      const parsed = JSON.parse(String(data)) as TrpcReply | TrpcReply[];
+      const text = String(data);
+      if (text === 'PING') return ws.send('PONG'); // the adapter's keep-alive
+      const parsed = JSON.parse(text) as TrpcReply | TrpcReply[];
       for (const reply of Array.isArray(parsed) ? parsed : [parsed]) {
-        this.replies.push(reply);
+        this.answered++;
+        if (this.keepReplies) this.replies.push(reply);
         if (typeof reply.id === 'number') this.waiting.get(reply.id)?.(reply);
         if (typeof reply.id === 'number') this.waiting.delete(reply.id);
       }
