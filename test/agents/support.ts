@@ -21,6 +21,9 @@ import { waitFor as poll } from '../support/signing.js';
 export const waitFor = (check: () => boolean | Promise<boolean>, what: string, limitMs = 60_000) =>
   poll(check, what, limitMs);
 
+/** What the agents need of a server: an in-process TestServer, or one run as a child process. */
+export type AgentServer = Pick<TestServer, 'url' | 'token' | 'dataDir'>;
+
 export interface AgentHooks {
   approve?: Approve;
   /** Called with every event the agent reports (after it is recorded). */
@@ -37,6 +40,8 @@ export interface Agent {
   handled: number[];
   hooks: AgentHooks;
   handle: ParticipantHandle;
+  /** The client of the current run (its WebSocket carries the inbox). */
+  client: SigSocketClient;
   /** (Re)starts the agent with the same identity key and keystore; resolves when ready. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -47,7 +52,7 @@ export class AgentPool {
   readonly agents: Agent[] = [];
   private readonly clients: SigSocketClient[] = [];
 
-  constructor(public server: TestServer) {}
+  constructor(public server: AgentServer) {}
 
   async client(
     sub: string,
@@ -71,9 +76,11 @@ export class AgentPool {
       handled: [],
       hooks,
       handle: undefined as unknown as ParticipantHandle,
+      client: undefined as unknown as SigSocketClient,
       start: async () => {
+        agent.client = await this.client(name, 'participant');
         agent.handle = runParticipant({
-          client: await this.client(name, 'participant'),
+          client: agent.client,
           identitySecretKey: agent.secretKey,
           keystoreDir: agent.keystoreDir,
           approve: (invite) => agent.hooks.approve?.(invite) ?? true,
@@ -103,7 +110,7 @@ export class AgentPool {
 }
 
 /** Ids of every event the server has for `participant`'s inbox (read from the SQLite file). */
-export function inboxIds(server: TestServer, participant: string): number[] {
+export function inboxIds(server: Pick<AgentServer, 'dataDir'>, participant: string): number[] {
   const opened = openDatabaseReadOnly(path.join(server.dataDir, 'sigsocket.db'));
   try {
     return inboxEventsAfter(opened.db, { participant, afterId: 0, limit: 10_000 }).map((e) => e.id);
@@ -114,7 +121,7 @@ export function inboxIds(server: TestServer, participant: string): number[] {
 
 /** The agent handled every event of its inbox exactly once, in order. */
 export function handledExactlyOnce(
-  server: TestServer,
+  server: Pick<AgentServer, 'dataDir'>,
   agent: Agent,
 ): { handled: number[]; inbox: number[]; duplicates: number } {
   return {

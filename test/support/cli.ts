@@ -35,8 +35,7 @@ export function runCli(
   });
 }
 
-export interface ServeProcess {
-  url: string;
+export interface CliProcess {
   child: import('node:child_process').ChildProcess;
   /** Everything the process printed on stdout and stderr so far. */
   output(): string;
@@ -44,10 +43,17 @@ export interface ServeProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `sigsocket serve <args>` as a child process and waits until it listens. */
-export function spawnServe(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
+/**
+ * Starts `sigsocket <args>` as a long-running child process and resolves once its output
+ * matches `ready` (with the match); rejects if it exits first.
+ */
+export function spawnCliUntil(
+  args: string[],
+  ready: RegExp,
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<CliProcess & { ready: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+    const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: repoRoot,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,12 +62,31 @@ export function spawnServe(args: string[], opts: { env?: NodeJS.ProcessEnv } = {
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child, output: () => out, exited });
+      const m = ready.exec(out);
+      if (m) resolve({ child, output: () => out, exited, ready: m });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.on('error', reject);
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening:\n${out}`)));
+    void exited.then((code) =>
+      reject(new Error(`sigsocket ${args[0]} exited (${code}) before it was ready:\n${out}`)),
+    );
   });
+}
+
+export interface ServeProcess extends CliProcess {
+  url: string;
+}
+
+/** Starts `sigsocket serve <args>` as a child process and waits until it listens. */
+export async function spawnServe(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<ServeProcess> {
+  const serve = await spawnCliUntil(
+    ['serve', '--port', '0', '--log-level', 'warn', ...args],
+    /listening on (\S+)/,
+    opts,
+  );
+  return { ...serve, url: serve.ready[1]! };
 }

@@ -53,8 +53,8 @@ export interface Behaviour {
   badConfirmation?: boolean;
 }
 
-/** Points where a participant can be held: before it submits that step. */
-export type Gate = 'round1' | 'round2' | 'confirm' | 'commit' | 'share';
+/** Points where a participant can be held: before it answers an invitation or submits that step. */
+export type Gate = 'respond' | 'round1' | 'round2' | 'confirm' | 'commit' | 'share';
 
 export interface Refusal {
   sessionId: string;
@@ -87,6 +87,8 @@ interface SignState {
 const isTransient = (err: unknown) =>
   !(err instanceof TRPCClientError) || err.data === undefined || err.data === null;
 
+const gateKey = (gate: Gate, sessionId?: string) => (sessionId ? `${gate}@${sessionId}` : gate);
+
 const randomScalar = () => bytesToHex(secp256k1.utils.randomSecretKey());
 
 export class ScriptedParticipant {
@@ -102,7 +104,8 @@ export class ScriptedParticipant {
   private readonly keygens = new Map<string, KeygenState>();
   private readonly signs = new Map<string, SignState>();
   private readonly handled = new Set<number>();
-  private readonly gates = new Map<Gate, { promise: Promise<void>; open: () => void }>();
+  /** Held gates, by `gate` (every session) or `gate@sessionId` (that session only). */
+  private readonly gates = new Map<string, { promise: Promise<void>; open: () => void }>();
   private lastCommitments: NonceCommitments | undefined;
   private lostNonces = false;
   /** Events are handled in order per session; sessions do not wait for each other. */
@@ -174,15 +177,17 @@ export class ScriptedParticipant {
     await closeClient(this.client);
   }
 
-  hold(gate: Gate): void {
+  /** Holds the participant before `gate`: in every session, or only in `sessionId`. */
+  hold(gate: Gate, sessionId?: string): void {
     let open!: () => void;
     const promise = new Promise<void>((resolve) => (open = resolve));
-    this.gates.set(gate, { promise, open });
+    this.gates.set(gateKey(gate, sessionId), { promise, open });
   }
 
-  release(gate: Gate): void {
-    this.gates.get(gate)?.open();
-    this.gates.delete(gate);
+  release(gate: Gate, sessionId?: string): void {
+    const key = gateKey(gate, sessionId);
+    this.gates.get(key)?.open();
+    this.gates.delete(key);
   }
 
   /** Ids of the events received, in order. */
@@ -190,8 +195,9 @@ export class ScriptedParticipant {
     return this.received.map((e) => e.id);
   }
 
-  private async gate(gate: Gate): Promise<void> {
+  private async gate(gate: Gate, sessionId: string): Promise<void> {
     await this.gates.get(gate)?.promise;
+    await this.gates.get(gateKey(gate, sessionId))?.promise;
   }
 
   /** Submits, retrying while the server is unreachable; refusals are recorded, not thrown. */
@@ -223,8 +229,9 @@ export class ScriptedParticipant {
     );
   }
 
-  private respond(sessionId: string): Promise<void> {
-    if (this.behaviour.silent) return Promise.resolve();
+  private async respond(sessionId: string): Promise<void> {
+    if (this.behaviour.silent) return;
+    await this.gate('respond', sessionId);
     const reason = this.behaviour.reject;
     const answer = reason ? { accept: false, reason } : { accept: true };
     return this.call(sessionId, 'respond', () =>
@@ -281,7 +288,7 @@ export class ScriptedParticipant {
     if (!state) return;
     const r1 = dkgRound1(state.scheme, state.index, state.t, state.n);
     state.secret = r1.secretState;
-    await this.gate('round1');
+    await this.gate('round1', sessionId);
     let pkg = r1.package;
     if (this.behaviour.badProof) {
       // Another valid scalar for z: well-formed, but the proof no longer verifies.
@@ -315,7 +322,7 @@ export class ScriptedParticipant {
         share,
       });
     }
-    await this.gate('round2');
+    await this.gate('round2', sessionId);
     await this.submit(sessionId, { kind: 'round2', shares });
   }
 
@@ -358,7 +365,7 @@ export class ScriptedParticipant {
       identityPublicKey: this.identityKey,
       keyShare: state.output,
     });
-    await this.gate('confirm');
+    await this.gate('confirm', sessionId);
     const { groupPublicKey, verifyingShares } = state.output;
     const reported = this.behaviour.badConfirmation ? (state.index % state.n) + 1 : state.index;
     const verifyingShare = verifyingShares[reported]!;
@@ -387,7 +394,7 @@ export class ScriptedParticipant {
     const replayed = this.behaviour.replayCommitments ? this.lastCommitments : undefined;
     this.lastCommitments = fresh.commitments;
     const commitments = replayed ?? fresh.commitments;
-    await this.gate('commit');
+    await this.gate('commit', sessionId);
     await this.submit(sessionId, { kind: 'commitments', commitRound, ...commitments });
   }
 
@@ -415,7 +422,7 @@ export class ScriptedParticipant {
     const share = this.behaviour.badSignatureShare
       ? randomScalar()
       : signShare(state.scheme, key, nonces, signingPackage);
-    await this.gate('share');
+    await this.gate('share', sessionId);
     await this.submit(sessionId, { kind: 'share', commitRound, share });
   }
 }
