@@ -21,6 +21,7 @@ import type { Services } from './services.js';
 import { loadTls } from './tls.js';
 import { createContextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/router.js';
+import { closeClientsThatDoNotRead } from './trpc/slow-clients.js';
 import { routeUpgrades } from './ws/upgrade.js';
 
 /**
@@ -120,6 +121,7 @@ export async function startServer(
 
     // ws caps a message (all its fragments together) at maxPayload; never the 100 MiB default.
     const trpcWss = new WebSocketServer({ noServer: true, maxPayload: config.maxTrpcMessageBytes });
+    closeClientsThatDoNotRead(trpcWss, { maxBufferedBytes: config.subscriberMaxBufferedBytes, logger });
     const trpcWs = applyWSSHandler({
       wss: trpcWss,
       router: appRouter,
