@@ -57,12 +57,16 @@ describe('memory under a flood of bad messages', () => {
     expect(TOTAL).toBe(100_000);
     const token = await server.token('fz-root', 'admin');
     await flood(0.05, token); // warm-up: code paths compiled, caches and pools at their size
-    const baseline = await server.heapUsedAfterGc();
+    const baseline = await server.memoryAfterGc();
     await flood(1, token);
-    const after = await server.heapUsedAfterGc();
-    const mib = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
-    console.info(`[abuse] heap after GC: baseline ${mib(baseline)} MiB, after ${TOTAL} bad messages ${mib(after)} MiB`);
-    expect(after - baseline).toBeLessThan(HEAP_BOUND_BYTES);
+    const after = await server.memoryAfterGc();
+    const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+    console.info(
+      `[abuse] after GC, heap ${mib(baseline.heapUsed)} → ${mib(after.heapUsed)} MiB, ` +
+        `external ${mib(baseline.external)} → ${mib(after.external)} MiB, ${TOTAL} bad messages`,
+    );
+    expect(after.heapUsed - baseline.heapUsed).toBeLessThan(HEAP_BOUND_BYTES);
+    expect(after.external - baseline.external).toBeLessThan(HEAP_BOUND_BYTES);
     await server.expectHealthy();
     expect(server.counts()).toEqual(before);
   }, 180_000);

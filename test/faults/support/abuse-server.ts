@@ -42,8 +42,8 @@ export interface ChildServer {
   auditRows(): number;
   /** Fails unless the process still runs, answers /healthz and printed nothing alarming. */
   expectHealthy(): Promise<void>;
-  /** V8 heap in use after a full garbage collection, through the inspector. */
-  heapUsedAfterGc(): Promise<number>;
+  /** V8 heap in use, and memory held outside it (buffers), after a full garbage collection. */
+  memoryAfterGc(): Promise<{ heapUsed: number; external: number }>;
   close(): Promise<void>;
 }
 
@@ -118,7 +118,7 @@ export async function startChildServer(args: string[] = []): Promise<ChildServer
       expect(health.status).toBe(200);
       expect(serve.output().split('\n').filter((line) => TROUBLE.test(line))).toEqual([]);
     },
-    async heapUsedAfterGc() {
+    async memoryAfterGc() {
       if (!inspector) {
         serve.child.kill('SIGUSR1');
         let url: string | undefined;
@@ -130,9 +130,9 @@ export async function startChildServer(args: string[] = []): Promise<ChildServer
       }
       await inspector.call('HeapProfiler.collectGarbage');
       const evaluated = (await inspector.call('Runtime.evaluate', {
-        expression: 'process.memoryUsage().heapUsed',
+        expression: '(({ heapUsed, external }) => ({ heapUsed, external }))(process.memoryUsage())',
         returnByValue: true,
-      })) as { result: { value: number } };
+      })) as { result: { value: { heapUsed: number; external: number } } };
       return evaluated.result.value;
     },
     async close() {

@@ -7,7 +7,7 @@ import type { Closed } from '../../support/signing.js';
 
 export interface TrpcReply {
   id: number | string | null;
-  result?: { type: 'started' | 'data' | 'stopped'; data?: unknown };
+  result?: { type: 'started' | 'data' | 'stopped'; data?: unknown; id?: string };
   error?: { message: string; data?: { code?: string; appCode?: string } };
 }
 
