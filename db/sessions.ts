@@ -9,8 +9,15 @@ export type SessionRowPatch = Partial<Omit<NewSessionRow, 'id' | 'kind' | 'creat
 
 const FINAL_STATES = ['completed', 'rejected', 'failed', 'timed_out', 'aborted'];
 
+const prepareGetById = (db: Queryable) =>
+  db.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
+/** One prepared statement per database: building the query each time cost more than running it. */
+const getById = new WeakMap<Queryable, ReturnType<typeof prepareGetById>>();
+
 export function getSessionRow(db: Queryable, id: string): SessionRow | undefined {
-  return db.select().from(sessions).where(eq(sessions.id, id)).get();
+  let query = getById.get(db);
+  if (!query) getById.set(db, (query = prepareGetById(db)));
+  return query.get({ id });
 }
 
 export function insertSessionRow(db: Queryable, row: NewSessionRow): void {

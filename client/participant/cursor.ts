@@ -2,11 +2,15 @@
 // they may finish out of order: the cursor keeps `lastEventId` (every event up to it is handled)
 // plus the ids above it already handled. The server replays from `lastEventId`; the ids in
 // `handledAbove` are then skipped, so no event is handled twice across a restart. Public data,
-// plain JSON in the keystore directory, written durably after every event.
+// plain JSON in the keystore directory, overwritten in place after every event and not fsynced:
+// a process crash keeps it; a power cut may lose the last updates or make it unreadable, which
+// only replays events to handlers that are idempotent (any mix of two versions that still parses
+// lists only events that were handled). A durable write per event was a third of an agent's
+// time in a session (docs/performance.md).
 import path from 'node:path';
 import { z } from 'zod';
 import { LastEventIdSchema } from '../../protocol/sessions.js';
-import { readFileIfExists, writeFileDurable } from './durable-fs.js';
+import { overwriteFile, readFileIfExists } from './durable-fs.js';
 
 export const CURSOR_FILE = 'cursor.json';
 const CursorSchema = z.object({
@@ -20,11 +24,14 @@ export class InboxCursor {
   private readonly handledAbove = new Set<number>();
   /** Ids received in this process and not yet covered by `last`, ascending. */
   private readonly outstanding: number[] = [];
+  /** Length of the file on disk: a shorter text is padded to it (overwritten in place). */
+  private written = 0;
 
   constructor(keystoreDir: string) {
     this.file = path.join(keystoreDir, CURSOR_FILE);
     const raw = readFileIfExists(this.file);
     if (raw === undefined) return;
+    this.written = raw.length;
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
@@ -72,6 +79,9 @@ export class InboxCursor {
       lastEventId: this.lastEventId ?? null,
       handledAbove: [...this.handledAbove].sort((a, b) => a - b),
     };
-    writeFileDurable(this.file, JSON.stringify(state) + '\n');
+    // ASCII only (numbers), so string length is byte length.
+    const text = (JSON.stringify(state) + '\n').padEnd(this.written);
+    overwriteFile(this.file, text);
+    this.written = text.length;
   }
 }
