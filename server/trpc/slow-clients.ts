@@ -20,7 +20,10 @@ export function closeClientsThatDoNotRead(
   wss.on('connection', (ws) => {
     ws.on('message', () => {
       if (ws.readyState !== ws.OPEN || ws.bufferedAmount <= opts.maxBufferedBytes) return;
-      opts.logger.warn({ buffered: ws.bufferedAmount }, 'tRPC client does not read its answers: closing');
+      opts.logger.warn(
+        { buffered: ws.bufferedAmount },
+        'tRPC client does not read its answers: closing',
+      );
       ws.close(TOO_SLOW_CODE, 'client too slow');
     });
   });

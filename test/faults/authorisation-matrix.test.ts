@@ -9,9 +9,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../protocol/identity.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { clientFor, closeAll, completedKeygen, participants, waitForState } from '../support/sessions.js';
+import {
+  clientFor,
+  closeAll,
+  completedKeygen,
+  participants,
+  waitForState,
+} from '../support/sessions.js';
 import { b64, testKey } from '../support/signing.js';
 import { outcomeOverHttp, SocketPool, type Outcome } from './support/abuse-outcomes.js';
+import { Figures } from './support/abuse-figures.js';
 import { procedures } from './support/abuse-procedures.js';
 
 const CALLERS = ['coord own', 'coord foreign', 'named', 'not named', 'admin', 'none'] as const;
@@ -32,36 +39,40 @@ const U = 'UNAUTHORIZED';
 const F = 'FORBIDDEN';
 const NF = 'NOT_FOUND';
 const DONE = 'SESSION_FINISHED';
+const NC = 'SIGNER_NOT_CONNECTED';
+const BAD = 'INVALID_PROOF';
+const TAKEN = 'CONFLICT';
 
 /**
- * The policy. Sessions and keys are finished ones, so "allowed" shows as an answer that changes
- * nothing (SESSION_FINISHED, created: false); a signer nobody holds answers SIGNER_NOT_CONNECTED.
+ * The policy. The session and key are finished ones, so "allowed" shows as an answer that
+ * changes nothing: SESSION_FINISHED (DONE), created: false (ok), a signer nobody holds (NC), a
+ * registration without a valid challenge (BAD); another caller reusing a session id: CONFLICT.
  */
 // prettier-ignore
 const EXPECTED: Record<string, Record<Caller, Outcome>> = {
-  //                          coord own  coord foreign  named        not named    admin        none
-  'auth.whoami':          row('ok',      'ok',          'ok',        'ok',        'ok',        U),
-  'auth.issueToken':      row(F,         F,             F,           F,           'ok',        U),
-  'signer.sign':          row('SIGNER_NOT_CONNECTED', 'SIGNER_NOT_CONNECTED', F, F, 'SIGNER_NOT_CONNECTED', U),
-  'signer.status':        row('ok',      'ok',          'ok',        'ok',        'ok',        'ok'),
-  'signer.connected':     row('ok',      'ok',          'ok',        'ok',        'ok',        'ok'),
-  'signer.attach':        row('ok',      'ok',          'ok',        'ok',        'ok',        U),
-  'signer.prove':         row(NF,        NF,            NF,          NF,          NF,          U),
-  'signer.respond':       row(NF,        NF,            NF,          NF,          NF,          U),
-  'participant.challenge':row(F,         F,             'ok',        'ok',        'ok',        U),
-  'participant.register': row(F,         F,             'INVALID_PROOF', 'INVALID_PROOF', 'INVALID_PROOF', U),
-  'participant.list':     row('ok',      'ok',          F,           F,           'ok',        U),
-  'participant.respond':  row(F,         F,             DONE,        NF,          NF,          U),
-  'participant.submit':   row(F,         F,             DONE,        NF,          NF,          U),
-  'participant.inbox':    row(F,         F,             'ok',        'ok',        'ok',        U),
-  'keygen.create':        row('ok',      'CONFLICT',    F,           F,           'CONFLICT',  U),
-  'sign.create':          row('ok',      'CONFLICT',    F,           F,           'CONFLICT',  U),
-  'session.get':          row('ok',      NF,            'ok',        NF,          'ok',        U),
-  'session.list':         row('ok',      'ok',          'ok',        'ok',        'ok',        U),
-  'session.abort':        row(DONE,      NF,            F,           F,           DONE,        U),
-  'session.watch':        row('ok',      NF,            'ok',        NF,          'ok',        U),
-  'key.get':              row('ok',      NF,            'ok',        NF,          'ok',        U),
-  'key.list':             row('ok',      'ok',          'ok',        'ok',        'ok',        U),
+  //                           coord own  coord foreign  named   not named  admin   none
+  'auth.whoami':           row('ok',      'ok',          'ok',   'ok',      'ok',   U),
+  'auth.issueToken':       row(F,         F,             F,      F,         'ok',   U),
+  'signer.sign':           row(NC,        NC,            F,      F,         NC,     U),
+  'signer.status':         row('ok',      'ok',          'ok',   'ok',      'ok',   'ok'),
+  'signer.connected':      row('ok',      'ok',          'ok',   'ok',      'ok',   'ok'),
+  'signer.attach':         row('ok',      'ok',          'ok',   'ok',      'ok',   U),
+  'signer.prove':          row(NF,        NF,            NF,     NF,        NF,     U),
+  'signer.respond':        row(NF,        NF,            NF,     NF,        NF,     U),
+  'participant.challenge': row(F,         F,             'ok',   'ok',      'ok',   U),
+  'participant.register':  row(F,         F,             BAD,    BAD,       BAD,    U),
+  'participant.list':      row('ok',      'ok',          F,      F,         'ok',   U),
+  'participant.respond':   row(F,         F,             DONE,   NF,        NF,     U),
+  'participant.submit':    row(F,         F,             DONE,   NF,        NF,     U),
+  'participant.inbox':     row(F,         F,             'ok',   'ok',      'ok',   U),
+  'keygen.create':         row('ok',      TAKEN,         F,      F,         TAKEN,  U),
+  'sign.create':           row('ok',      TAKEN,         F,      F,         TAKEN,  U),
+  'session.get':           row('ok',      NF,            'ok',   NF,        'ok',   U),
+  'session.list':          row('ok',      'ok',          'ok',   'ok',      'ok',   U),
+  'session.abort':         row(DONE,      NF,            F,      F,         DONE,   U),
+  'session.watch':         row('ok',      NF,            'ok',   NF,        'ok',   U),
+  'key.get':               row('ok',      NF,            'ok',   NF,        'ok',   U),
+  'key.list':              row('ok',      'ok',          'ok',   'ok',      'ok',   U),
 };
 
 /** A valid input per procedure, aimed at the world's session, key and an absent signer. */
@@ -75,10 +86,21 @@ function inputs(keyId: string): Record<string, unknown> {
     'signer.attach': { publicKey: absentSigner },
     'signer.prove': { attachId: 'nope', signature },
     'signer.respond': { requestId: randomUUID(), signature },
-    'participant.register': { identityKey: absentSigner, challenge: '11'.repeat(32), signature: '22'.repeat(64) },
+    'participant.register': {
+      identityKey: absentSigner,
+      challenge: '11'.repeat(32),
+      signature: '22'.repeat(64),
+    },
     'participant.respond': { sessionId: 'sg-auth', accept: true },
-    'participant.submit': { sessionId: 'sg-auth', submission: { kind: 'nonces_lost', commitRound: 1 } },
-    'keygen.create': { sessionId: 'kg-auth', threshold: 2, participants: ['alice', 'bob', 'carol'] },
+    'participant.submit': {
+      sessionId: 'sg-auth',
+      submission: { kind: 'nonces_lost', commitRound: 1 },
+    },
+    'keygen.create': {
+      sessionId: 'kg-auth',
+      threshold: 2,
+      participants: ['alice', 'bob', 'carol'],
+    },
     'sign.create': { sessionId: 'sg-auth', keyId, message: 'aa', participants: ['alice', 'bob'] },
     'session.get': { sessionId: 'sg-auth' },
     'session.abort': { sessionId: 'sg-auth' },
@@ -95,9 +117,18 @@ beforeAll(async () => {
   server = await startTestServer();
   const coord = await clientFor(server, 'coord', 'coordinator');
   await participants(server, ['alice', 'bob', 'carol', 'dave']);
-  const keygen = await completedKeygen(coord, { sessionId: 'kg-auth', threshold: 2, participants: ['alice', 'bob', 'carol'] });
+  const keygen = await completedKeygen(coord, {
+    sessionId: 'kg-auth',
+    threshold: 2,
+    participants: ['alice', 'bob', 'carol'],
+  });
   const keyId = keygen.result!['keyId'] as string;
-  const { session } = await coord.sign.create.mutate({ sessionId: 'sg-auth', keyId, message: 'aa', participants: ['alice', 'bob'] });
+  const { session } = await coord.sign.create.mutate({
+    sessionId: 'sg-auth',
+    keyId,
+    message: 'aa',
+    participants: ['alice', 'bob'],
+  });
   expect((await waitForState(coord, session.id)).state).toBe('completed');
   input = inputs(keyId);
   tokens = { none: undefined } as Record<Caller, string | undefined>;
@@ -106,14 +137,21 @@ beforeAll(async () => {
   }
 }, 60_000);
 
+const figures = new Figures('authorisation-matrix');
+
 afterAll(async () => {
+  figures.print();
   await closeAll();
   await server?.close();
 });
 
 describe('authorisation matrix: procedures × callers', () => {
   it('has a row for every procedure of the router', () => {
-    expect(Object.keys(EXPECTED).sort()).toEqual(procedures().map((p) => p.path).sort());
+    expect(Object.keys(EXPECTED).sort()).toEqual(
+      procedures()
+        .map((p) => p.path)
+        .sort(),
+    );
   });
 
   it(`gives every cell its expected outcome over HTTP (${Object.keys(EXPECTED).length} × ${CALLERS.length})`, async () => {
@@ -123,6 +161,7 @@ describe('authorisation matrix: procedures × callers', () => {
       for (const caller of CALLERS) {
         // Over HTTP a subscription that starts stays open: those cells are checked over WS.
         const startsOverHttp = p.type === 'subscription' && EXPECTED[p.path]?.[caller] === 'ok';
+        if (!startsOverHttp) figures.add('cells checked over HTTP');
         actual[p.path]![caller] = startsOverHttp
           ? 'ok'
           : await outcomeOverHttp(server.url, p, input[p.path], tokens[caller]);
@@ -138,6 +177,7 @@ describe('authorisation matrix: procedures × callers', () => {
       actual[p.path] = {} as Record<Caller, Outcome>;
       for (const caller of CALLERS) {
         actual[p.path]![caller] = await pool.outcome(p, input[p.path], tokens[caller]);
+        figures.add('cells checked over WebSocket');
       }
     }
     await pool.close();
@@ -151,11 +191,8 @@ describe('authorisation matrix: procedures × callers', () => {
       { id: 'sg-auth', state: 'completed' },
     ]);
     expect(rows('select count(*) as n from keys')).toEqual([{ n: 1 }]);
-    expect(rows('select name from participants order by name').map((r) => (r as { name: string }).name)).toEqual([
-      'alice',
-      'bob',
-      'carol',
-      'dave',
-    ]);
+    expect(
+      rows('select name from participants order by name').map((r) => (r as { name: string }).name),
+    ).toEqual(['alice', 'bob', 'carol', 'dave']);
   });
 });

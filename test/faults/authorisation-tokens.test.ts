@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, tempDir, type TestServer } from '../support/server.js';
 import { b64, postSign, testKey, waitFor } from '../support/signing.js';
 import { outcomeOverHttp, SocketPool, type Outcome } from './support/abuse-outcomes.js';
+import { Figures } from './support/abuse-figures.js';
 import { procedures, type ProcedureInfo } from './support/abuse-procedures.js';
 import { RawTrpcSocket } from './support/abuse-trpc-ws.js';
 
@@ -36,12 +37,23 @@ let untrusted: jose.CryptoKey;
 
 function claims(overrides: Record<string, unknown> = {}) {
   const now = Math.floor(Date.now() / 1000);
-  return { sub: 'mallory', role: 'admin', iss: 'sigsocket', iat: now, exp: now + 3600, ...overrides };
+  return {
+    sub: 'mallory',
+    role: 'admin',
+    iss: 'sigsocket',
+    iat: now,
+    exp: now + 3600,
+    ...overrides,
+  };
 }
 
-const sign = (payload: Record<string, unknown>, key: Uint8Array | jose.CryptoKey, header: jose.JWTHeaderParameters) =>
-  new jose.SignJWT(payload).setProtectedHeader(header).sign(key);
-const hs256 = (payload: Record<string, unknown>, key = secret) => sign(payload, key, { alg: 'HS256', typ: 'JWT' });
+const sign = (
+  payload: Record<string, unknown>,
+  key: Uint8Array | jose.CryptoKey,
+  header: jose.JWTHeaderParameters,
+) => new jose.SignJWT(payload).setProtectedHeader(header).sign(key);
+const hs256 = (payload: Record<string, unknown>, key = secret) =>
+  sign(payload, key, { alg: 'HS256', typ: 'JWT' });
 const es256 = (payload: Record<string, unknown>, key: jose.CryptoKey, kid = 'k1') =>
   sign(payload, key, { alg: 'ES256', kid });
 
@@ -67,7 +79,10 @@ function secretOf(s: TestServer): Uint8Array {
   return Buffer.from(fs.readFileSync(path.join(s.dataDir, 'jwt-secret'), 'utf8').trim(), 'hex');
 }
 
+const figures = new Figures('authorisation-tokens');
+
 afterAll(async () => {
+  figures.print();
   await server?.close();
   await jwksServer?.close();
 });
@@ -83,20 +98,68 @@ async function badTokens(): Promise<Array<{ what: string; token: string; target:
   return [
     { what: 'expired', token: await hs256(claims({ exp: now - 10 })), target: server },
     { what: 'tampered signature', token: `${header}.${payload}.${flipped}`, target: server },
-    { what: 'tampered payload (role)', token: `${header}.${encode(claims({ role: 'admin', sub: 'root' }))}.${signature}`, target: server },
-    { what: 'header switched to alg none', token: `${encode({ alg: 'none' })}.${payload}.`, target: server },
-    { what: 'unsigned (alg none)', token: new jose.UnsecuredJWT(claims()).encode(), target: server },
-    { what: 'another secret', token: await hs256(claims(), new Uint8Array(32).fill(7)), target: server },
-    { what: 'right secret, issuer "other"', token: await hs256(claims({ iss: 'other' })), target: server },
+    {
+      what: 'tampered payload (role)',
+      token: `${header}.${encode(claims({ role: 'admin', sub: 'root' }))}.${signature}`,
+      target: server,
+    },
+    {
+      what: 'header switched to alg none',
+      token: `${encode({ alg: 'none' })}.${payload}.`,
+      target: server,
+    },
+    {
+      what: 'unsigned (alg none)',
+      token: new jose.UnsecuredJWT(claims()).encode(),
+      target: server,
+    },
+    {
+      what: 'another secret',
+      token: await hs256(claims(), new Uint8Array(32).fill(7)),
+      target: server,
+    },
+    {
+      what: 'right secret, issuer "other"',
+      token: await hs256(claims({ iss: 'other' })),
+      target: server,
+    },
     { what: 'right secret, no issuer', token: await hs256(noIssuer), target: server },
     { what: 'right secret, no expiry', token: await hs256(noExpiry), target: server },
-    { what: 'right secret, unknown role', token: await hs256(claims({ role: 'superuser' })), target: server },
-    { what: 'right secret, invalid sub', token: await hs256(claims({ sub: ' root' })), target: server },
-    { what: 'ES256 with no JWKS configured', token: await es256(claims({ iss: JWKS_ISSUER }), trusted), target: server },
-    { what: 'JWKS: a key it does not hold', token: await es256(claims({ iss: JWKS_ISSUER }), untrusted, 'k2'), target: jwksServer },
-    { what: 'JWKS: its kid, another key', token: await es256(claims({ iss: JWKS_ISSUER }), untrusted), target: jwksServer },
-    { what: 'JWKS: its key, another issuer', token: await es256(claims({ iss: 'https://other.example' }), trusted), target: jwksServer },
-    { what: 'JWKS: the server secret, its issuer', token: await hs256(claims({ iss: JWKS_ISSUER }), jwksServerSecret), target: jwksServer },
+    {
+      what: 'right secret, unknown role',
+      token: await hs256(claims({ role: 'superuser' })),
+      target: server,
+    },
+    {
+      what: 'right secret, invalid sub',
+      token: await hs256(claims({ sub: ' root' })),
+      target: server,
+    },
+    {
+      what: 'ES256 with no JWKS configured',
+      token: await es256(claims({ iss: JWKS_ISSUER }), trusted),
+      target: server,
+    },
+    {
+      what: 'JWKS: a key it does not hold',
+      token: await es256(claims({ iss: JWKS_ISSUER }), untrusted, 'k2'),
+      target: jwksServer,
+    },
+    {
+      what: 'JWKS: its kid, another key',
+      token: await es256(claims({ iss: JWKS_ISSUER }), untrusted),
+      target: jwksServer,
+    },
+    {
+      what: 'JWKS: its key, another issuer',
+      token: await es256(claims({ iss: 'https://other.example' }), trusted),
+      target: jwksServer,
+    },
+    {
+      what: 'JWKS: the server secret, its issuer',
+      token: await hs256(claims({ iss: JWKS_ISSUER }), jwksServerSecret),
+      target: jwksServer,
+    },
     { what: 'not a JWT', token: 'not-a-jwt', target: server },
   ];
 }
@@ -109,16 +172,24 @@ describe('bad tokens', () => {
     const expected: Record<string, Record<string, Outcome>> = {};
     const actual: Record<string, Record<string, Outcome>> = {};
     for (const { what, token, target } of await badTokens()) {
+      figures.add('bad tokens');
+      figures.add('calls refused or ignored as expected', PROBES.length * 2 + 1);
       expected[what] = {};
       actual[what] = {};
       for (const { path: p, input, refused } of PROBES) {
         expected[what]![`${p} http`] = refused;
         expected[what]![`${p} ws`] = refused;
         const startsOverHttp = probe(p).type === 'subscription' && refused === 'ok';
-        actual[what]![`${p} http`] = startsOverHttp ? 'ok' : await outcomeOverHttp(target.url, probe(p), input, token);
+        actual[what]![`${p} http`] = startsOverHttp
+          ? 'ok'
+          : await outcomeOverHttp(target.url, probe(p), input, token);
         actual[what]![`${p} ws`] = await pools.get(target)!.outcome(probe(p), input, token);
       }
-      const signed = await postSign(target.url, { public_key: testKey().publicKey, message: b64('m') }, token);
+      const signed = await postSign(
+        target.url,
+        { public_key: testKey().publicKey, message: b64('m') },
+        token,
+      );
       expected[what]!['POST /sign'] = '401 UNAUTHORIZED';
       actual[what]!['POST /sign'] = `${signed.status} ${signed.body.code}`;
     }
@@ -140,13 +211,21 @@ describe('bad tokens', () => {
     expect(await pool.outcome(probe('auth.whoami'), undefined, await hs256(claims()))).toBe('ok');
     await pool.close();
     const jwksPool = new SocketPool(jwksServer.wsUrl);
-    expect(await jwksPool.outcome(probe('auth.whoami'), undefined, await es256(claims({ iss: JWKS_ISSUER }), trusted))).toBe('ok');
+    expect(
+      await jwksPool.outcome(
+        probe('auth.whoami'),
+        undefined,
+        await es256(claims({ iss: JWKS_ISSUER }), trusted),
+      ),
+    ).toBe('ok');
     await jwksPool.close();
   });
 });
 
 async function outcomeMessage(target: TestServer, token: string): Promise<string> {
-  const res = await fetch(`${target.url}/trpc/auth.whoami`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${target.url}/trpc/auth.whoami`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return ((await res.json()) as { error: { message: string } }).error.message;
 }
 
@@ -154,15 +233,24 @@ describe('a token that expires while its WebSocket stays open', () => {
   it('stops working on the next call of that connection', async () => {
     const token = await server.token('alice', 'coordinator', '2s');
     const socket = await RawTrpcSocket.open(server.wsUrl, token);
-    expect((await socket.request('query', 'auth.whoami', undefined)).result).toMatchObject({ data: { sub: 'alice' } });
+    expect((await socket.request('query', 'auth.whoami', undefined)).result).toMatchObject({
+      data: { sub: 'alice' },
+    });
     let last: string | undefined;
-    await waitFor(async () => {
-      const reply = await socket.request('query', 'auth.whoami', undefined);
-      last = reply.error?.data?.appCode;
-      return last !== undefined;
-    }, 'the token to expire', 10_000);
+    await waitFor(
+      async () => {
+        const reply = await socket.request('query', 'auth.whoami', undefined);
+        last = reply.error?.data?.appCode;
+        return last !== undefined;
+      },
+      'the token to expire',
+      10_000,
+    );
     expect(last).toBe(U);
-    const reply = await socket.request('mutation', 'keygen.create', { threshold: 2, participants: ['a', 'b'] });
+    const reply = await socket.request('mutation', 'keygen.create', {
+      threshold: 2,
+      participants: ['a', 'b'],
+    });
     expect(reply.error).toMatchObject({ message: 'token expired', data: { appCode: U } });
     await socket.close();
   });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64Encode } from '../../protocol/encoding.js';
 import { parseIntroduction } from '../../protocol/legacy.js';
 import { b64, connectLegacy, postSign, RawLegacyClient, testKey } from '../support/signing.js';
+import { Figures } from './support/abuse-figures.js';
 import { startChildServer, type ChildServer, type RowCounts } from './support/abuse-server.js';
 
 const INTRODUCTIONS = 250;
@@ -23,7 +24,12 @@ beforeAll(async () => {
   before = server.counts();
 }, 60_000);
 
-afterAll(() => server?.close());
+const figures = new Figures('fuzz-legacy');
+
+afterAll(async () => {
+  figures.print();
+  await server?.close();
+});
 
 async function protocolErrors(): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -53,9 +59,14 @@ const introduction: fc.Arbitrary<Frame> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 300 }).map((text) => ({ text })),
   truncatedKey.map((text) => ({ text })),
   fc.uint8Array({ minLength: 33, maxLength: 33 }).map((b) => ({ text: base64Encode(b) })), // off-curve, mostly
-  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 140 }).map((text) => ({ text })),
+  fc
+    .string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 140 })
+    .map((text) => ({ text })),
   fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ bytes, binary: true })),
-  fc.constantFrom({ bytes: new Uint8Array([0xc3, 0x28]), binary: false }, { bytes: new Uint8Array([0xff]), binary: false }),
+  fc.constantFrom(
+    { bytes: new Uint8Array([0xc3, 0x28]), binary: false },
+    { bytes: new Uint8Array([0xff]), binary: false },
+  ),
 );
 
 describe('legacy /ws introductions', () => {
@@ -65,6 +76,7 @@ describe('legacy /ws introductions', () => {
         const client = new RawLegacyClient(server.wsUrl);
         await client.opened;
         send(client, frame);
+        figures.add('introductions');
         const what = describeFrame(frame);
         if ('text' in frame && isKey(frame.text)) {
           await client.next(); // a valid key after all: the proof challenge comes
@@ -104,7 +116,9 @@ const junk: fc.Arbitrary<Frame> = fc.oneof(
     return { text: cut % 2 === 0 ? text : text.slice(0, cut % text.length) };
   }),
   // Huge but under the frame limit.
-  fc.integer({ min: MAX_FRAME - 2_000, max: MAX_FRAME - 1 }).map((size) => ({ text: 'A'.repeat(size) })),
+  fc
+    .integer({ min: MAX_FRAME - 2_000, max: MAX_FRAME - 1 })
+    .map((size) => ({ text: 'A'.repeat(size) })),
   fc.constantFrom({ text: '.' }, { text: 'a.b.c' }, { text: '===.===' }, { text: '' }),
 );
 
@@ -123,6 +137,7 @@ describe('legacy /ws frames after registration', () => {
         const asked = await signer.next();
         for (const frame of frames) send(signer, frame);
         sent += frames.length;
+        figures.add('junk frames between answers', frames.length);
         signer.respond(asked, key.sign(asked));
         const answer = await call;
         expect(answer.status, frames.map(describeFrame).join(', ')).toBe(200);
@@ -134,6 +149,7 @@ describe('legacy /ws frames after registration', () => {
     expect(signer.ws.readyState).toBe(signer.ws.OPEN);
 
     for (let i = 0; i < 5; i++) signer.send(`junk ${i}`);
+    figures.add('junk frames in a row', 5);
     const closed = await signer.closed;
     expect(closed).toMatchObject({ code: 4402 });
     expect(closed.reason).toMatch(/5 protocol errors in a row/);

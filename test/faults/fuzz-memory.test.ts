@@ -11,6 +11,7 @@ import {
   floodTrpcWs,
   floodWsJunk,
 } from './support/abuse-flood.js';
+import { Figures } from './support/abuse-figures.js';
 import { startChildServer, type ChildServer, type RowCounts } from './support/abuse-server.js';
 import { RawTrpcSocket } from './support/abuse-trpc-ws.js';
 
@@ -39,7 +40,9 @@ afterAll(() => server?.close());
 /** Sends `share` of the plan over every channel. */
 async function flood(share: number, token: string): Promise<void> {
   const part = (n: number) => Math.round(n * share);
-  const sockets = await Promise.all([0, 1, 2, 3].map(() => RawTrpcSocket.open(server.wsUrl, token)));
+  const sockets = await Promise.all(
+    [0, 1, 2, 3].map(() => RawTrpcSocket.open(server.wsUrl, token)),
+  );
   for (const s of sockets) s.keepReplies = false;
   await Promise.all([
     floodTrpcWs(sockets.slice(1), part(PLAN.trpcWebSocketCalls)),
@@ -60,11 +63,15 @@ describe('memory under a flood of bad messages', () => {
     const baseline = await server.memoryAfterGc();
     await flood(1, token);
     const after = await server.memoryAfterGc();
-    const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
-    console.info(
-      `[abuse] after GC, heap ${mib(baseline.heapUsed)} → ${mib(after.heapUsed)} MiB, ` +
-        `external ${mib(baseline.external)} → ${mib(after.external)} MiB, ${TOTAL} bad messages`,
-    );
+    const kib = (b: number) => Math.round(b / 1024);
+    const figures = new Figures('fuzz-memory');
+    for (const [channel, n] of Object.entries(PLAN)) figures.add(channel, n);
+    figures.add('warm-up messages', TOTAL * 0.05);
+    figures.add('heap KiB before', kib(baseline.heapUsed));
+    figures.add('heap KiB after', kib(after.heapUsed));
+    figures.add('external KiB before', kib(baseline.external));
+    figures.add('external KiB after', kib(after.external));
+    figures.print();
     expect(after.heapUsed - baseline.heapUsed).toBeLessThan(HEAP_BOUND_BYTES);
     expect(after.external - baseline.external).toBeLessThan(HEAP_BOUND_BYTES);
     await server.expectHealthy();

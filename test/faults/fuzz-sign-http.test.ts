@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, isErrorCode } from '../../protocol/errors.js';
 import { SignHttpBodySchema } from '../../protocol/signer-schemas.js';
 import { b64, testKey } from '../support/signing.js';
+import { Figures } from './support/abuse-figures.js';
 import { rawRequest, UPGRADE_HEADERS } from './support/abuse-http.js';
 import { junkValue, nearMiss } from './support/abuse-procedures.js';
 import { startChildServer, type ChildServer, type RowCounts } from './support/abuse-server.js';
@@ -25,7 +26,12 @@ beforeAll(async () => {
   before = server.counts();
 }, 60_000);
 
-afterAll(() => server?.close());
+const figures = new Figures('fuzz-sign-http');
+
+afterAll(async () => {
+  figures.print();
+  await server?.close();
+});
 
 interface Reply {
   status: number;
@@ -39,7 +45,9 @@ async function request(path: string, init: RequestInit = {}): Promise<Reply> {
   try {
     body = JSON.parse(text) as Reply['body'];
   } catch {
-    throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+    throw new Error(
+      `${init.method ?? 'GET'} ${path}: ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+    );
   }
   return { status: res.status, body };
 }
@@ -55,14 +63,23 @@ function postSign(body: string | Uint8Array, headers: Record<string, string> = {
 /** `{ error: text, code: CODE }` with the status of CODE, one of `allowed`. */
 function expectRefusal(reply: Reply, allowed: string[], what: string): void {
   const { error, code } = reply.body;
-  expect(typeof error === 'string' && error.length > 0, `${what}: ${JSON.stringify(reply)}`).toBe(true);
+  expect(typeof error === 'string' && error.length > 0, `${what}: ${JSON.stringify(reply)}`).toBe(
+    true,
+  );
   expect(allowed, `${what}: ${JSON.stringify(reply)}`).toContain(code);
   expect(isErrorCode(code) && errorCodes[code].http).toBe(reply.status);
 }
 
 // Keys nobody holds, messages of every size the schema allows: valid requests end in 404.
 const keys = Array.from({ length: 3 }, () => testKey().publicKey);
-const pool = [...keys, b64('hello'), b64(new Uint8Array(49_078)), b64('sigsocket-proof:x'), 1, 60_000];
+const pool = [
+  ...keys,
+  b64('hello'),
+  b64(new Uint8Array(49_078)),
+  b64('sigsocket-proof:x'),
+  1,
+  60_000,
+];
 
 describe('POST /sign with malformed bodies', () => {
   it('answers random and near-miss JSON with 400 naming the field, valid ones with 404', async () => {
@@ -70,6 +87,7 @@ describe('POST /sign with malformed bodies', () => {
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
         const what = JSON.stringify(body).slice(0, 200);
+        figures.add('POST /sign JSON bodies');
         const reply = await postSign(JSON.stringify(body));
         if (SignHttpBodySchema.safeParse(body).success) {
           // Valid shape: a bad key, a message too large or reserved (400), or nobody holds it.
@@ -86,11 +104,16 @@ describe('POST /sign with malformed bodies', () => {
     const raw = fc.oneof(
       fc.uint8Array({ maxLength: 2_000 }),
       fc.string({ unit: 'binary', maxLength: 2_000 }).map((s) => new TextEncoder().encode(s)),
-      fc.integer({ min: 30_000, max: 69_000 }).map((size) => new TextEncoder().encode('{"message":"' + 'A'.repeat(size))),
-      fc.constantFrom('', '{', '{"public_key":', 'null', '[]', '"x"', '{"public_key":1e999}').map((s) => new TextEncoder().encode(s)),
+      fc
+        .integer({ min: 30_000, max: 69_000 })
+        .map((size) => new TextEncoder().encode('{"message":"' + 'A'.repeat(size))),
+      fc
+        .constantFrom('', '{', '{"public_key":', 'null', '[]', '"x"', '{"public_key":1e999}')
+        .map((s) => new TextEncoder().encode(s)),
     );
     await fc.assert(
       fc.asyncProperty(raw, async (bytes) => {
+        figures.add('POST /sign raw bodies');
         expectRefusal(await postSign(bytes), ['BAD_REQUEST'], `${bytes.length} raw bytes`);
       }),
       { numRuns: RUNS },
@@ -102,11 +125,18 @@ describe('POST /sign with malformed bodies', () => {
   it('refuses a body that is not declared as JSON with 400', async () => {
     const body = JSON.stringify({ public_key: keys[0], message: b64('hi') });
     const types = fc.oneof(
-      fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'json', 'application/jsonp'),
+      fc.constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data',
+        'json',
+        'application/jsonp',
+      ),
       fc.string({ maxLength: 40 }).filter((t) => !/^application\/json\b/i.test(t)),
     );
     await fc.assert(
       fc.asyncProperty(types, async (type) => {
+        figures.add('POST /sign content types');
         const reply = await postSign(body, { 'content-type': type });
         expectRefusal(reply, ['BAD_REQUEST'], `content-type ${JSON.stringify(type)}`);
       }),
@@ -115,13 +145,16 @@ describe('POST /sign with malformed bodies', () => {
   });
 
   it('refuses junk bearer tokens with 401 before reading the body', async () => {
-    const header = fc.oneof(
-      fc.string({ maxLength: 300 }).map((t) => `Bearer ${t}`),
-      fc.string({ maxLength: 300 }),
-      fc.base64String({ maxLength: 300 }).map((t) => `Bearer ${t}.${t}.${t}`),
-    ).filter((h) => /^[\t\x20-\x7e]*$/.test(h)); // what an HTTP header may carry
+    const header = fc
+      .oneof(
+        fc.string({ maxLength: 300 }).map((t) => `Bearer ${t}`),
+        fc.string({ maxLength: 300 }),
+        fc.base64String({ maxLength: 300 }).map((t) => `Bearer ${t}.${t}.${t}`),
+      )
+      .filter((h) => /^[\t\x20-\x7e]*$/.test(h)); // what an HTTP header may carry
     await fc.assert(
       fc.asyncProperty(header, junkValue(), async (authorization, body) => {
+        figures.add('POST /sign junk tokens');
         const reply = await postSign(JSON.stringify(body) ?? '', { authorization });
         expectRefusal(reply, ['UNAUTHORIZED'], `authorization ${JSON.stringify(authorization)}`);
       }),
@@ -132,7 +165,10 @@ describe('POST /sign with malformed bodies', () => {
 
 describe('random requests to the plain HTTP endpoints', () => {
   it('answer JSON errors with a code for unknown paths, wrong methods and bad keys', async () => {
-    const segment = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...keys, '%E0%A4%A', '%', '..'));
+    const segment = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom(...keys, '%E0%A4%A', '%', '..'),
+    );
     const path = fc.oneof(
       segment.map((s) => `/connected/${encodeURIComponent(s)}`),
       fc.constantFrom('/connected/%E0%A4%A', '/connected/%zz', '/connected/'),
@@ -142,7 +178,12 @@ describe('random requests to the plain HTTP endpoints', () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH');
     await fc.assert(
       fc.asyncProperty(method, path, async (m, p) => {
-        const res = await fetch(`${server.url}${p}`, { method: m, headers: { 'content-type': 'application/json' }, ...(m === 'GET' ? {} : { body: '{}' }) });
+        figures.add('random HTTP requests');
+        const res = await fetch(`${server.url}${p}`, {
+          method: m,
+          headers: { 'content-type': 'application/json' },
+          ...(m === 'GET' ? {} : { body: '{}' }),
+        });
         expect(res.status, `${m} ${p}`).toBeLessThan(500);
         if (res.status >= 400) {
           const body = (await res.json()) as Reply['body'];
@@ -157,19 +198,28 @@ describe('random requests to the plain HTTP endpoints', () => {
     // `GET //a:99999` once ended the process: the URL parser throws on its port.
     const targets = fc.oneof(
       fc.constantFrom('//a:99999', '//[', '//a:b/sign', '//:0/ws', '//[::1/trpc', '//%/x'),
-      fc.string({ unit: fc.constantFrom(...'/:[]@%.?#a0'), minLength: 1, maxLength: 20 }).map((t) => `/${t}`),
+      fc
+        .string({ unit: fc.constantFrom(...'/:[]@%.?#a0'), minLength: 1, maxLength: 20 })
+        .map((t) => `/${t}`),
     );
     const asUpgrade = fc.boolean();
     await fc.assert(
       fc.asyncProperty(targets, asUpgrade, async (target, upgrade) => {
-        const { status } = await rawRequest(server.url, `GET ${target} HTTP/1.1`, upgrade ? UPGRADE_HEADERS : []);
+        figures.add('raw request targets');
+        const { status } = await rawRequest(
+          server.url,
+          `GET ${target} HTTP/1.1`,
+          upgrade ? UPGRADE_HEADERS : [],
+        );
         expect(status, `${upgrade ? 'upgrade' : 'GET'} ${target}`).toBeGreaterThanOrEqual(100);
         expect(status, `${upgrade ? 'upgrade' : 'GET'} ${target}`).toBeLessThan(500);
       }),
       { numRuns: 200 },
     );
     expect((await rawRequest(server.url, 'GET //a:99999 HTTP/1.1')).status).toBe(400);
-    expect((await rawRequest(server.url, 'GET //a:99999 HTTP/1.1', UPGRADE_HEADERS)).status).toBe(400);
+    expect((await rawRequest(server.url, 'GET //a:99999 HTTP/1.1', UPGRADE_HEADERS)).status).toBe(
+      400,
+    );
   }, 60_000);
 
   it('left the server up, with no state changed', async () => {

@@ -6,7 +6,7 @@
  * VSS and bad confirmations: test/sessions/failures.test.ts and submissions.test.ts.)
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { encryptShare } from '../../protocol/e2e.js';
 import { bytesToHex } from '../../protocol/encoding.js';
 import { dkgRound1, type Round1Package } from '../../protocol/frost/index.js';
@@ -23,9 +23,21 @@ import {
 } from '../support/sessions.js';
 import { waitFor } from '../support/signing.js';
 import { BAD_CRYPTO_HEX } from './support/abuse-procedures.js';
-import { expectRefusedWithoutChange, receivedOf, submitAs } from './support/abuse-sessions.js';
+import {
+  expectRefusedWithoutChange,
+  receivedOf,
+  refusalsChecked,
+  submitAs,
+} from './support/abuse-sessions.js';
+import { Figures } from './support/abuse-figures.js';
 
 afterEach(closeAll);
+
+const figures = new Figures('malicious-keygen');
+afterAll(() => {
+  figures.add('refusals checked (typed error, nothing changed)', refusalsChecked());
+  figures.print();
+});
 
 const NAMES = ['alice', 'bob', 'carol'];
 const N = 'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141';
@@ -43,13 +55,21 @@ const BAD_POINTS: Array<[string, string]> = [
   ['the identity (SEC1 00)', IDENTITY],
   ['33 zero bytes', '00'.repeat(33)],
   ['x ≥ p', X_TOO_BIG],
-  ['an uncompressed point', bytesToHex(secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), false))],
+  [
+    'an uncompressed point',
+    bytesToHex(secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), false)),
+  ],
 ];
 
 /** The session waits in `phase` for `name` alone. */
-async function waitingFor(coordinator: Awaited<ReturnType<typeof clientFor>>, sessionId: string, names: string[]) {
+async function waitingFor(
+  coordinator: Awaited<ReturnType<typeof clientFor>>,
+  sessionId: string,
+  names: string[],
+) {
   await waitFor(
-    async () => (await coordinator.session.get.query({ sessionId })).waitingFor.join() === names.join(),
+    async () =>
+      (await coordinator.session.get.query({ sessionId })).waitingFor.join() === names.join(),
     `waiting for ${names.join(', ')}`,
   );
 }
@@ -60,7 +80,10 @@ describe('malformed keygen submissions', () => {
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const [alice] = await participants(server, NAMES);
     alice!.hold('round1');
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     await waitingFor(coordinator, session.id, ['alice']);
 
     const good = dkgRound1('frost-secp256k1', 1, 2, 3).package;
@@ -73,16 +96,41 @@ describe('malformed keygen submissions', () => {
         call: round1({ commitments: [good.commitments[0]!, point] }),
         appCode: 'BAD_REQUEST',
       })),
-      { what: 'PoK R off the curve', call: round1({ proofOfKnowledge: OFF_CURVE + pok.slice(66) }), appCode: 'BAD_REQUEST' },
-      { what: 'PoK z = n', call: round1({ proofOfKnowledge: pok.slice(0, 66) + N }), appCode: 'BAD_REQUEST' },
-      { what: 'PoK z > n', call: round1({ proofOfKnowledge: pok.slice(0, 66) + 'ff'.repeat(32) }), appCode: 'BAD_REQUEST' },
-      { what: 'PoK 63 bytes', call: round1({ proofOfKnowledge: pok.slice(0, -4) }), appCode: 'BAD_REQUEST' },
+      {
+        what: 'PoK R off the curve',
+        call: round1({ proofOfKnowledge: OFF_CURVE + pok.slice(66) }),
+        appCode: 'BAD_REQUEST',
+      },
+      {
+        what: 'PoK z = n',
+        call: round1({ proofOfKnowledge: pok.slice(0, 66) + N }),
+        appCode: 'BAD_REQUEST',
+      },
+      {
+        what: 'PoK z > n',
+        call: round1({ proofOfKnowledge: pok.slice(0, 66) + 'ff'.repeat(32) }),
+        appCode: 'BAD_REQUEST',
+      },
+      {
+        what: 'PoK 63 bytes',
+        call: round1({ proofOfKnowledge: pok.slice(0, -4) }),
+        appCode: 'BAD_REQUEST',
+      },
       // 64 bytes is a Taproot-scheme proof: well-formed, wrong for this session's scheme.
-      { what: 'PoK of the other scheme', call: round1({ proofOfKnowledge: pok.slice(2) }), appCode: 'INVALID_PACKAGE' },
-      { what: 'one commitment (t = 2)', call: round1({ commitments: [good.commitments[0]!] }), appCode: 'BAD_REQUEST' },
+      {
+        what: 'PoK of the other scheme',
+        call: round1({ proofOfKnowledge: pok.slice(2) }),
+        appCode: 'INVALID_PACKAGE',
+      },
+      {
+        what: 'one commitment (t = 2)',
+        call: round1({ commitments: [good.commitments[0]!] }),
+        appCode: 'BAD_REQUEST',
+      },
       {
         what: 'a signing submission',
-        call: () => submitAs(alice!, session.id, { kind: 'share', commitRound: 1, share: '00'.repeat(32) }),
+        call: () =>
+          submitAs(alice!, session.id, { kind: 'share', commitRound: 1, share: '00'.repeat(32) }),
         appCode: 'BAD_REQUEST',
       },
     ]);
@@ -96,14 +144,22 @@ describe('malformed keygen submissions', () => {
     const [alice] = await participants(server, NAMES);
     await participants(server, ['dave']);
     alice!.hold('confirm');
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     await waitForState(coordinator, session.id, ['confirming']);
     await waitingFor(coordinator, session.id, ['alice']);
 
     const view = await coordinator.session.get.query({ sessionId: session.id });
     const point = view.participants[0]!.identityKey; // a valid point, for the other field
     const confirm = (groupPublicKey: string, verifyingShare: string) => () =>
-      submitAs(alice!, session.id, { kind: 'confirm', groupPublicKey, verifyingShare, escrow: 'ab'.repeat(100) });
+      submitAs(alice!, session.id, {
+        kind: 'confirm',
+        groupPublicKey,
+        verifyingShare,
+        escrow: 'ab'.repeat(100),
+      });
     const complain = (accused: string) => () =>
       submitAs(alice!, session.id, { kind: 'complaint', accused, reason: 'no' });
     await expectRefusedWithoutChange(server, coordinator, session.id, [
@@ -113,13 +169,25 @@ describe('malformed keygen submissions', () => {
       ]),
       { what: 'complaint about a stranger', call: complain('dave'), appCode: 'NOT_A_PARTICIPANT' },
       { what: 'complaint about itself', call: complain('alice'), appCode: 'INVALID_PACKAGE' },
-      { what: 'complaint about an unknown name', call: complain('nobody'), appCode: 'NOT_A_PARTICIPANT' },
+      {
+        what: 'complaint about an unknown name',
+        call: complain('nobody'),
+        appCode: 'NOT_A_PARTICIPANT',
+      },
       {
         what: 'round-2 shares in confirming',
-        call: () => submitAs(alice!, session.id, { kind: 'round2', shares: { bob: 'ab'.repeat(72), carol: 'ab'.repeat(72) } }),
+        call: () =>
+          submitAs(alice!, session.id, {
+            kind: 'round2',
+            shares: { bob: 'ab'.repeat(72), carol: 'ab'.repeat(72) },
+          }),
         appCode: 'WRONG_PHASE',
       },
-      { what: 'an answer to the invitation', call: () => alice!.api.participant.respond.mutate({ sessionId: session.id, accept: false }), appCode: 'WRONG_PHASE' },
+      {
+        what: 'an answer to the invitation',
+        call: () => alice!.api.participant.respond.mutate({ sessionId: session.id, accept: false }),
+        appCode: 'WRONG_PHASE',
+      },
     ]);
     alice!.release('confirm');
     expect((await waitForState(coordinator, session.id)).state).toBe('completed');
@@ -129,17 +197,29 @@ describe('malformed keygen submissions', () => {
     await using server = await startTestServer();
     const [mallory] = await participants(server, ['mallory']);
     const registered = () =>
-      server.services.sqlite.prepare("select identity_key from participants where name = 'mallory'").get();
+      server.services.sqlite
+        .prepare("select identity_key from participants where name = 'mallory'")
+        .get();
     const before = registered();
     for (const [what, identityKey] of BAD_POINTS) {
       const { challenge } = await mallory!.api.participant.challenge.mutate(); // single use
-      const call = mallory!.api.participant.register.mutate({ identityKey, challenge, signature: 'ab'.repeat(64) });
+      const call = mallory!.api.participant.register.mutate({
+        identityKey,
+        challenge,
+        signature: 'ab'.repeat(64),
+      });
       expect(await appCode(call), what).toBe('BAD_REQUEST');
+      figures.add('bad identity keys refused');
     }
     const { challenge } = await mallory!.api.participant.challenge.mutate();
     for (const junk of BAD_CRYPTO_HEX) {
-      const call = mallory!.api.participant.register.mutate({ identityKey: junk, challenge, signature: junk });
+      const call = mallory!.api.participant.register.mutate({
+        identityKey: junk,
+        challenge,
+        signature: junk,
+      });
       expect(await appCode(call), junk).toBe('BAD_REQUEST');
+      figures.add('bad identity keys refused');
     }
     expect(registered()).toEqual(before);
   });
@@ -151,10 +231,14 @@ describe('protocol attacks in a keygen', () => {
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const [, bob] = await participants(server, NAMES);
     bob!.hold('confirm');
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     await waitForState(coordinator, session.id, ['confirming']);
     await submitAs(bob!, session.id, { kind: 'complaint', accused: 'alice', reason: 'made up' });
     const ended = await waitForState(coordinator, session.id);
+    figures.add('sessions failed naming the culprit');
     expect(ended).toMatchObject({ state: 'failed', phase: 'confirming' });
     expect(ended.error).toMatchObject({ code: 'COMPLAINT', accuser: 'bob', accused: 'alice' });
     expect([...(ended.error!['culprits'] as string[])].sort()).toEqual(['alice', 'bob']);
@@ -167,14 +251,20 @@ describe('protocol attacks in a keygen', () => {
     const members = await participants(server, NAMES);
     const [alice, bob, carol] = members;
     for (const p of members) p.hold('round1');
-    const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: NAMES });
+    const { session } = await coordinator.keygen.create.mutate({
+      threshold: 2,
+      participants: NAMES,
+    });
     const watched = watchSession(coordinator, session.id);
     await waitingFor(coordinator, session.id, NAMES);
     alice!.release('round1');
     await waitingFor(coordinator, session.id, ['bob', 'carol']);
     // Alice tries a second, different package (for bob's eyes, say): refused.
     const other = dkgRound1('frost-secp256k1', 1, 2, 3).package;
-    expect(await appCode(submitAs(alice!, session.id, { kind: 'round1', package: other }))).toBe('ALREADY_SUBMITTED');
+    expect(await appCode(submitAs(alice!, session.id, { kind: 'round1', package: other }))).toBe(
+      'ALREADY_SUBMITTED',
+    );
+    figures.add('equivocations refused');
     bob!.release('round1');
     carol!.release('round1');
     expect((await waitForState(coordinator, session.id)).state).toBe('completed');
@@ -185,13 +275,20 @@ describe('protocol attacks in a keygen', () => {
     const [first] = broadcasts[0]!;
     for (const [b] of broadcasts) expect(b!.payload).toEqual(first!.payload);
     expect(first!.recipient).toBeNull();
-    const { packages, transcriptHash } = first!.payload as { packages: Array<{ name: string; package: unknown }>; transcriptHash: string };
+    const { packages, transcriptHash } = first!.payload as {
+      packages: Array<{ name: string; package: unknown }>;
+      transcriptHash: string;
+    };
     expect(round1TranscriptHash(packages)).toBe(transcriptHash);
     expect(packages.find((p) => p.name === 'alice')!.package).not.toEqual(other);
     await waitFor(() => watched.events.some((e) => e.type === 'session_completed'), 'the watch');
-    expect(watched.events.filter((e) => e.type === 'round1_packages').map((e) => e.payload)).toEqual([first!.payload]);
+    expect(
+      watched.events.filter((e) => e.type === 'round1_packages').map((e) => e.payload),
+    ).toEqual([first!.payload]);
     const stored = server.services.sqlite
-      .prepare("select recipient from session_events where session_id = ? and type = 'round1_packages'")
+      .prepare(
+        "select recipient from session_events where session_id = ? and type = 'round1_packages'",
+      )
       .all(session.id);
     expect(stored).toEqual([{ recipient: null }]);
     watched.stop();
@@ -204,7 +301,9 @@ describe('protocol attacks in a keygen', () => {
       const [alice, bob, carol, mallory] = await participants(server, [...NAMES, 'mallory']);
       const first = await completedKeygen(coordinator, { threshold: 2, participants: NAMES });
       const [broadcast] = receivedOf(alice!, first.id, 'round1_packages');
-      const { packages } = broadcast!.payload as { packages: Array<{ name: string; index: number; package: Round1Package }> };
+      const { packages } = broadcast!.payload as {
+        packages: Array<{ name: string; index: number; package: Round1Package }>;
+      };
       const alicesPackage = packages.find((p) => p.name === 'alice')!; // index 1
       mallory!.hold('round1');
       mallory!.hold('round2');
@@ -214,10 +313,14 @@ describe('protocol attacks in a keygen', () => {
     it('under another index fails the session at once, naming the replayer (INVALID_PROOF)', async () => {
       const { server, coordinator, mallory, alicesPackage } = await replaySetup();
       await using _ = server;
-      const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: ['bob', 'mallory', 'carol'] });
+      const { session } = await coordinator.keygen.create.mutate({
+        threshold: 2,
+        participants: ['bob', 'mallory', 'carol'],
+      });
       await waitingFor(coordinator, session.id, ['mallory']);
       await submitAs(mallory, session.id, { kind: 'round1', package: alicesPackage.package });
       const ended = await waitForState(coordinator, session.id);
+      figures.add('sessions failed naming the culprit');
       expect(ended).toMatchObject({ state: 'failed', phase: 'round1' });
       expect(ended.error).toMatchObject({ code: 'INVALID_PROOF', culprits: ['mallory'] });
     });
@@ -226,7 +329,10 @@ describe('protocol attacks in a keygen', () => {
       const { server, coordinator, mallory, alicesPackage } = await replaySetup();
       await using _ = server;
       const members = ['mallory', 'bob', 'carol'];
-      const { session } = await coordinator.keygen.create.mutate({ threshold: 2, participants: members });
+      const { session } = await coordinator.keygen.create.mutate({
+        threshold: 2,
+        participants: members,
+      });
       await waitingFor(coordinator, session.id, ['mallory']);
       expect(alicesPackage.index).toBe(1);
       await submitAs(mallory, session.id, { kind: 'round1', package: alicesPackage.package });
@@ -250,6 +356,7 @@ describe('protocol attacks in a keygen', () => {
       );
       await submitAs(mallory, session.id, { kind: 'round2', shares });
       const ended = await waitForState(coordinator, session.id);
+      figures.add('sessions failed naming the culprit');
       expect(ended).toMatchObject({ state: 'failed', phase: 'confirming' });
       expect(ended.error).toMatchObject({ code: 'COMPLAINT', accused: 'mallory' });
       expect(ended.error!['culprits']).toContain('mallory');

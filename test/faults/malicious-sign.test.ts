@@ -7,7 +7,7 @@
  * test/sessions/failures.test.ts and submissions.test.ts.)
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { SigSocketClient } from '../../client/trpc.js';
 import { bytesToHex } from '../../protocol/encoding.js';
 import type { ScriptedParticipant } from '../support/scripted-participant.js';
@@ -24,11 +24,19 @@ import { waitFor } from '../support/signing.js';
 import {
   expectRefusedWithoutChange,
   receivedOf,
+  refusalsChecked,
   storedContext,
   submitAs,
 } from './support/abuse-sessions.js';
+import { Figures } from './support/abuse-figures.js';
 
 afterEach(closeAll);
+
+const figures = new Figures('malicious-sign');
+afterAll(() => {
+  figures.add('refusals checked (typed error, nothing changed)', refusalsChecked());
+  figures.print();
+});
 
 const NAMES = ['alice', 'bob', 'carol'];
 const N = 'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141';
@@ -62,13 +70,18 @@ async function world(): Promise<World> {
 }
 
 async function sign(w: World, signers: string[], message = 'beef') {
-  const { session } = await w.coordinator.sign.create.mutate({ keyId: w.keyId, message, participants: signers });
+  const { session } = await w.coordinator.sign.create.mutate({
+    keyId: w.keyId,
+    message,
+    participants: signers,
+  });
   return session.id;
 }
 
 async function waitingFor(w: World, sessionId: string, names: string[]) {
   await waitFor(
-    async () => (await w.coordinator.session.get.query({ sessionId })).waitingFor.join() === names.join(),
+    async () =>
+      (await w.coordinator.session.get.query({ sessionId })).waitingFor.join() === names.join(),
     `waiting for ${names.join(', ')}`,
   );
 }
@@ -82,10 +95,21 @@ describe('malformed signing submissions', () => {
     alice!.hold('share');
     const sessionId = await sign(w, ['alice', 'bob']);
     await waitingFor(w, sessionId, ['bob']);
-    const good = storedContext(w.server, sessionId)['commitments']['alice'] as { hiding: string; binding: string };
+    const good = storedContext(w.server, sessionId)['commitments']['alice'] as {
+      hiding: string;
+      binding: string;
+    };
     const fresh = bytesToHex(secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true));
-    const commit = (c: object, commitRound: unknown = 1) => () =>
-      submitAs(bob!, sessionId, { kind: 'commitments', commitRound, hiding: fresh, binding: fresh, ...c });
+    const commit =
+      (c: object, commitRound: unknown = 1) =>
+      () =>
+        submitAs(bob!, sessionId, {
+          kind: 'commitments',
+          commitRound,
+          hiding: fresh,
+          binding: fresh,
+          ...c,
+        });
     await expectRefusedWithoutChange(w.server, w.coordinator, sessionId, [
       ...BAD_POINTS.flatMap(([what, bad]) => [
         { what: `hiding: ${what}`, call: commit({ hiding: bad }), appCode: 'BAD_REQUEST' },
@@ -95,20 +119,53 @@ describe('malformed signing submissions', () => {
       { what: 'commitRound 1.5', call: commit({}, 1.5), appCode: 'BAD_REQUEST' },
       { what: 'commitRound of the future', call: commit({}, 2), appCode: 'STALE_ROUND' },
       { what: "alice's commitments, copied", call: commit(good), appCode: 'NONCE_REUSED' },
-      { what: 'a share before the signing package', call: () => submitAs(bob!, sessionId, { kind: 'share', commitRound: 1, share: '01'.repeat(32) }), appCode: 'WRONG_PHASE' },
-      { what: 'nonces lost before committing', call: () => submitAs(bob!, sessionId, { kind: 'nonces_lost', commitRound: 1 }), appCode: 'NOT_COMMITTED' },
-      { what: 'a keygen submission', call: () => submitAs(bob!, sessionId, { kind: 'complaint', accused: 'alice', reason: 'x' }), appCode: 'BAD_REQUEST' },
+      {
+        what: 'a share before the signing package',
+        call: () =>
+          submitAs(bob!, sessionId, { kind: 'share', commitRound: 1, share: '01'.repeat(32) }),
+        appCode: 'WRONG_PHASE',
+      },
+      {
+        what: 'nonces lost before committing',
+        call: () => submitAs(bob!, sessionId, { kind: 'nonces_lost', commitRound: 1 }),
+        appCode: 'NOT_COMMITTED',
+      },
+      {
+        what: 'a keygen submission',
+        call: () => submitAs(bob!, sessionId, { kind: 'complaint', accused: 'alice', reason: 'x' }),
+        appCode: 'BAD_REQUEST',
+      },
     ]);
 
     bob!.release('commit');
     await waitForState(w.coordinator, sessionId, ['shares']);
     await waitingFor(w, sessionId, ['alice']);
-    const share = (value: unknown, commitRound: unknown = 1) => () =>
-      submitAs(alice!, sessionId, { kind: 'share', commitRound, share: value });
+    const share =
+      (value: unknown, commitRound: unknown = 1) =>
+      () =>
+        submitAs(alice!, sessionId, { kind: 'share', commitRound, share: value });
     await expectRefusedWithoutChange(w.server, w.coordinator, sessionId, [
-      ...BAD_SCALARS.map(([what, bad]) => ({ what: `share = ${what}`, call: share(bad), appCode: 'BAD_REQUEST' })),
-      { what: 'a share for another round', call: share('01'.repeat(32), 2), appCode: 'STALE_ROUND' },
-      { what: 'commitments in the shares phase', call: () => submitAs(alice!, sessionId, { kind: 'commitments', commitRound: 1, hiding: fresh, binding: fresh }), appCode: 'WRONG_PHASE' },
+      ...BAD_SCALARS.map(([what, bad]) => ({
+        what: `share = ${what}`,
+        call: share(bad),
+        appCode: 'BAD_REQUEST',
+      })),
+      {
+        what: 'a share for another round',
+        call: share('01'.repeat(32), 2),
+        appCode: 'STALE_ROUND',
+      },
+      {
+        what: 'commitments in the shares phase',
+        call: () =>
+          submitAs(alice!, sessionId, {
+            kind: 'commitments',
+            commitRound: 1,
+            hiding: fresh,
+            binding: fresh,
+          }),
+        appCode: 'WRONG_PHASE',
+      },
     ]);
     alice!.release('share');
     expect((await waitForState(w.coordinator, sessionId)).state).toBe('completed');
@@ -123,7 +180,11 @@ describe('protocol attacks in a signing', () => {
     const first = await sign(w, ['alice', 'bob']);
     expect((await waitForState(w.coordinator, first)).state).toBe('completed');
     const [pkg] = receivedOf(alice!, first, 'signing_package');
-    const published = (pkg!.payload['commitments'] as Array<{ name: string; hiding: string; binding: string }>);
+    const published = pkg!.payload['commitments'] as Array<{
+      name: string;
+      hiding: string;
+      binding: string;
+    }>;
 
     bob!.hold('commit');
     const second = await sign(w, ['alice', 'bob'], 'cafe');
@@ -134,7 +195,8 @@ describe('protocol attacks in a signing', () => {
       second,
       published.map(({ name, hiding, binding }) => ({
         what: `${name}'s commitments from the first session`,
-        call: () => submitAs(bob!, second, { kind: 'commitments', commitRound: 1, hiding, binding }),
+        call: () =>
+          submitAs(bob!, second, { kind: 'commitments', commitRound: 1, hiding, binding }),
         appCode: 'NONCE_REUSED',
       })),
     );
@@ -155,6 +217,7 @@ describe('protocol attacks in a signing', () => {
     await waitingFor(w, second, ['bob']);
     await submitAs(bob!, second, { kind: 'share', commitRound: 1, share: oldShare });
     const ended = await waitForState(w.coordinator, second);
+    figures.add('sessions failed naming the culprit');
     expect(ended).toMatchObject({ state: 'failed', phase: 'shares', result: null });
     expect(ended.error).toMatchObject({ code: 'INVALID_SIGNATURE_SHARE', culprits: ['bob'] });
     bob!.release('share');
@@ -168,6 +231,7 @@ describe('protocol attacks in a signing', () => {
     carol!.misbehave({ badSignatureShare: true });
     const sessionId = await sign(w, NAMES);
     const ended = await waitForState(w.coordinator, sessionId);
+    figures.add('sessions failed naming the culprit');
     expect(ended).toMatchObject({ state: 'failed', phase: 'shares' });
     expect(ended.error).toMatchObject({ code: 'INVALID_SIGNATURE_SHARE' });
     expect([...(ended.error!['culprits'] as string[])].sort()).toEqual(['alice', 'carol']);
@@ -184,7 +248,10 @@ describe('submissions after the end', () => {
     const keygenId = (await w.coordinator.session.list.query({ kind: 'keygen' }))[0]!.id;
     const point = (await w.coordinator.key.get.query({ keyId: w.keyId })).groupPublicKey;
     const submissions = [
-      { kind: 'round1', package: { commitments: [point, point], proofOfKnowledge: point + '01'.repeat(32) } },
+      {
+        kind: 'round1',
+        package: { commitments: [point, point], proofOfKnowledge: point + '01'.repeat(32) },
+      },
       { kind: 'round2', shares: { bob: 'ab'.repeat(72), carol: 'ab'.repeat(72) } },
       { kind: 'complaint', accused: 'bob', reason: 'late' },
       { kind: 'confirm', groupPublicKey: point, verifyingShare: point, escrow: 'ab'.repeat(100) },
@@ -194,10 +261,20 @@ describe('submissions after the end', () => {
     ];
     for (const sessionId of [keygenId, signed]) {
       await expectRefusedWithoutChange(w.server, w.coordinator, sessionId, [
-        ...submissions.map((s) => ({ what: `${s.kind} to ${sessionId}`, call: () => submitAs(alice!, sessionId, s), appCode: 'SESSION_FINISHED' })),
-        { what: `an answer to ${sessionId}`, call: () => alice!.api.participant.respond.mutate({ sessionId, accept: true }), appCode: 'SESSION_FINISHED' },
+        ...submissions.map((s) => ({
+          what: `${s.kind} to ${sessionId}`,
+          call: () => submitAs(alice!, sessionId, s),
+          appCode: 'SESSION_FINISHED',
+        })),
+        {
+          what: `an answer to ${sessionId}`,
+          call: () => alice!.api.participant.respond.mutate({ sessionId, accept: true }),
+          appCode: 'SESSION_FINISHED',
+        },
       ]);
     }
-    expect(await appCode(w.coordinator.session.abort.mutate({ sessionId: signed }))).toBe('SESSION_FINISHED');
+    expect(await appCode(w.coordinator.session.abort.mutate({ sessionId: signed }))).toBe(
+      'SESSION_FINISHED',
+    );
   });
 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createClient } from '../../client/trpc.js';
 import { startTestServer } from '../support/server.js';
 import { b64, connectLegacy, postSign, testKey, waitFor } from '../support/signing.js';
+import { Figures } from './support/abuse-figures.js';
 import { RawTrpcSocket } from './support/abuse-trpc-ws.js';
 
 const CAP = 20;
@@ -23,7 +24,9 @@ function upgrade(url: string, localAddress = '127.0.0.1'): Promise<WebSocket | n
       ws.terminate();
     });
     ws.on('open', () => resolve(ws));
-    ws.on('error', (err) => (err.message.includes('Unexpected server response') ? undefined : reject(err)));
+    ws.on('error', (err) =>
+      err.message.includes('Unexpected server response') ? undefined : reject(err),
+    );
   });
 }
 
@@ -48,13 +51,22 @@ describe('a flood of connections from one address', () => {
     const refused = results.filter((r) => typeof r === 'number');
     expect(admitted).toHaveLength(CAP);
     expect(refused).toEqual(Array(FLOOD - CAP).fill(429));
-    expect(await metric(server.url, /sigsocket_ws_rejected_total\{reason="per_ip_limit"\} (\d+)/)).toBe(
-      FLOOD - CAP,
-    );
+    expect(
+      await metric(server.url, /sigsocket_ws_rejected_total\{reason="per_ip_limit"\} (\d+)/),
+    ).toBe(FLOOD - CAP);
+    const figures = new Figures('overload-connections');
+    figures.add('upgrades from one address', FLOOD);
+    figures.add('admitted', admitted.length);
+    figures.add('refused 429', refused.length);
+    figures.print();
 
     // Everyone else keeps working while the address is at its cap.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    const call = postSign(server.url, { public_key: key.publicKey, message: b64('during the flood') }, token);
+    const call = postSign(
+      server.url,
+      { public_key: key.publicKey, message: b64('during the flood') },
+      token,
+    );
     const asked = await signer.next();
     signer.respond(asked, key.sign(asked));
     expect((await call).status).toBe(200);

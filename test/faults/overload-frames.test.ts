@@ -72,9 +72,11 @@ describe('huge messages on the tRPC WebSocket and HTTP', () => {
     const atLimit = whoamiOf(socket, MAX_TRPC);
     expect(Buffer.byteLength(atLimit.text)).toBe(MAX_TRPC);
     socket.send(atLimit.text);
-    await expect.poll(() => socket.replies.find((r) => r.id === atLimit.id)?.result).toMatchObject({
-      data: { sub: 'coord' },
-    });
+    await expect
+      .poll(() => socket.replies.find((r) => r.id === atLimit.id)?.result)
+      .toMatchObject({
+        data: { sub: 'coord' },
+      });
     socket.send(whoamiOf(socket, MAX_TRPC + 1).text);
     expect((await socket.closed).code).toBe(1009);
 

@@ -10,6 +10,7 @@ import { base64Decode } from '../../protocol/encoding.js';
 import { startTestServer } from '../support/server.js';
 import { clientFor, closeAll } from '../support/sessions.js';
 import { b64, connectLegacy, getJson, postSign, testKey, waitFor } from '../support/signing.js';
+import { Figures } from './support/abuse-figures.js';
 
 afterEach(closeAll);
 
@@ -40,9 +41,16 @@ describe('a flood of sign requests to one signer', () => {
     const calls = [
       ...Array.from({ length: HTTP_CALLS }, (_, i) =>
         track(
-          postSign(server.url, { public_key: busyKey.publicKey, message: b64(`http ${i}`) }, token).then(
-            (r) => ({ ok: r.status === 200, code: r.body.code, status: r.status, message: r.body.response }),
-          ),
+          postSign(
+            server.url,
+            { public_key: busyKey.publicKey, message: b64(`http ${i}`) },
+            token,
+          ).then((r) => ({
+            ok: r.status === 200,
+            code: r.body.code,
+            status: r.status,
+            message: r.body.response,
+          })),
         ),
       ),
       ...Array.from({ length: TRPC_CALLS }, (_, i) =>
@@ -69,9 +77,18 @@ describe('a flood of sign requests to one signer', () => {
     }
     expect(busy.queued).toBe(0);
     expect(await getJson(server.url, '/status')).toMatchObject({ pending: MAX_PENDING });
+    const figures = new Figures('overload-signing');
+    figures.add('sign requests to one signer', HTTP_CALLS + TRPC_CALLS);
+    figures.add('admitted', MAX_PENDING);
+    figures.add('refused TOO_MANY_PENDING', outcomes.length);
+    figures.print();
 
     // Another signer is not held up by the flood.
-    const elsewhere = postSign(server.url, { public_key: otherKey.publicKey, message: b64('x') }, token);
+    const elsewhere = postSign(
+      server.url,
+      { public_key: otherKey.publicKey, message: b64('x') },
+      token,
+    );
     const m = await other.next();
     other.respond(m, otherKey.sign(m));
     expect((await elsewhere).status).toBe(200);
@@ -84,7 +101,11 @@ describe('a flood of sign requests to one signer', () => {
     );
 
     // Capacity is back.
-    const after = postSign(server.url, { public_key: busyKey.publicKey, message: b64('after') }, token);
+    const after = postSign(
+      server.url,
+      { public_key: busyKey.publicKey, message: b64('after') },
+      token,
+    );
     const next = await busy.next();
     busy.respond(next, busyKey.sign(next));
     expect((await after).status).toBe(200);

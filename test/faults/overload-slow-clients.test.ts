@@ -7,13 +7,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
-import {
-  clientFor,
-  closeAll,
-  completedKeygen,
-  participants,
-} from '../support/sessions.js';
+import { clientFor, closeAll, completedKeygen, participants } from '../support/sessions.js';
 import { waitFor } from '../support/signing.js';
+import { Figures } from './support/abuse-figures.js';
 import { startChildServer } from './support/abuse-server.js';
 import { RawTrpcSocket } from './support/abuse-trpc-ws.js';
 
@@ -24,7 +20,12 @@ const MIB = 1024 * 1024;
 
 describe('a client that sends requests but reads no answers', () => {
   it('is closed with 1013 once its unsent answers pass the bound, and server memory stays bounded', async () => {
-    const server = await startChildServer(['--subscriber-max-buffered-bytes', String(LIMIT), '--log-level', 'error']);
+    const server = await startChildServer([
+      '--subscriber-max-buffered-bytes',
+      String(LIMIT),
+      '--log-level',
+      'error',
+    ]);
     try {
       const token = await server.token('root', 'admin');
       const bystander = await RawTrpcSocket.open(server.wsUrl, token);
@@ -47,7 +48,11 @@ describe('a client that sends requests but reads no answers', () => {
       expect(greedy.answered).toBeLessThan(requests);
       const after = await server.memoryAfterGc();
       const grown = after.heapUsed + after.external - before.heapUsed - before.external;
-      console.info(`[abuse] greedy client: ${greedy.answered}/${requests} answered, memory +${(grown / MIB).toFixed(1)} MiB`);
+      const figures = new Figures('overload-slow-clients');
+      figures.add('requests sent unread', requests);
+      figures.add('answered before the close', greedy.answered);
+      figures.add('server memory growth KiB', Math.round(grown / 1024));
+      figures.print();
       expect(grown).toBeLessThan(16 * MIB);
       expect((await bystander.request('query', 'auth.whoami', undefined)).result).toMatchObject({
         data: { sub: 'root' },
@@ -65,7 +70,10 @@ describe('a subscriber that stops reading', () => {
     await using server = await startTestServer({ subscriberMaxBufferedBytes: 16_384 });
     const coordinator = await clientFor(server, 'coord', 'coordinator');
     const members = await participants(server, ['alice', 'bob']);
-    const keygen = await completedKeygen(coordinator, { threshold: 2, participants: ['alice', 'bob'] });
+    const keygen = await completedKeygen(coordinator, {
+      threshold: 2,
+      participants: ['alice', 'bob'],
+    });
     const keyId = keygen.result!['keyId'] as string;
     for (const p of members) await p.stop();
 
@@ -73,7 +81,9 @@ describe('a subscriber that stops reading', () => {
     const lastEventForAlice = () =>
       (
         server.services.sqlite
-          .prepare("select max(id) as id from session_events where recipient is null or recipient = 'alice'")
+          .prepare(
+            "select max(id) as id from session_events where recipient is null or recipient = 'alice'",
+          )
           .get() as { id: number }
       ).id;
     const healthy: number[] = [];
@@ -85,9 +95,7 @@ describe('a subscriber that stops reading', () => {
     const started = await slow.request('subscription', 'participant.inbox', {});
     expect(started.result?.type).toBe('started');
     const slowIds = () =>
-      slow.replies
-        .filter((r) => r.result?.type === 'data')
-        .map((r) => Number(r.result!.id));
+      slow.replies.filter((r) => r.result?.type === 'data').map((r) => Number(r.result!.id));
     await waitFor(() => slowIds().at(-1) === lastEventForAlice(), 'the slow one caught up');
     slow.pause();
 
@@ -109,7 +117,10 @@ describe('a subscriber that stops reading', () => {
       { onData: (tracked) => resumed.push(Number(tracked.id)) },
     );
     const last = lastEventForAlice();
-    await waitFor(() => healthy.at(-1) === last && resumed.at(-1) === last, 'both streams at the end');
+    await waitFor(
+      () => healthy.at(-1) === last && resumed.at(-1) === last,
+      'both streams at the end',
+    );
     expect(gotSlowly.length).toBeLessThan(healthy.length);
     expect([...gotSlowly, ...resumed]).toEqual(healthy);
   }, 120_000);

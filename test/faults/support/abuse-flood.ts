@@ -24,7 +24,10 @@ const pools = new Map<string, BadCall[]>();
  * `count` calls of queries/mutations with input their schema refuses: a pool of distinct ones
  * (generating is the slow part), cycled; every call still gets its own request id.
  */
-export function badCalls(count: number, types: ProcedureInfo['type'][] = ['query', 'mutation']): BadCall[] {
+export function badCalls(
+  count: number,
+  types: ProcedureInfo['type'][] = ['query', 'mutation'],
+): BadCall[] {
   const key = types.join();
   let pool = pools.get(key);
   if (!pool) {
@@ -42,12 +45,20 @@ export function badCalls(count: number, types: ProcedureInfo['type'][] = ['query
   return Array.from({ length: count }, (_, i) => pool[i % pool.length]!);
 }
 
-async function inBatches<T>(items: T[], size: number, each: (batch: T[]) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  items: T[],
+  size: number,
+  each: (batch: T[]) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += size) await each(items.slice(i, i + size));
 }
 
 /** Bad calls as JSON-RPC batches (arrays) over the sockets, round robin; waits for every answer. */
-export async function floodTrpcWs(sockets: RawTrpcSocket[], count: number, perFrame = 500): Promise<void> {
+export async function floodTrpcWs(
+  sockets: RawTrpcSocket[],
+  count: number,
+  perFrame = 500,
+): Promise<void> {
   const frames: Array<{ socket: RawTrpcSocket; text: string; n: number }> = [];
   await inBatches(badCalls(count), perFrame, async (calls) => {
     const socket = sockets[frames.length % sockets.length]!;
@@ -74,7 +85,12 @@ export async function floodWsJunk(socket: RawTrpcSocket, count: number): Promise
 }
 
 /** Bad mutations as tRPC HTTP batches (`POST /trpc/a,b,c?batch=1`); every call refused. */
-export async function floodTrpcHttp(url: string, token: string, count: number, perRequest = 200): Promise<void> {
+export async function floodTrpcHttp(
+  url: string,
+  token: string,
+  count: number,
+  perRequest = 200,
+): Promise<void> {
   await inBatches(badCalls(count, ['mutation']), perRequest, async (calls) => {
     const paths = calls.map((c) => c.p.path).join(',');
     const body = JSON.stringify(Object.fromEntries(calls.map((c, i) => [i, c.input])));
@@ -90,7 +106,11 @@ export async function floodTrpcHttp(url: string, token: string, count: number, p
 }
 
 /** `count` legacy connections whose introduction is not a key (each closed 4400). */
-export async function floodLegacyIntroductions(wsUrl: string, count: number, parallel = 40): Promise<void> {
+export async function floodLegacyIntroductions(
+  wsUrl: string,
+  count: number,
+  parallel = 40,
+): Promise<void> {
   const intros = fc.sample(fc.string({ unit: 'binary', maxLength: 100 }), count);
   await inBatches(intros, parallel, async (batch) => {
     await Promise.all(

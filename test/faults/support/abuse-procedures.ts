@@ -83,7 +83,11 @@ function unwrap(schema: z.ZodType): z.ZodType {
  * Input shaped like what the schema wants — the right field names, the right `kind` — with
  * junk, or a near miss, in every field, some fields missing and now and then one too many.
  */
-export function nearMiss(schema: z.ZodType, pool: readonly unknown[] = [], depth = 0): fc.Arbitrary<unknown> {
+export function nearMiss(
+  schema: z.ZodType,
+  pool: readonly unknown[] = [],
+  depth = 0,
+): fc.Arbitrary<unknown> {
   const junk = junkValue(pool);
   const inner = unwrap(schema);
   if (depth > 3) return junk;
@@ -107,7 +111,14 @@ export function nearMiss(schema: z.ZodType, pool: readonly unknown[] = [], depth
   }
   if (inner instanceof z.ZodRecord) {
     const value = inner.valueType as z.ZodType;
-    return fc.dictionary(fc.oneof(fc.string(), ...pool.filter((v) => typeof v === 'string').map((v) => fc.constant(v as string))), nearMiss(value, pool, depth + 1), { maxKeys: 4 });
+    return fc.dictionary(
+      fc.oneof(
+        fc.string(),
+        ...pool.filter((v) => typeof v === 'string').map((v) => fc.constant(v as string)),
+      ),
+      nearMiss(value, pool, depth + 1),
+      { maxKeys: 4 },
+    );
   }
   return junk;
 }

@@ -116,7 +116,12 @@ export async function startChildServer(args: string[] = []): Promise<ChildServer
       expect(serve.child.exitCode, serve.output().slice(-2000)).toBeNull();
       const health = await fetch(`${serve.url}/healthz`);
       expect(health.status).toBe(200);
-      expect(serve.output().split('\n').filter((line) => TROUBLE.test(line))).toEqual([]);
+      expect(
+        serve
+          .output()
+          .split('\n')
+          .filter((line) => TROUBLE.test(line)),
+      ).toEqual([]);
     },
     async memoryAfterGc() {
       if (!inspector) {

@@ -32,6 +32,13 @@ function counts(server: TestServer, sessionId: string) {
   };
 }
 
+let refusals = 0;
+
+/** How many refusals this test file has checked (for its figures line). */
+export function refusalsChecked(): number {
+  return refusals;
+}
+
 /** Each attempt is refused with its code; afterwards the session is exactly as before. */
 export async function expectRefusedWithoutChange(
   server: TestServer,
@@ -43,6 +50,7 @@ export async function expectRefusedWithoutChange(
   const stored = counts(server, sessionId);
   for (const attempt of attempts) {
     expect(await appCode(attempt.call()), attempt.what).toBe(attempt.appCode);
+    refusals++;
   }
   expect(await viewer.session.get.query({ sessionId })).toEqual(view);
   expect(counts(server, sessionId)).toEqual(stored);
@@ -57,6 +65,10 @@ export function storedContext(server: TestServer, sessionId: string): Record<str
 }
 
 /** The events of `type` a participant received for a session. */
-export function receivedOf(p: ScriptedParticipant, sessionId: string, type: string): SessionEvent[] {
+export function receivedOf(
+  p: ScriptedParticipant,
+  sessionId: string,
+  type: string,
+): SessionEvent[] {
   return p.received.filter((e) => e.sessionId === sessionId && e.type === type);
 }

@@ -7,12 +7,7 @@ import { expect } from 'vitest';
 import type { SigSocketClient } from '../../../client/trpc.js';
 import type { SessionView } from '../../../protocol/session-view.js';
 import type { ScriptedParticipant } from '../../support/scripted-participant.js';
-import {
-  clientFor,
-  participants,
-  waitForState,
-  type TokenSource,
-} from '../../support/sessions.js';
+import { clientFor, participants, waitForState, type TokenSource } from '../../support/sessions.js';
 import { waitFor } from '../../support/signing.js';
 
 export interface HeldKeygen {
