@@ -10,10 +10,14 @@ import { startTestServer } from '../support/server.js';
 import { clientFor, closeAll, completedKeygen, participants } from '../support/sessions.js';
 import { waitFor } from '../support/signing.js';
 import { Figures } from './support/abuse-figures.js';
-import { startChildServer } from './support/abuse-server.js';
+import { startChildServer, type ChildServer } from './support/abuse-server.js';
 import { RawTrpcSocket } from './support/abuse-trpc-ws.js';
 
-afterEach(closeAll);
+const children: ChildServer[] = [];
+afterEach(async () => {
+  await closeAll();
+  await Promise.all(children.splice(0).map((c) => c.close()));
+});
 
 const LIMIT = 65_536;
 const MIB = 1024 * 1024;
@@ -26,42 +30,43 @@ describe('a client that sends requests but reads no answers', () => {
       '--log-level',
       'error',
     ]);
-    try {
-      const token = await server.token('root', 'admin');
-      const bystander = await RawTrpcSocket.open(server.wsUrl, token);
-      const greedy = await RawTrpcSocket.open(server.wsUrl, token);
-      greedy.keepReplies = false;
-      const before = await server.memoryAfterGc();
-      greedy.pause();
-      // Each small request earns a ~30 KB answer (one issue per bad participant name).
-      const request = { threshold: 'two', participants: Array(255).fill(0) };
-      const frame = (n: number) =>
-        `[${Array.from({ length: n }, () => greedy.frame('mutation', 'keygen.create', request).text).join(',')}]`;
-      const requests = 40 * 100;
-      for (let i = 0; i < 40; i++) greedy.send(frame(100)); // ~120 MB of answers if all were kept
-      // Others are served meanwhile.
-      expect((await bystander.request('query', 'auth.whoami', undefined)).result).toMatchObject({
-        data: { sub: 'root' },
-      });
-      greedy.resume();
-      expect(await greedy.closed).toEqual({ code: 1013, reason: 'client too slow' });
-      expect(greedy.answered).toBeLessThan(requests);
-      const after = await server.memoryAfterGc();
-      const grown = after.heapUsed + after.external - before.heapUsed - before.external;
-      const figures = new Figures('overload-slow-clients');
-      figures.add('requests sent unread', requests);
-      figures.add('answered before the close', greedy.answered);
-      figures.add('server memory growth KiB', Math.round(grown / 1024));
-      figures.print();
-      expect(grown).toBeLessThan(16 * MIB);
-      expect((await bystander.request('query', 'auth.whoami', undefined)).result).toMatchObject({
-        data: { sub: 'root' },
-      });
-      await bystander.close();
-      await server.expectHealthy();
-    } finally {
-      await server.close();
-    }
+    children.push(server);
+    const token = await server.token('root', 'admin');
+    const bystander = await RawTrpcSocket.open(server.wsUrl, token);
+    const greedy = await RawTrpcSocket.open(server.wsUrl, token);
+    greedy.keepReplies = false;
+    const before = await server.memoryAfterGc();
+    greedy.pause();
+    // Each small request earns a ~30 KB answer (one issue per bad participant name).
+    const request = { threshold: 'two', participants: Array(255).fill(0) };
+    const frame = (n: number) =>
+      `[${Array.from({ length: n }, () => greedy.frame('mutation', 'keygen.create', request).text).join(',')}]`;
+    const requests = 40 * 100;
+    for (let i = 0; i < 40; i++) greedy.send(frame(100)); // ~120 MB of answers if all were kept
+    // Others are served meanwhile.
+    expect((await bystander.request('query', 'auth.whoami', undefined)).result).toMatchObject({
+      data: { sub: 'root' },
+    });
+    greedy.resume();
+    const never = new Promise((resolve) => setTimeout(resolve, 60_000, 'never closed').unref());
+    expect(await Promise.race([greedy.closed, never])).toEqual({
+      code: 1013,
+      reason: 'client too slow',
+    });
+    expect(greedy.answered).toBeLessThan(requests);
+    const after = await server.memoryAfterGc();
+    const grown = after.heapUsed + after.external - before.heapUsed - before.external;
+    const figures = new Figures('overload-slow-clients');
+    figures.add('requests sent unread', requests);
+    figures.add('answered before the close', greedy.answered);
+    figures.add('server memory growth KiB', Math.round(grown / 1024));
+    figures.print();
+    expect(grown).toBeLessThan(16 * MIB);
+    expect((await bystander.request('query', 'auth.whoami', undefined)).result).toMatchObject({
+      data: { sub: 'root' },
+    });
+    await bystander.close();
+    await server.expectHealthy();
   }, 120_000);
 });
 
