@@ -1,32 +1,52 @@
 // Single-key signing throughput: N raw-WebSocket legacy signers answering from precomputed
-// signatures, M keep-alive callers driving POST /sign (with a coordinator token) for a fixed
-// time against the real server in a child process. Every 200 is a signature the server has
-// verified. The verify-only rate of the same verifier, measured in the same run, shows how
-// much of the budget the crypto takes.
+// signatures, M keep-alive callers driving POST /sign (with a coordinator token) against the
+// real server in a child process. After a warm-up, several measuring windows; the median is
+// reported. Every 200 is a signature the server has verified. The verify-only rate of the same
+// verifier, measured in the same run, shows how much of the budget the crypto takes.
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import type WebSocket from 'ws';
 import { loadVerifier } from '../protocol/ecdsa/verifier.js';
 import { parseSignResponse } from '../protocol/legacy.js';
 import { issueToken } from '../server/auth/jwt.js';
 import { secretFromString } from '../server/auth/secret.js';
-import { RawHttpCaller, signRequestBytes } from './support/http-caller.js';
-import { connectSigner, prepareSigners } from './support/legacy-signers.js';
-import { startServerInProcess, startServerProcess } from './support/server-process.js';
+import type { RawHttpCaller } from './support/http-caller.js';
+import { signRequestBytes } from './support/http-caller.js';
+import { connectSigners, prepareSigners, waitForSigners } from './support/legacy-signers.js';
+import {
+  startServerInProcess,
+  startServerProcess,
+  type ServerProcess,
+} from './support/server-process.js';
+import { closedLoop, openCallers, type WindowFigures } from './support/sign-load.js';
+import { median, spread } from './support/stats.js';
 import { verifyOnlyRate } from './support/verify-rate.js';
-import { fmtInt, fmtMs, numberFlag, percentile, type BenchSuite } from './suite.js';
+import { fmtInt, fmtMs, numberFlag, round, type BenchSuite } from './suite.js';
 
 const TARGET_PER_SECOND = 10_000;
 const TARGET_P99_MS = 50;
 
-async function waitForSigners(url: string, count: number): Promise<void> {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const status = (await (await fetch(`${url}/status`)).json()) as { connections: number };
-    if (status.connections >= count) return;
-    if (Date.now() > until) throw new Error(`only ${status.connections} of ${count} signers registered`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+interface Window extends WindowFigures {
+  rate: number;
+  serverCores: number;
+  generatorCores: number;
+}
+
+/** One measuring window with the CPU the server and this process used during it. */
+async function measure(
+  loop: ReturnType<typeof closedLoop>,
+  server: ServerProcess,
+  ms: number,
+): Promise<Window> {
+  const cpuServer0 = server.cpuSeconds();
+  const cpuSelf0 = process.cpuUsage();
+  const figures = await loop.window(ms);
+  const self = process.cpuUsage(cpuSelf0);
+  return {
+    ...figures,
+    rate: figures.ok / figures.seconds,
+    serverCores: (server.cpuSeconds() - cpuServer0) / figures.seconds,
+    generatorCores: (self.user + self.system) / 1e6 / figures.seconds,
+  };
 }
 
 export const legacySigning: BenchSuite = {
@@ -35,9 +55,11 @@ export const legacySigning: BenchSuite = {
   async run({ quick, flags }) {
     const signerCount = numberFlag(flags, 'signers', 100);
     const callerCount = numberFlag(flags, 'callers', 64);
-    const durationMs = numberFlag(flags, 'duration-ms', quick ? 3_000 : 15_000);
+    const repeats = numberFlag(flags, 'repeats', 3);
+    const windowMs = numberFlag(flags, 'duration-ms', quick ? 1_500 : 5_000);
     const warmupMs = numberFlag(flags, 'warmup-ms', quick ? 1_000 : 3_000);
-    const nodeArgs = flags['cpu-prof'] === true ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
+    const nodeArgs =
+      flags['cpu-prof'] === true ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
 
     const signers = prepareSigners(signerCount, 8);
     const verifier = loadVerifier('auto');
@@ -48,107 +70,145 @@ export const legacySigning: BenchSuite = {
       }),
     );
     verifyOnlyRate(verifier, samples, 200); // warm up
-    const verifyRate = verifyOnlyRate(verifier, samples, quick ? 1_000 : 3_000);
+    const verifyRates = Array.from({ length: repeats }, () =>
+      verifyOnlyRate(verifier, samples, quick ? 300 : 1_000),
+    );
+    const verifyRate = median(verifyRates);
 
     const secret = randomBytes(32).toString('hex');
     const inProcess = flags['in-process'] === true;
     const verifyThread = flags['verify-thread'] === 'off' ? 'off' : 'on';
     const server = inProcess
       ? await startServerInProcess({ jwtSecret: secret, verifyThread })
-      : await startServerProcess(['--jwt-secret', secret, '--verify-thread', verifyThread], nodeArgs);
-    const sockets: WebSocket[] = [];
-    const callers: RawHttpCaller[] = [];
+      : await startServerProcess(
+          ['--jwt-secret', secret, '--verify-thread', verifyThread],
+          nodeArgs,
+        );
+    let sockets: WebSocket[] = [];
+    let callers: RawHttpCaller[] = [];
     try {
       const { hostname, port } = new URL(server.url);
       let unknown = 0;
-      for (const signer of signers) sockets.push(await connectSigner(server.url.replace(/^http/, 'ws'), signer, () => unknown++));
+      sockets = await connectSigners(server.url.replace(/^http/, 'ws'), signers, () => unknown++);
       await waitForSigners(server.url, signerCount);
 
-      const token = await issueToken(secretFromString(secret), { sub: 'bench', role: 'coordinator', ttl: '1h' });
-      const requests = signers.flatMap((s) => s.messages.map((m) => signRequestBytes(`${hostname}:${port}`, token, s.publicKey, m)));
+      const token = await issueToken(secretFromString(secret), {
+        sub: 'bench',
+        role: 'coordinator',
+        ttl: '1h',
+      });
+      const requests = signers.flatMap((s) =>
+        s.messages.map((m) => signRequestBytes(`${hostname}:${port}`, token, s.publicKey, m)),
+      );
       // Interleave signers so consecutive requests go to different signers.
       const perSigner = signers[0]!.messages.length;
-      const order = requests.map((_, i) => requests[(i % signerCount) * perSigner + Math.floor(i / signerCount)]!);
+      const order = requests.map(
+        (_, i) => requests[(i % signerCount) * perSigner + Math.floor(i / signerCount)]!,
+      );
 
-      for (let i = 0; i < callerCount; i++) callers.push(new RawHttpCaller(hostname, Number(port)));
-      await Promise.all(callers.map((c) => c.ready));
+      callers = await openCallers(hostname, Number(port), callerCount);
+      const loop = closedLoop(callers, order);
+      await loop.window(warmupMs);
+      const windows: Window[] = [];
+      for (let r = 0; r < repeats; r++) windows.push(await measure(loop, server, windowMs));
+      await loop.stop();
 
-      let running = true;
-      let measuring = false;
-      let next = 0;
-      let ok = 0;
-      let failed = 0;
-      const statuses = new Map<number, number>();
-      const latencies = new Float64Array(Math.ceil((durationMs / 1000) * 100_000));
-      let recorded = 0;
-      const loops = callers.map(async (caller) => {
-        while (running) {
-          const bytes = order[next++ % order.length]!;
-          const started = performance.now();
-          const status = await caller.request(bytes);
-          if (!measuring) continue;
-          if (status === 200) {
-            ok++;
-            if (recorded < latencies.length) latencies[recorded++] = performance.now() - started;
-          } else {
-            failed++;
-            statuses.set(status, (statuses.get(status) ?? 0) + 1);
-          }
-        }
-      });
-
-      await new Promise((r) => setTimeout(r, warmupMs));
-      measuring = true;
-      const cpuServer0 = server.cpuSeconds();
-      const cpuSelf0 = process.cpuUsage();
-      const t0 = performance.now();
-      await new Promise((r) => setTimeout(r, durationMs));
-      measuring = false;
-      const elapsed = (performance.now() - t0) / 1000;
-      const serverCores = (server.cpuSeconds() - cpuServer0) / elapsed;
-      const self = process.cpuUsage(cpuSelf0);
-      const generatorCores = (self.user + self.system) / 1e6 / elapsed;
-      running = false;
-      await Promise.all(loops);
-
-      const sorted = latencies.subarray(0, recorded).sort();
-      const rate = ok / elapsed;
-      const p50 = percentile(sorted, 50);
-      const p99 = percentile(sorted, 99);
-      const failures = failed === 0 ? '0' : `${fmtInt(failed)} (${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')})`;
+      const pick = (f: (w: Window) => number) => windows.map(f);
+      const rate = median(pick((w) => w.rate));
+      const p50 = median(pick((w) => w.p50));
+      const p99 = median(pick((w) => w.p99));
+      const serverCores = median(pick((w) => w.serverCores));
+      const generatorCores = median(pick((w) => w.generatorCores));
+      const failed = windows.reduce((n, w) => n + w.failed, 0);
+      const statuses = windows.flatMap((w) =>
+        Object.entries(w.statuses).map(([s, n]) => `${s}: ${n}`),
+      );
+      const cpuPerSign = rate ? (serverCores * 1e6) / rate : NaN;
       return {
         suite: 'legacy-signing',
-        title: `${signerCount} legacy signers x ${callerCount} keep-alive callers, ${durationMs / 1000} s after ${warmupMs / 1000} s warm-up; server ${inProcess ? 'in this process' : 'in a child process'}; ${os.cpus().length} cores`,
+        title:
+          `${signerCount} legacy signers x ${callerCount} keep-alive callers; median of ${repeats} windows of ` +
+          `${windowMs / 1000} s after ${warmupMs / 1000} s warm-up; server ${inProcess ? 'in this process' : 'in a child process'}`,
         rows: [
-          ['verified signs/s', fmtInt(rate)],
-          ['latency p50 / p99', `${fmtMs(p50)} / ${fmtMs(p99)}`],
-          ['failed requests', failures + (unknown ? `; ${unknown} unexpected messages at signers` : '')],
-          [`verify-only, ${verifier.backend}, 1 core`, `${fmtInt(verifyRate)}/s (server verifies ${verifyThread === 'on' ? 'in a worker thread' : 'on its event loop'})`],
+          [
+            'verified signs/s',
+            spread(
+              pick((w) => w.rate),
+              fmtInt,
+            ),
+          ],
+          [
+            'latency p50',
+            spread(
+              pick((w) => w.p50),
+              fmtMs,
+            ),
+          ],
+          [
+            'latency p99',
+            spread(
+              pick((w) => w.p99),
+              fmtMs,
+            ),
+          ],
+          [
+            'failed requests',
+            (failed ? `${fmtInt(failed)} (${statuses.join(', ')})` : '0') +
+              (unknown ? `; ${unknown} unexpected messages at signers` : ''),
+          ],
+          [
+            `verify-only, ${verifier.backend}, 1 core`,
+            `${spread(verifyRates, fmtInt)}/s (server verifies ${verifyThread === 'on' ? 'in a worker thread' : 'on its event loop'})`,
+          ],
           ['signs/s / verify-only', rate ? (rate / verifyRate).toFixed(2) : '-'],
           ...(inProcess
-            ? ([['server + load generator CPU', `${generatorCores.toFixed(2)} cores`]] as [string, string][])
+            ? ([['server + load generator CPU', `${generatorCores.toFixed(2)} cores`]] as [
+                string,
+                string,
+              ][])
             : ([
-                ['server CPU', `${serverCores.toFixed(2)} cores, ${rate ? fmtInt((serverCores * 1e6) / rate) : '-'} us per sign`],
+                [
+                  'server CPU',
+                  `${serverCores.toFixed(2)} cores, ${fmtInt(cpuPerSign)} us per sign`,
+                ],
                 ['load generator CPU', `${generatorCores.toFixed(2)} cores`],
               ] as [string, string][])),
         ],
         data: {
           signers: signerCount,
           callers: callerCount,
-          durationMs,
+          repeats,
+          windowMs,
+          warmupMs,
           signsPerSecond: Math.round(rate),
-          p50Ms: Number(p50.toFixed(3)),
-          p99Ms: Number(p99.toFixed(3)),
+          p50Ms: round(p50, 3),
+          p99Ms: round(p99, 3),
           failed,
           verifier: verifier.backend,
           verifyThread,
+          inProcess,
           verifyOnlyPerSecond: Math.round(verifyRate),
-          ratio: Number((rate / verifyRate).toFixed(3)),
-          serverCores: Number(serverCores.toFixed(2)),
-          serverCpuMicrosPerSign: rate ? Math.round((serverCores * 1e6) / rate) : 0,
-          generatorCores: Number(generatorCores.toFixed(2)),
+          ratio: round(rate / verifyRate, 3),
+          serverCores: round(serverCores),
+          serverCpuMicrosPerSign: Math.round(cpuPerSign) || null,
+          generatorCores: round(generatorCores),
+          windows: windows.map((w) => ({
+            signsPerSecond: Math.round(w.rate),
+            p50Ms: round(w.p50, 3),
+            p99Ms: round(w.p99, 3),
+            failed: w.failed,
+            serverCores: round(w.serverCores),
+            generatorCores: round(w.generatorCores),
+          })),
+          verifyOnlyRuns: verifyRates.map(Math.round),
         },
-        targetMet: rate >= TARGET_PER_SECOND && p99 < TARGET_P99_MS,
+        targets: [
+          {
+            name: `>= ${fmtInt(TARGET_PER_SECOND)} verified signs/s with p99 < ${TARGET_P99_MS} ms`,
+            met: rate >= TARGET_PER_SECOND && p99 < TARGET_P99_MS,
+            measured: `${fmtInt(rate)}/s, p99 ${fmtMs(p99)}`,
+          },
+        ],
       };
     } finally {
       for (const c of callers) c.close();

@@ -1,47 +1,51 @@
-// `npm run bench [-- --quick] [--json] [suite ...] [--flag value ...]`: runs the benchmark
-// suites (all by default) and prints each one's figures.
-import { legacySigning } from './legacy-signing.js';
-import type { BenchOptions, BenchResult, BenchSuite } from './suite.js';
+// `npm run bench [-- suite ...] [--quick] [--json] [--no-save] [--flag value ...]`: runs the
+// benchmark suites (all by default), prints each one's figures as tables and writes the run's
+// record (machine, Node version, every figure) to bench/results/bench-<time>.json.
+import { parseBenchArgs, selectSuites } from './args.js';
+import { machineInfo } from './support/machine.js';
+import { formatResult, saveRecord } from './support/report.js';
+import { suites } from './suites.js';
+import type { BenchResult } from './suite.js';
 
-const suites: BenchSuite[] = [legacySigning];
-
-function parseArgs(argv: string[]): { names: string[]; json: boolean; options: BenchOptions } {
-  const names: string[] = [];
-  const flags: BenchOptions['flags'] = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      names.push(arg);
-      continue;
-    }
-    const name = arg.slice(2);
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith('--') && !['quick', 'json', 'cpu-prof', 'in-process'].includes(name)) {
-      flags[name] = next;
-      i++;
-    } else flags[name] = true;
-  }
-  return { names, json: flags['json'] === true, options: { quick: flags['quick'] === true, flags } };
+const args = parseBenchArgs(process.argv.slice(2));
+if (args.help) {
+  process.stdout.write(
+    'npm run bench -- [suite ...] [--quick] [--json] [--no-save] [--cpu-prof] [--<flag> <value>]\n' +
+      suites.map((s) => `  ${s.name.padEnd(18)} ${s.description}`).join('\n') +
+      '\nSuite flags are documented in docs/performance.md.\n',
+  );
+  process.exit(0);
 }
-
-function print(result: BenchResult): void {
-  const width = Math.max(...result.rows.map(([label]) => label.length));
-  process.stdout.write(`\n${result.suite}: ${result.title}\n`);
-  for (const [label, value] of result.rows) process.stdout.write(`  ${label.padEnd(width)}  ${value}\n`);
-  if (result.targetMet !== undefined) process.stdout.write(`  target ${result.targetMet ? 'met' : 'NOT met'}\n`);
-}
-
-const { names, json, options } = parseArgs(process.argv.slice(2));
-const unknown = names.filter((n) => !suites.some((s) => s.name === n));
-if (unknown.length) {
-  process.stderr.write(`unknown suite(s): ${unknown.join(', ')}; available: ${suites.map((s) => s.name).join(', ')}\n`);
+let selected;
+try {
+  selected = selectSuites(suites, args.names);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
   process.exit(2);
 }
+
+const startedAt = new Date();
+const machine = machineInfo();
+const log = (text: string) => (args.json ? process.stderr : process.stdout).write(text);
+log(
+  `${machine.cpuModel} x${machine.cores}, Node ${machine.node}, load ${machine.loadAverage.join(' ')}\n`,
+);
 const results: BenchResult[] = [];
-for (const suite of suites.filter((s) => names.length === 0 || names.includes(s.name))) {
-  if (!json) process.stdout.write(`running ${suite.name}: ${suite.description}${options.quick ? ' (quick)' : ''}...\n`);
-  const result = await suite.run(options);
+for (const suite of selected) {
+  log(`running ${suite.name}: ${suite.description}${args.options.quick ? ' (quick)' : ''}...\n`);
+  const started = performance.now();
+  const result = await suite.run(args.options);
+  result.data['suiteSeconds'] = Number(((performance.now() - started) / 1000).toFixed(1));
   results.push(result);
-  if (!json) print(result);
+  log(formatResult(result));
 }
-if (json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+const record = {
+  startedAt: startedAt.toISOString(),
+  finishedAt: new Date().toISOString(),
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  quick: args.options.quick,
+  machine: { ...machine, loadAverageAtEnd: machineInfo().loadAverage },
+  suites: results,
+};
+if (!args.noSave) log(`\nrecord: ${saveRecord(record, startedAt)}\n`);
+if (args.json) process.stdout.write(JSON.stringify(record, null, 2) + '\n');

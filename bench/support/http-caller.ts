@@ -5,29 +5,60 @@ import net from 'node:net';
  * time, requests prebuilt as bytes, responses parsed just enough (status line, Content-Length).
  * Node's http client costs about as much CPU per request as the server does; on a 2-core
  * machine that would measure the generator, not the server (the same reason wrk and
- * autocannon exist).
+ * autocannon exist). A connection the server closed (keep-alive timeout after 5 s idle) is
+ * opened again by the next request; a request whose connection drops resolves with status 0.
  */
 export class RawHttpCaller {
-  private readonly socket: net.Socket;
+  private socket!: net.Socket;
+  private open = false;
   private buffer: Buffer = Buffer.alloc(0);
   private pending: ((status: number) => void) | undefined;
-  readonly ready: Promise<void>;
+  ready!: Promise<void>;
 
-  constructor(host: string, port: number) {
-    this.socket = net.connect({ host, port, noDelay: true });
-    this.ready = new Promise((resolve, reject) => {
-      this.socket.once('connect', () => resolve());
-      this.socket.once('error', reject);
-    });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {
+    this.connect();
   }
 
-  /** Sends one prebuilt request; resolves with the response status. */
-  request(bytes: Buffer): Promise<number> {
+  private connect(): void {
+    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+    this.socket = socket;
+    this.buffer = Buffer.alloc(0);
+    this.ready = new Promise((resolve, reject) => {
+      socket.once('connect', () => {
+        this.open = true;
+        resolve();
+      });
+      socket.once('error', reject);
+    });
+    this.ready.catch(() => {});
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => {}); // reported as 'close'
+    socket.on('close', () => {
+      this.open = false;
+      this.settle(0);
+    });
+  }
+
+  /** Sends one prebuilt request; resolves with the response status (0: connection lost). */
+  async request(bytes: Buffer): Promise<number> {
+    if (!this.open) {
+      this.connect();
+      await this.ready.catch(() => {});
+      if (!this.open) return 0;
+    }
     return new Promise((resolve) => {
       this.pending = resolve;
       this.socket.write(bytes);
     });
+  }
+
+  private settle(status: number): void {
+    const resolve = this.pending;
+    this.pending = undefined;
+    resolve?.(status);
   }
 
   private onData(chunk: Buffer): void {
@@ -39,10 +70,7 @@ export class RawHttpCaller {
     const total = headerEnd + 4 + length;
     if (this.buffer.length < total) return;
     this.buffer = this.buffer.subarray(total);
-    const status = Number(head.slice(9, 12));
-    const resolve = this.pending;
-    this.pending = undefined;
-    resolve?.(status);
+    this.settle(Number(head.slice(9, 12)));
   }
 
   close(): void {
@@ -51,7 +79,12 @@ export class RawHttpCaller {
 }
 
 /** `POST /sign` as bytes, with a bearer token. */
-export function signRequestBytes(host: string, token: string, publicKey: string, messageBase64: string): Buffer {
+export function signRequestBytes(
+  host: string,
+  token: string,
+  publicKey: string,
+  messageBase64: string,
+): Buffer {
   const body = JSON.stringify({ public_key: publicKey, message: messageBase64 });
   return Buffer.from(
     `POST /sign HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\n` +

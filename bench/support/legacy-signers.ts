@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
-import { randomSecretKey, publicKeyOf, signMessage } from '../../protocol/ecdsa/sign.js';
 import { base64Decode, base64Encode, bytesToHex } from '../../protocol/encoding.js';
 import { encodeSignResponse, isProofChallenge } from '../../protocol/legacy.js';
+import { newSecretKey, publicKeyFor, signFast } from './fast-ecdsa.js';
 
 export interface PreparedSigner {
   publicKey: string;
@@ -16,16 +16,18 @@ export interface PreparedSigner {
 export function prepareSigners(count: number, perSigner: number): PreparedSigner[] {
   const signers: PreparedSigner[] = [];
   for (let i = 0; i < count; i++) {
-    const secretKey = randomSecretKey();
+    const secretKey = newSecretKey();
     const answers = new Map<string, string>();
     const messages: string[] = [];
     for (let j = 0; j < perSigner; j++) {
-      const message = new TextEncoder().encode(`bench signer ${i} message ${j}: transfer ${j * 7} units`);
+      const message = new TextEncoder().encode(
+        `bench signer ${i} message ${j}: transfer ${j * 7} units`,
+      );
       const text = base64Encode(message);
       messages.push(text);
-      answers.set(text, encodeSignResponse(message, signMessage(secretKey, message)));
+      answers.set(text, encodeSignResponse(message, signFast(secretKey, message)));
     }
-    signers.push({ publicKey: bytesToHex(publicKeyOf(secretKey)), secretKey, answers, messages });
+    signers.push({ publicKey: bytesToHex(publicKeyFor(secretKey)), secretKey, answers, messages });
   }
   return signers;
 }
@@ -34,7 +36,11 @@ export function prepareSigners(count: number, perSigner: number): PreparedSigner
  * Connects a raw legacy signer that answers from its precomputed table (the proof challenge,
  * the only unknown message, is signed live). Resolves once the socket is open and introduced.
  */
-export function connectSigner(wsUrl: string, signer: PreparedSigner, onUnknown: () => void): Promise<WebSocket> {
+export function connectSigner(
+  wsUrl: string,
+  signer: PreparedSigner,
+  onUnknown: () => void,
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${wsUrl}/ws`, { perMessageDeflate: false });
     ws.once('error', reject);
@@ -47,7 +53,8 @@ export function connectSigner(wsUrl: string, signer: PreparedSigner, onUnknown: 
       const answer = signer.answers.get(text);
       if (answer) return ws.send(answer);
       const message = base64Decode(text);
-      if (isProofChallenge(message)) ws.send(encodeSignResponse(message, signMessage(signer.secretKey, message)));
+      if (isProofChallenge(message))
+        ws.send(encodeSignResponse(message, signFast(signer.secretKey, message)));
       else onUnknown();
     });
   });
@@ -74,7 +81,8 @@ export async function waitForSigners(url: string, count: number, limitMs = 60_00
   for (;;) {
     const status = (await (await fetch(`${url}/status`)).json()) as { connections: number };
     if (status.connections >= count) return;
-    if (Date.now() > until) throw new Error(`only ${status.connections} of ${count} signers registered`);
+    if (Date.now() > until)
+      throw new Error(`only ${status.connections} of ${count} signers registered`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -12,6 +12,8 @@ export interface ServerProcess {
   dataDir: string;
   /** CPU seconds (user + system) the server process has used so far (Linux; NaN elsewhere). */
   cpuSeconds(): number;
+  /** Resident set size of the server process in bytes (from /proc; NaN elsewhere). */
+  rssBytes(): number;
   stop(): Promise<void>;
 }
 
@@ -20,11 +22,25 @@ export interface ServerProcess {
  * core) of its own, as it would in production with clients elsewhere; the load generator runs
  * in this process. `nodeArgs` may add e.g. `--cpu-prof`.
  */
-export function startServerProcess(serveArgs: string[], nodeArgs: string[] = []): Promise<ServerProcess> {
+export function startServerProcess(
+  serveArgs: string[],
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigsocket-bench-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, path.join(repoRoot, 'bin/sigsocket.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...serveArgs],
+    [
+      ...nodeArgs,
+      path.join(repoRoot, 'bin/sigsocket.js'),
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      ...serveArgs,
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -41,6 +57,7 @@ export function startServerProcess(serveArgs: string[], nodeArgs: string[] = [])
         pid: child.pid!,
         dataDir,
         cpuSeconds: () => processCpuSeconds(child.pid!),
+        rssBytes: () => processRssBytes(child.pid!),
         stop: async () => {
           child.kill('SIGTERM');
           await exited;
@@ -50,7 +67,9 @@ export function startServerProcess(serveArgs: string[], nodeArgs: string[] = [])
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`server exited (${code}) before listening:\n${out}`)),
+    );
   });
 }
 
@@ -65,17 +84,32 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
+/** VmRSS of a process from /proc/<pid>/status, in bytes. */
+export function processRssBytes(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) * 1024;
+  } catch {
+    return NaN;
+  }
+}
+
 /** The same server in this process (for comparison: server and load share one event loop). */
-export async function startServerInProcess(serveArgs: Record<string, string>): Promise<ServerProcess> {
+export async function startServerInProcess(
+  serveArgs: Record<string, string>,
+): Promise<ServerProcess> {
   const { startServer } = await import('../../server/app.js');
   const { resolveConfig } = await import('../../server/config.js');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigsocket-bench-'));
-  const server = await startServer(resolveConfig({ port: 0, dataDir, logLevel: 'warn', ...serveArgs }, {}));
+  const server = await startServer(
+    resolveConfig({ port: 0, dataDir, logLevel: 'warn', ...serveArgs }, {}),
+  );
   return {
     url: server.url,
     pid: process.pid,
     dataDir,
     cpuSeconds: () => NaN,
+    rssBytes: () => process.memoryUsage().rss,
     stop: async () => {
       await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,15 @@
+// Every suite `npm run bench` knows, in the order a full run takes them.
+import { connectionScale } from './connection-scale.js';
+import { legacySigning } from './legacy-signing.js';
+import { persistence } from './persistence.js';
+import { scalingN } from './scaling-n.js';
+import { sessionOverhead } from './session-overhead.js';
+import type { BenchSuite } from './suite.js';
+
+export const suites: BenchSuite[] = [
+  legacySigning,
+  connectionScale,
+  sessionOverhead,
+  scalingN,
+  persistence,
+];
