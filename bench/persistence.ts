@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabaseFile } from '../db/open.js';
 import { tempDir } from '../test/support/server.js';
+import { collectGarbage } from './support/gc.js';
 import { startSessionCluster } from './support/session-cluster.js';
 import { endToEnd } from './support/session-runs.js';
 import { median, spread } from './support/stats.js';
@@ -65,6 +66,7 @@ export const persistence: BenchSuite = {
         const db = open(`runtime-${r}`);
         const meter = meterSqlite(db.sqlite);
         const runtime = storeRuntime(db.db);
+        collectGarbage();
         const t0 = performance.now();
         driveSessions(runtime, fixture, sessions, 'kg');
         const ms = performance.now() - t0;
@@ -78,6 +80,7 @@ export const persistence: BenchSuite = {
           [rawNoSyncRates, 'OFF'],
         ] as const) {
           const raw = open(`raw-${sync}-${r}`, sync);
+          collectGarbage();
           const t1 = performance.now();
           replayTransactions(raw.sqlite, captured);
           rates.push(transitions / ((performance.now() - t1) / 1000));

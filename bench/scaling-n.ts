@@ -6,6 +6,7 @@ import type { Scheme } from '../protocol/frost/index.js';
 import { countFrostCalls } from './support/call-counts.js';
 import { profiled } from './support/cpu-profile.js';
 import { cryptoOnlySession } from './support/frost-in-memory.js';
+import { collectGarbage } from './support/gc.js';
 import {
   checkSignature,
   keygen,
@@ -70,7 +71,9 @@ async function measure(
     let key;
     try {
       for (let r = 0; r < repeats; r++) {
+        collectGarbage();
         crypto.push(cryptoOnlySession(scheme, t, n, messageFor(r)));
+        collectGarbage();
         const run = await keygenAndSign(cluster, scheme, t, messageFor(r));
         e2e.push(run);
         key = run.key;

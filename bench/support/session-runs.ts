@@ -3,6 +3,7 @@
 // scaling-n.
 import type { Scheme } from '../../protocol/frost/index.js';
 import { cryptoOnlySession, type CryptoTimes } from './frost-in-memory.js';
+import { collectGarbage } from './gc.js';
 import { keygenAndSign, type SessionCluster, type SessionTimes } from './session-cluster.js';
 import { meterFsync, meterSqlite, since, type Spent } from './time-spent.js';
 
@@ -20,6 +21,7 @@ export async function endToEnd(
   const fsyncMeter = meterFsync();
   const before = { sqlite: sqliteMeter.read(), fsync: fsyncMeter.read() };
   const runs: SessionTimes[] = [];
+  collectGarbage();
   let next = 0;
   const t0 = performance.now();
   try {
@@ -44,6 +46,7 @@ export async function endToEnd(
 /** `count` crypto-only sessions one after another (one thread: concurrency cannot help). */
 export function cryptoOnly(scheme: Scheme, t: number, n: number, count: number) {
   const runs: CryptoTimes[] = [];
+  collectGarbage();
   const t0 = performance.now();
   for (let k = 0; k < count; k++) runs.push(cryptoOnlySession(scheme, t, n, messageFor(k)));
   return { runs, wallMs: performance.now() - t0 };
