@@ -6,6 +6,7 @@ import { base64Encode } from '../../protocol/encoding.js';
 import { SignHttpBodySchema } from '../../protocol/signer-schemas.js';
 import { AuthError, bearerToken } from '../auth/jwt.js';
 import { readJsonBody, sendJson } from '../http/json.js';
+import { signBodyLimit } from './limits.js';
 import type { HttpRoute } from '../http/router.js';
 import type { Services } from '../services.js';
 
@@ -20,8 +21,7 @@ export function describeIssues(error: z.ZodError): string {
 /** `POST /sign`, `GET /status`, `GET /connected/:publicKey` (SPEC §3). */
 export function signingRoutes(services: Services): HttpRoute[] {
   const { config, signing } = services;
-  // The body carries base64 of at most one message; allow for JSON framing around it.
-  const bodyLimit = Math.ceil(signing.maxMessageBytes / 3) * 4 + 4096;
+  const bodyLimit = signBodyLimit(signing.maxMessageBytes);
 
   async function authorise(req: IncomingMessage): Promise<Principal | undefined> {
     if (!config.signAuth) return undefined;

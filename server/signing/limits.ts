@@ -8,6 +8,11 @@ export function maxMessageBytes(maxFrameBytes: number): number {
   return Math.floor((maxFrameBytes - 100) / 4) * 3;
 }
 
+/** The largest `POST /sign` body: base64 of the largest message, plus room for the JSON around it. */
+export function signBodyLimit(maxMessage: number): number {
+  return Math.ceil(maxMessage / 3) * 4 + 4096;
+}
+
 /** The timeout a caller gets: default when absent, capped by the configured maximum. */
 export function effectiveTimeoutMs(
   requested: number | undefined,
