@@ -35,3 +35,19 @@ export function refusalOf(err: unknown): ServerRefusal | undefined {
 export function isTransient(err: unknown): boolean {
   return err instanceof TRPCClientError && refusalOf(err) === undefined;
 }
+
+/**
+ * What went wrong with a failed exchange, for a person: the innermost cause's message
+ * (`connect ECONNREFUSED 127.0.0.1:8080`, `self-signed certificate`) rather than the wrapper's
+ * (`fetch failed`, tRPC's `Initialization error`).
+ */
+export function connectionProblem(err: unknown): string {
+  let current: unknown = err;
+  let text = err instanceof Error ? err.message : String(err);
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const message = current.message || (current as { code?: string }).code;
+    if (message) text = message;
+    current = current.cause;
+  }
+  return text;
+}

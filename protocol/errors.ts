@@ -11,6 +11,7 @@ export const errorCodes = {
   METHOD_NOT_ALLOWED: { http: 405, trpc: 'METHOD_NOT_SUPPORTED' },
   CONFLICT: { http: 409, trpc: 'CONFLICT' },
   PAYLOAD_TOO_LARGE: { http: 413, trpc: 'PAYLOAD_TOO_LARGE' },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, trpc: 'UNSUPPORTED_MEDIA_TYPE' },
   SIGNER_NOT_CONNECTED: { http: 404, trpc: 'NOT_FOUND' },
   TOO_MANY_PENDING: { http: 429, trpc: 'TOO_MANY_REQUESTS' },
   INVALID_SIGNATURE: { http: 502, trpc: 'BAD_GATEWAY' },

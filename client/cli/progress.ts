@@ -1,6 +1,6 @@
 // Live session progress on a terminal: one compact status line per session, redrawn in place
-// (and every second, for the time left); plain log lines when the stream is not a TTY.
-// With --json the progress goes to stderr, keeping stdout for the one JSON document.
+// (and every second, for the time left); plain log lines when the stream is not a TTY or with
+// --json, whose progress goes to stderr as log lines, keeping stdout for the one JSON document.
 import type { SessionProgress } from '../coordinator/index.js';
 import { logLine, statusLine } from './progress-format.js';
 
@@ -16,7 +16,7 @@ export function createProgressDisplay(
   opts: { json?: boolean; stream?: Stream } = {},
 ): ProgressDisplay {
   const stream = opts.stream ?? (opts.json ? process.stderr : process.stdout);
-  return stream.isTTY ? new StatusLines(stream) : new LogLines(stream);
+  return stream.isTTY && !opts.json ? new StatusLines(stream) : new LogLines(stream);
 }
 
 class LogLines implements ProgressDisplay {

@@ -6,9 +6,12 @@ import { CliError, printLine } from './output.js';
 export function loadKeyForCli(file: string): Uint8Array {
   try {
     const loaded = loadOrCreateKeyFile(file);
-    if (loaded.created) process.stderr.write(`sigsocket: created a new key in ${file} (mode 0600)\n`);
+    if (loaded.created)
+      process.stderr.write(`sigsocket: created a new key in ${file} (mode 0600)\n`);
     if (loaded.readableByOthers) {
-      process.stderr.write(`sigsocket: warning: ${file} is readable by other users; chmod 600 it\n`);
+      process.stderr.write(
+        `sigsocket: warning: ${file} is readable by other users; chmod 600 it\n`,
+      );
     }
     return loaded.secretKey;
   } catch (err) {
@@ -26,7 +29,7 @@ export function printSignerEvent(event: SignerEvent): void {
     case 'registered':
       return printLine(`${at} registered: serving sign requests`);
     case 'disconnected':
-      return printLine(`${at} disconnected${event.code ? ` (${event.code}${event.reason ? `: ${event.reason}` : ''})` : ''}; reconnecting`);
+      return printLine(`${at} disconnected${closeDetail(event)}; reconnecting`);
     case 'signed':
       return printLine(`${at} signed a ${event.messageBytes}-byte message`);
     case 'refused':
@@ -36,8 +39,17 @@ export function printSignerEvent(event: SignerEvent): void {
   }
 }
 
+/** ` (1006: reason)`, ` (1006)`, ` (reason)` or nothing. */
+function closeDetail(event: { code?: number; reason?: string }): string {
+  const parts = [event.code, event.reason].filter((part) => part !== undefined && part !== '');
+  return parts.length ? ` (${parts.join(': ')})` : '';
+}
+
 /** Keeps the process alive until SIGINT/SIGTERM, then stops the signer (or agent). */
-export async function runUntilSignal(handle: Pick<SignerHandle, 'stop'>, cleanup: () => Promise<void> = async () => {}): Promise<void> {
+export async function runUntilSignal(
+  handle: Pick<SignerHandle, 'stop'>,
+  cleanup: () => Promise<void> = async () => {},
+): Promise<void> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       printLine(`${signal}: stopping`);

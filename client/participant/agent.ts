@@ -7,7 +7,7 @@ import { bytesToHex } from '../../protocol/encoding.js';
 import { publicKeyOf } from '../../protocol/ecdsa/sign.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
 import { abortable, retryTransient, StoppedError } from '../retry.js';
-import { isTransient, refusalOf } from '../server-errors.js';
+import { connectionProblem, isTransient, refusalOf } from '../server-errors.js';
 import { createAgentContext, type AgentContext } from './context.js';
 import { InboxCursor } from './cursor.js';
 import { handleEvent } from './dispatch.js';
@@ -45,7 +45,10 @@ export function runParticipant(opts: ParticipantOptions): ParticipantHandle {
   // Our name is the token's subject unless given.
   const name = opts.name
     ? Promise.resolve(opts.name)
-    : retryTransient(() => client.auth.whoami.query(), isTransient, { signal }).then((w) => w.sub);
+    : retryTransient(() => client.auth.whoami.query(), isTransient, {
+        signal,
+        onRetry: (err) => emit({ type: 'disconnected', message: connectionProblem(err) }),
+      }).then((w) => w.sub);
   name.catch(() => {}); // reported through `ready`
 
   async function handle(ctx: AgentContext, event: SessionEvent): Promise<void> {

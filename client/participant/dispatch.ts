@@ -1,4 +1,5 @@
-// Routes one inbox event to its handler. Events of sessions we never accepted are ignored.
+// Routes one inbox event to its handler. Events of sessions we never accepted are ignored, except
+// their end, which is reported (e.g. a session that timed out before we read its invitation).
 import type { SessionEvent } from '../../protocol/sessions.js';
 import {
   CommitRoundRestartedSchema,
@@ -14,10 +15,9 @@ import { commitFor, onSigningPackage } from './signing-rounds.js';
 export async function handleEvent(ctx: AgentContext, event: SessionEvent): Promise<void> {
   if (event.type === 'keygen_invite') return onInvitation(ctx, 'keygen', event.payload);
   if (event.type === 'sign_invite') return onInvitation(ctx, 'sign', event.payload);
-  const record = ctx.records.session(event.sessionId);
-  if (!record) return;
   if (isTerminalEventType(event.type)) return onSessionEnded(ctx, event);
-  if (!record.accepted) return;
+  const record = ctx.records.session(event.sessionId);
+  if (!record?.accepted) return;
 
   if (record.kind === 'keygen') {
     const { invite } = record;

@@ -5,6 +5,7 @@ import type { Unsubscribable } from '@trpc/server/observable';
 import type { Logger } from 'pino';
 import type { SessionEvent } from '../../protocol/sessions.js';
 import { sleep } from '../retry.js';
+import { connectionProblem } from '../server-errors.js';
 import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
 import type { AgentEvent } from './types.js';
 
@@ -46,6 +47,7 @@ export function followInbox(opts: InboxOptions): void {
           opts.onEvent(data);
         },
         onError: (err) => {
+          if (signal.aborted) return;
           log.warn({ err: err.message }, 'inbox subscription failed; subscribing again');
           emit({ type: 'disconnected', message: err.message });
           resubscribe();
@@ -56,8 +58,8 @@ export function followInbox(opts: InboxOptions): void {
           resubscribe();
         },
         onConnectionStateChange: (state) => {
-          if (state.state === 'connecting' && state.error)
-            emit({ type: 'disconnected', message: state.error.message });
+          if (state.state === 'connecting' && state.error && !signal.aborted)
+            emit({ type: 'disconnected', message: connectionProblem(state.error) });
         },
       },
     );

@@ -2,6 +2,7 @@ import type { Unsubscribable } from '@trpc/server/observable';
 import { base64Decode, base64Encode, bytesToHex } from '../../protocol/encoding.js';
 import { publicKeyOf, signMessage } from '../../protocol/ecdsa/sign.js';
 import type { AttachEvent } from '../../protocol/signer-schemas.js';
+import { connectionProblem } from '../server-errors.js';
 import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
 import { ReadySignal, type Approve, type SignerEvent, type SignerHandle } from './types.js';
 
@@ -35,7 +36,8 @@ export function runSigner(opts: TypedSignerOptions): SignerHandle {
   let subscription: Unsubscribable | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
-  const report = (err: unknown) => emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  const report = (err: unknown) =>
+    emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
 
   async function answer(requestId: string, message: Uint8Array): Promise<void> {
     if (opts.approve && !(await opts.approve(message))) {
@@ -82,16 +84,20 @@ export function runSigner(opts: TypedSignerOptions): SignerHandle {
       {
         onData,
         onError: (err) => {
+          if (stopped) return;
           report(err);
           emit({ type: 'disconnected' });
           retry();
         },
         onComplete: () => {
+          if (stopped) return;
           emit({ type: 'disconnected' });
           retry();
         },
         onConnectionStateChange: (state) => {
-          if (state.state === 'connecting' && state.error) ready.reset();
+          if (state.state !== 'connecting' || !state.error || stopped) return;
+          ready.reset();
+          emit({ type: 'disconnected', reason: connectionProblem(state.error) });
         },
       },
     );

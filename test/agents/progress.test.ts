@@ -105,7 +105,7 @@ describe('session progress text', () => {
     expect(timeLeft(NOW - 1, NOW)).toBe('deadline passed');
   });
 
-  it('redraws one status line per session in place on a terminal, prints log lines otherwise', () => {
+  it('redraws one status line per session in place on a terminal, prints log lines otherwise and with --json', () => {
     const collect = (isTTY: boolean) => {
       let text = '';
       const stream = Object.assign(
@@ -139,6 +139,14 @@ describe('session progress text', () => {
     lines.close();
     expect(plain.text().trim().split('\n')).toHaveLength(1);
     expect(plain.text()).not.toContain('\x1b');
+
+    // --json: log lines even when the stream (stderr) is a terminal.
+    const json = collect(true);
+    const jsonLines = createProgressDisplay({ json: true, stream: json.stream });
+    jsonLines.update({ view: keygen, event: null });
+    jsonLines.close();
+    expect(json.text().trim().split('\n')).toHaveLength(1);
+    expect(json.text()).not.toContain('\x1b');
   });
 
   it('describes invitations and lists sessions as a table', () => {

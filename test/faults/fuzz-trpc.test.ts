@@ -13,6 +13,7 @@ import {
   callOverHttp,
   expectClearAnswer,
   procedures,
+  sendOverHttp,
   type Answer,
 } from './support/abuse-procedures.js';
 import { startChildServer, type ChildServer, type RowCounts } from './support/abuse-server.js';
@@ -157,6 +158,82 @@ describe('malformed input to every tRPC procedure', () => {
     await server.expectHealthy();
     expect(server.counts()).toEqual(before);
   });
+
+  it('bytes that are not JSON, over HTTP and the WebSocket: a typed refusal each, 1007 for invalid UTF-8', async () => {
+    const admin = callers[0]!;
+    const all = procedures();
+    const withInput = all.filter((p) => p.input !== undefined); // the others ignore their input
+    const notJson = (bytes: Uint8Array): boolean => {
+      try {
+        JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+        return false;
+      } catch {
+        return bytes.length > 0;
+      }
+    };
+    const bytes = fc
+      .oneof(
+        fc.uint8Array({ minLength: 1, maxLength: 2_000 }),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 400 }).map((t) => Buffer.from(t)),
+        fc.constantFrom('{', '[1', '{"a":', '\u0000', 'nul', '{"x":1}}').map((t) => Buffer.from(t)),
+      )
+      .filter(notJson);
+
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...withInput), bytes, async (p, body) => {
+        figures.add('non-JSON tRPC HTTP bodies and inputs');
+        const what = `${p.path} with ${body.length} bytes: ${Buffer.from(body).toString('hex').slice(0, 80)}`;
+        const answer = await sendOverHttp(server.url, p, body, admin.token);
+        expect(answer, what).toMatchObject({ status: 400, ok: false, appCode: 'BAD_REQUEST' });
+      }),
+      { numRuns: 200 },
+    );
+
+    // Wrong content type, wrong method: typed refusals too.
+    const mutation = all.find((p) => p.type === 'mutation')!;
+    const query = all.find((p) => p.type === 'query')!;
+    const refusal = async (res: Response) => {
+      const reply = (await res.json()) as { error: { data: { appCode?: string } } };
+      return { status: res.status, appCode: reply.error.data.appCode };
+    };
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'image/png']) {
+      const res = await fetch(`${server.url}/trpc/${mutation.path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': type },
+        body: '{}',
+      });
+      expect(await refusal(res), type).toEqual({ status: 415, appCode: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
+    const postQuery = await fetch(`${server.url}/trpc/${query.path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(await refusal(postQuery)).toEqual({ status: 405, appCode: 'METHOD_NOT_ALLOWED' });
+    const getMutation = await fetch(`${server.url}/trpc/${mutation.path}`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(await refusal(getMutation)).toEqual({ status: 405, appCode: 'METHOD_NOT_ALLOWED' });
+
+    // Binary frames: a parse error each, the connection stays usable.
+    const socket = await RawTrpcSocket.open(server.wsUrl, admin.token);
+    const frames = fc.sample(fc.uint8Array({ minLength: 1, maxLength: 2_000 }), 100);
+    for (const frame of frames) socket.send(Buffer.from(frame), { binary: true });
+    figures.add('binary tRPC WebSocket frames', frames.length);
+    const whoami = await socket.request('query', 'auth.whoami', undefined);
+    expect(whoami.result).toMatchObject({ type: 'data', data: { sub: 'fz-root' } });
+    const junkReplies = socket.replies.slice(0, -1);
+    expect(junkReplies).toHaveLength(frames.length);
+    for (const reply of junkReplies) {
+      expect(reply.error?.data?.appCode, JSON.stringify(reply)).toBe('BAD_REQUEST');
+    }
+    // A text frame that is not UTF-8 breaks the WebSocket protocol: closed with 1007.
+    socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await socket.closed).code).toBe(1007);
+
+    await server.expectHealthy();
+    expect(server.counts()).toEqual(before);
+  }, 120_000);
 
   it('leaves the held session able to complete', async () => {
     await world.expectUnchanged();

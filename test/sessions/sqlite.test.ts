@@ -164,4 +164,13 @@ describe('SPEC §6 tables through the sqlite3 shell', () => {
     const doc = fs.readFileSync(path.join(repoRoot, 'docs/sessions.md'), 'utf8');
     for (const query of Object.values(QUERIES)) expect(doc).toContain(query);
   });
+
+  it('shows in README.md only queries this test runs', () => {
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const shown = [...readme.matchAll(/^sqlite3 -json data\/sigsocket\.db "(.+)"$/gm)].map(
+      (m) => m[1],
+    );
+    expect(shown.length).toBeGreaterThanOrEqual(4);
+    for (const query of shown) expect(Object.values(QUERIES) as string[]).toContain(query);
+  });
 });

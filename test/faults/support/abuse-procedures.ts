@@ -32,9 +32,18 @@ export function procedures(): ProcedureInfo[] {
   }));
 }
 
-/** What the server's own validation will say about `input` (procedures without input take all). */
+/**
+ * What the server's own validation will say about `input` (procedures without input take all),
+ * judged on what reaches it: the input after a JSON round trip, as every caller here sends it
+ * (NaN and ±Infinity arrive as null, undefined fields vanish).
+ */
 export function accepts(p: ProcedureInfo, input: unknown): boolean {
-  return p.input === undefined || p.input.safeParse(input).success;
+  return p.input === undefined || p.input.safeParse(onTheWire(input)).success;
+}
+
+function onTheWire(input: unknown): unknown {
+  const json = JSON.stringify(input);
+  return json === undefined ? undefined : (JSON.parse(json) as unknown);
 }
 
 const n = 'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141';
@@ -159,32 +168,47 @@ function fromError(error: ErrorShape, status: number): Answer {
  * POST of JSON, a subscription as a GET server-sent event stream (only with input the schema
  * refuses, so the stream ends with its error instead of staying open).
  */
-export async function callOverHttp(
+export function callOverHttp(
   url: string,
   p: ProcedureInfo,
   input: unknown,
   token?: string,
 ): Promise<Answer> {
+  return sendOverHttp(url, p, JSON.stringify(input), token);
+}
+
+/**
+ * The same with the input as it goes on the wire: a string (the `?input=` text, or the POST
+ * body), raw bytes for a body, or undefined for none.
+ */
+export async function sendOverHttp(
+  url: string,
+  p: ProcedureInfo,
+  wire: string | Uint8Array | undefined,
+  token?: string,
+): Promise<Answer> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const query = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const text =
+    typeof wire === 'string' || wire === undefined ? wire : Buffer.from(wire).toString('latin1');
+  const query = text === undefined ? '' : `?input=${encodeURIComponent(text)}`;
   const signal = AbortSignal.timeout(20_000);
   const res =
     p.type === 'mutation'
       ? await fetch(`${url}/trpc/${p.path}`, {
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify(input) ?? '',
+          body: wire ?? '',
           signal,
         })
       : await fetch(`${url}/trpc/${p.path}${query}`, { headers, signal });
-  const text = await res.text();
+  const body = await res.text();
   if (p.type === 'subscription' && res.status === 200) {
-    const data = /event: serialized-error\ndata: (.*)\n/.exec(text)?.[1];
+    const data = /event: serialized-error\ndata: (.*)\n/.exec(body)?.[1];
     if (!data) return { status: 200, ok: true };
     return fromError(JSON.parse(data) as ErrorShape, res.status);
   }
-  const body = JSON.parse(text) as { result?: unknown; error?: ErrorShape };
-  return body.error ? fromError(body.error, res.status) : { status: res.status, ok: true };
+  const reply = JSON.parse(body) as { result?: unknown; error?: ErrorShape };
+  return reply.error ? fromError(reply.error, res.status) : { status: res.status, ok: true };
 }
 
 /** The answer is a clear refusal or a success, never a server error; an error has a known code. */
