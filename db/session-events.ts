@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { SessionEvent } from '../protocol/sessions.js';
+import { preparedPerDatabase } from './prepared.js';
 import type { Queryable } from './queryable.js';
 import { sessionEvents, sessions } from './schema.js';
 
@@ -16,6 +17,19 @@ export function insertSessionEvents(db: Queryable, events: NewSessionEvent[]): S
     .all()
     .map((r) => r.id);
   return events.map((e, i) => ({ ...e, id: ids[i]! }));
+}
+
+const lastIdOfSession = preparedPerDatabase((db) =>
+  db
+    .select({ id: sql<number | null>`max(${sessionEvents.id})` })
+    .from(sessionEvents)
+    .where(eq(sessionEvents.sessionId, sql.placeholder('sessionId')))
+    .prepare(),
+);
+
+/** The id of the session's newest event (any recipient), or null before its first. */
+export function lastSessionEventId(db: Queryable, sessionId: string): number | null {
+  return lastIdOfSession(db).get({ sessionId })?.id ?? null;
 }
 
 function toEvent(row: typeof sessionEvents.$inferSelect): SessionEvent {

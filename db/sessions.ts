@@ -1,4 +1,5 @@
 import { and, desc, eq, notInArray, sql, type SQL } from 'drizzle-orm';
+import { preparedPerDatabase } from './prepared.js';
 import type { Queryable } from './queryable.js';
 import { sessions } from './schema.js';
 
@@ -9,15 +10,16 @@ export type SessionRowPatch = Partial<Omit<NewSessionRow, 'id' | 'kind' | 'creat
 
 const FINAL_STATES = ['completed', 'rejected', 'failed', 'timed_out', 'aborted'];
 
-const prepareGetById = (db: Queryable) =>
-  db.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
-/** One prepared statement per database: building the query each time cost more than running it. */
-const getById = new WeakMap<Queryable, ReturnType<typeof prepareGetById>>();
+const getById = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare(),
+);
 
 export function getSessionRow(db: Queryable, id: string): SessionRow | undefined {
-  let query = getById.get(db);
-  if (!query) getById.set(db, (query = prepareGetById(db)));
-  return query.get({ id });
+  return getById(db).get({ id });
 }
 
 export function insertSessionRow(db: Queryable, row: NewSessionRow): void {

@@ -57,6 +57,11 @@ export interface SessionView {
   error: SessionErrorView | null;
   createdAt: number;
   updatedAt: number;
+  /**
+   * The id of the newest event of the session when this view was read (null before the first):
+   * pass it as `lastEventId` to `session.watch` to receive exactly what happens after the view.
+   */
+  lastEventId: string | null;
 }
 
 /** keygen.create / sign.create: `created: false` when the same request was made before. */

@@ -1,8 +1,9 @@
-// Following a session to its end over session.watch. The stream starts from the session's
-// first event, so the progress replays what already happened and nothing can fall between a
-// read and the subscription; it is resumable (the client's WebSocket resends the last event id
-// on reconnect, and after a failed subscription we resubscribe from it).
+// Following a session to its end over session.watch. The stream starts after the newest event
+// the first session.get reflects (its lastEventId), so progress only moves forward and nothing
+// falls between the read and the subscription; it is resumable (the client's WebSocket resends
+// the last event id on reconnect, and after a failed subscription we resubscribe from it).
 import type { Unsubscribable } from '@trpc/server/observable';
+import { isTerminalState } from '../../machines/index.js';
 import type { SessionView } from '../../protocol/session-view.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
 import { retryTransient, sleep } from '../retry.js';
@@ -21,7 +22,7 @@ export interface FollowOptions {
  * Resolves with the final SessionView once the session completes; rejects with
  * SessionEndedError (state, error, waitingFor) when it ends otherwise, or with the server's
  * error when the session cannot be followed (NOT_FOUND, FORBIDDEN, ...). `onProgress` sees the
- * session as session.get shows it, then after every event from the first one.
+ * session as session.get shows it, then after every later event.
  */
 export async function followSession(
   client: SigSocketClient,
@@ -35,9 +36,13 @@ export async function followSession(
     retryTransient(() => client.session.get.query({ sessionId }), isTransient, { signal });
   let view = await get();
   onProgress({ view, event: null });
+  if (isTerminalState(view.state)) {
+    if (view.state === 'completed') return view;
+    throw new SessionEndedError(view);
+  }
 
   return new Promise<SessionView>((resolve, reject) => {
-    let lastEventId: string | undefined;
+    let lastEventId = view.lastEventId ?? undefined;
     let subscription: Unsubscribable | undefined;
     let attempt = 0;
     let settled = false;

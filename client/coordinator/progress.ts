@@ -17,8 +17,9 @@ export interface SessionProgress {
   event: SessionEvent | null;
 }
 
-/** `view` advanced by `event` (events the view does not reflect leave it as it was). */
-export function advance(view: SessionView, event: SessionEvent): SessionView {
+/** `view` advanced by `event` (events the view does not reflect only move its lastEventId). */
+export function advance(previous: SessionView, event: SessionEvent): SessionView {
+  const view = { ...previous, lastEventId: String(event.id) };
   const p = event.payload;
   const at = event.createdAt;
   switch (event.type) {

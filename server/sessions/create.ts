@@ -39,11 +39,11 @@ function existing(db: Db, sessionId: string, hash: string): CreateSessionResult 
       `session id ${sessionId} is already used by a different request; choose another id`,
     );
   }
-  return { created: false, session: sessionView(row) };
+  return { created: false, session: sessionView(db, row) };
 }
 
-function created(row: SessionRow): CreateSessionResult {
-  return { created: true, session: sessionView(row) };
+function created(db: Db, row: SessionRow): CreateSessionResult {
+  return { created: true, session: sessionView(db, row) };
 }
 
 function auditCreate(
@@ -130,7 +130,7 @@ export function createKeygen(
       at,
     ),
   );
-  return created(row);
+  return created(deps.db, row);
 }
 
 /** The key's members among `names`, with their key indexes (UNKNOWN_PARTICIPANTS otherwise). */
@@ -213,5 +213,5 @@ export function createSign(
     ),
     key,
   );
-  return created(row);
+  return created(deps.db, row);
 }

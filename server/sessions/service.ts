@@ -108,7 +108,7 @@ export class SessionService {
   }
 
   get(principal: Principal, sessionId: string): SessionView {
-    return sessionView(this.visibleRow(principal, sessionId));
+    return sessionView(this.deps.db, this.visibleRow(principal, sessionId));
   }
 
   list(principal: Principal, input: Input<typeof ListInputSchema>): SessionView[] {
@@ -117,7 +117,7 @@ export class SessionService {
       state: input?.state,
       limit: input?.limit ?? 100,
       ...visibility(principal),
-    }).map(sessionView);
+    }).map((row) => sessionView(this.deps.db, row));
   }
 
   respond(principal: Principal, input: Input<typeof RespondInputSchema>): SessionView {
@@ -207,7 +207,7 @@ export class SessionService {
     try {
       const { live, checked } = prepare(at);
       const step = { ...checked, audit: [audit(request.outcome ?? 'ok')] };
-      return sessionView(this.runtime.apply(live, step));
+      return sessionView(this.deps.db, this.runtime.apply(live, step));
     } catch (err) {
       if (err instanceof AppError) recordAudit(this.deps.db, audit(`refused: ${err.code}`));
       throw err;

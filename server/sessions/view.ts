@@ -1,13 +1,19 @@
 import type { AnySessionContext } from '../../machines/index.js';
 import type { KeyRow } from '../../db/keys.js';
+import type { Queryable } from '../../db/queryable.js';
+import { lastSessionEventId } from '../../db/session-events.js';
 import type { SessionRow } from '../../db/sessions.js';
 import type { Scheme } from '../../protocol/frost/schemes.js';
 import type { KeyView, SessionErrorView, SessionView } from '../../protocol/session-view.js';
 import type { PersistedSnapshot } from './live-session.js';
 
-/** The API's view of a stored session (never the snapshot: it holds escrow blobs). */
-export function sessionView(row: SessionRow): SessionView {
+/**
+ * The API's view of a stored session (never the snapshot: it holds escrow blobs), with the id
+ * of the newest event it reflects, read in the same synchronous step as the row.
+ */
+export function sessionView(db: Queryable, row: SessionRow): SessionView {
   const context = (row.snapshot as PersistedSnapshot).context as AnySessionContext;
+  const lastEventId = lastSessionEventId(db, row.id);
   return {
     id: row.id,
     kind: row.kind,
@@ -32,6 +38,7 @@ export function sessionView(row: SessionRow): SessionView {
     error: (row.error as SessionErrorView | null) ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    lastEventId: lastEventId === null ? null : String(lastEventId),
   };
 }
 

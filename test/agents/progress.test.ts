@@ -35,6 +35,7 @@ const keygen: SessionView = {
   error: null,
   createdAt: NOW - 1000,
   updatedAt: NOW - 1000,
+  lastEventId: null,
 };
 
 let nextId = 1;

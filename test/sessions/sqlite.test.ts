@@ -36,7 +36,7 @@ const QUERIES = {
 } as const;
 
 function sqlite3(db: string, query: string): Array<Record<string, unknown>> {
-  const out = execFileSync('/usr/bin/sqlite3', ['-json', db, query], { encoding: 'utf8' });
+  const out = execFileSync('sqlite3', ['-json', db, query], { encoding: 'utf8' });
   return out.trim() === '' ? [] : (JSON.parse(out) as Array<Record<string, unknown>>);
 }
 
