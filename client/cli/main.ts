@@ -13,12 +13,14 @@ import { registerSign } from './commands/sign.js';
 import { registerSigner } from './commands/signer.js';
 import { registerToken } from './commands/token.js';
 import { registerWatch } from './commands/watch.js';
+import { refuseOptionsAsValues } from './option-values.js';
 import { CliError } from './output.js';
 
 const program = new Command('sigsocket')
   .description('SigSocket: remote single-key signing and FROST threshold keys over secp256k1')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .hook('preAction', (_program, command) => refuseOptionsAsValues(command));
 
 registerServe(program);
 registerToken(program);
@@ -43,7 +45,9 @@ try {
     process.exit(err instanceof CliError ? err.exitCode : 1);
   }
   if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
-    process.stderr.write(`sigsocket: ${err.message}: the port is taken; choose another with --port\n`);
+    process.stderr.write(
+      `sigsocket: ${err.message}: the port is taken; choose another with --port\n`,
+    );
     process.exit(1);
   }
   throw err;

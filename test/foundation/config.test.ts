@@ -1,16 +1,26 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, envName, resolveConfig } from '../../server/config.js';
 import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/server.js';
 
 describe('configuration', () => {
   it('has defaults for every setting a fresh start needs', () => {
     const config = resolveConfig({}, {});
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: './data', legacyProof: true, signAuth: true });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: './data',
+      legacyProof: true,
+      signAuth: true,
+    });
   });
 
   it('reads SIGSOCKET_* variables, and flags win over them', () => {
     expect(envName('tlsCert')).toBe('SIGSOCKET_TLS_CERT');
-    expect(resolveConfig({}, { SIGSOCKET_PORT: '9000', SIGSOCKET_LEGACY_PROOF: 'off' })).toMatchObject({ port: 9000, legacyProof: false });
+    expect(
+      resolveConfig({}, { SIGSOCKET_PORT: '9000', SIGSOCKET_LEGACY_PROOF: 'off' }),
+    ).toMatchObject({ port: 9000, legacyProof: false });
     expect(resolveConfig({ port: '9100' }, { SIGSOCKET_PORT: '9000' }).port).toBe(9100);
   });
 
@@ -27,12 +37,31 @@ describe('configuration', () => {
   });
 
   it('names the variable when the bad value came from the environment', () => {
-    expect(() => resolveConfig({}, { SIGSOCKET_MAX_FRAME_BYTES: '-1' })).toThrow('SIGSOCKET_MAX_FRAME_BYTES');
+    expect(() => resolveConfig({}, { SIGSOCKET_MAX_FRAME_BYTES: '-1' })).toThrow(
+      'SIGSOCKET_MAX_FRAME_BYTES',
+    );
   });
 
   it('stops `sigsocket serve` with a message naming the flag and a non-zero exit', async () => {
-    const result = await runCli(['serve', '--port', 'eighty'], { env: { SIGSOCKET_DATA_DIR: '/nonexistent-never-created' } });
+    const result = await runCli(['serve', '--port', 'eighty'], {
+      env: { SIGSOCKET_DATA_DIR: '/nonexistent-never-created' },
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('invalid value for --port');
+  });
+
+  it("refuses one of a command's own options as the value of another, creating nothing", async () => {
+    const cwd = tempDir('sigsocket-cwd-');
+    const cases: Array<[string[], string]> = [
+      [['serve', '--port', '0', '--data-dir', '--legacy-proof=off'], '--legacy-proof=off'],
+      [['demo', '--data-dir', '--json'], '--json'],
+      [['token', '--sub', 'alice', '--role', 'coordinator', '--data-dir', '--ttl=1h'], '--ttl=1h'],
+    ];
+    for (const [args, follower] of cases) {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(`--data-dir needs a value, but was followed by ${follower}`);
+    }
+    expect(fs.readdirSync(cwd)).toEqual([]);
   });
 });
