@@ -5,15 +5,18 @@
 // We read the scaled server's RSS from /proc and measure POST /sign latency at a fixed moderate
 // rate (open loop) against one active signer on each server, alternating windows between the
 // two, so the K = 1 figure is taken under the same machine load as the loaded one (this
-// machine is shared; p99 drifts with the other jobs more than with K).
+// machine is shared; p99 drifts with the other jobs more than with K). Open files: Node starts
+// every process at its hard limit; the suite checks that it is enough for K and records the
+// limits the server and crowd processes run with (bench/support/open-files.ts).
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import type WebSocket from 'ws';
 import { issueToken } from '../server/auth/jwt.js';
 import { secretFromString } from '../server/auth/secret.js';
+import { profilesDir } from './support/cpu-profile.js';
 import { signRequestBytes, type RawHttpCaller } from './support/http-caller.js';
 import { IdleCrowd } from './support/idle-crowd.js';
 import { connectSigners, prepareSigners, waitForSigners } from './support/legacy-signers.js';
+import { openFileLimits, requireOpenFiles } from './support/open-files.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { openCallers, openLoop, type WindowFigures } from './support/sign-load.js';
 import { median } from './support/stats.js';
@@ -95,12 +98,6 @@ interface Step {
 const p = (windows: WindowFigures[], pick: (w: WindowFigures) => number) =>
   median(windows.map(pick));
 
-/** The soft limit on open files of this process (children inherit it). */
-function openFileLimit(): number {
-  const limits = fs.readFileSync('/proc/self/limits', 'utf8');
-  return Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? Infinity);
-}
-
 export const connectionScale: BenchSuite = {
   name: 'connection-scale',
   description:
@@ -112,14 +109,11 @@ export const connectionScale: BenchSuite = {
     // Many short windows: the median of their p99s shrugs off a stall or two from other jobs.
     const windowMs = numberFlag(flags, 'duration-ms', quick ? 1_000 : 2_000);
     const repeats = numberFlag(flags, 'repeats', quick ? 5 : 6);
+    // Open files each of the server and crowd processes may need: K + S sockets and a margin.
     const needed = Math.max(...ks) + subscriptionCount + 200;
-    if (openFileLimit() < needed) {
-      throw new Error(
-        `connection-scale needs ${needed} open files per process; raise it first: ulimit -n ${needed}`,
-      );
-    }
+    const limits = requireOpenFiles(needed, 'connection-scale');
     const nodeArgs =
-      flags['cpu-prof'] === true ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
+      flags['cpu-prof'] === true ? ['--cpu-prof', '--cpu-prof-dir', profilesDir] : [];
 
     const secret = randomBytes(32).toString('hex');
     const scaled = await startTarget(secret, needed, nodeArgs);
@@ -152,6 +146,20 @@ export const connectionScale: BenchSuite = {
       await baseline.window(rate, 1_000);
       await measure('1 signer', 0, 0);
       await crowd.ask({ subscriptions: subscriptionCount });
+      // The limits the connection holders run with (NaN → null without /proc).
+      const openFiles = {
+        needed,
+        soft: limits.soft,
+        hard: Number.isFinite(limits.hard) ? limits.hard : 'unlimited',
+        serverSoft: openFileLimits(scaled.server.pid).soft,
+        crowdSoft: openFileLimits(crowd.pid).soft,
+      };
+      if (Math.min(openFiles.serverSoft, openFiles.crowdSoft) < needed) {
+        throw new Error(
+          `connection-scale: the server and crowd processes run with open-file limits ` +
+            `${openFiles.serverSoft} and ${openFiles.crowdSoft}, below the ${needed} needed`,
+        );
+      }
       await measure(`+ ${fmtInt(subscriptionCount)} subscriptions`, 0, subscriptionCount);
       for (const k of ks) {
         progress(`connecting idle signers up to ${fmtInt(k)}`);
@@ -225,6 +233,7 @@ export const connectionScale: BenchSuite = {
           windowMs,
           repeats,
           subscriptions: subscriptionCount,
+          openFiles,
           rssPerSignerBytes: Math.round(perSigner),
           rssPerSubscriptionBytes: Math.round(perSubscription),
           p99Ratio: round(p99Ratio),

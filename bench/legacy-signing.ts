@@ -9,6 +9,7 @@ import { loadVerifier } from '../protocol/ecdsa/verifier.js';
 import { parseSignResponse } from '../protocol/legacy.js';
 import { issueToken } from '../server/auth/jwt.js';
 import { secretFromString } from '../server/auth/secret.js';
+import { profilesDir } from './support/cpu-profile.js';
 import type { RawHttpCaller } from './support/http-caller.js';
 import { signRequestBytes } from './support/http-caller.js';
 import { connectSigners, prepareSigners, waitForSigners } from './support/legacy-signers.js';
@@ -59,7 +60,7 @@ export const legacySigning: BenchSuite = {
     const windowMs = numberFlag(flags, 'duration-ms', quick ? 1_500 : 5_000);
     const warmupMs = numberFlag(flags, 'warmup-ms', quick ? 1_000 : 3_000);
     const nodeArgs =
-      flags['cpu-prof'] === true ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/profiles'] : [];
+      flags['cpu-prof'] === true ? ['--cpu-prof', '--cpu-prof-dir', profilesDir] : [];
 
     const signers = prepareSigners(signerCount, 8);
     const verifier = loadVerifier('auto');

@@ -1,6 +1,7 @@
 // `npm run bench [-- suite ...] [--quick] [--json] [--no-save] [--flag value ...]`: runs the
 // benchmark suites (all by default), prints each one's figures as tables and writes the run's
-// record (machine, Node version, every figure) to bench/results/bench-<time>.json.
+// record (machine, Node version, every figure) to bench/results/bench-<time>.json (another
+// directory: SIGSOCKET_BENCH_RESULTS_DIR).
 import { parseBenchArgs, selectSuites } from './args.js';
 import { machineInfo } from './support/machine.js';
 import { formatResult, saveRecord } from './support/report.js';
@@ -12,7 +13,8 @@ if (args.help) {
   process.stdout.write(
     'npm run bench -- [suite ...] [--quick] [--json] [--no-save] [--cpu-prof] [--<flag> <value>]\n' +
       suites.map((s) => `  ${s.name.padEnd(18)} ${s.description}`).join('\n') +
-      '\nSuite flags are documented in docs/performance.md.\n',
+      '\nSuite flags are documented in docs/performance.md. Records and profiles go to ' +
+      'bench/results/ (SIGSOCKET_BENCH_RESULTS_DIR: another directory).\n',
   );
   process.exit(0);
 }

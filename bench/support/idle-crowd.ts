@@ -33,6 +33,11 @@ export class IdleCrowd {
     });
   }
 
+  /** The crowd process's pid (connection-scale reads its open-file limit). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** Grows the crowd; resolves once every connection is up (signers: socket open and introduced). */
   ask(request: Request): Promise<Reply> {
     return new Promise((resolve, reject) => {

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult, BenchTable } from '../suite.js';
 
-export const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
+/** bench/results/, or SIGSOCKET_BENCH_RESULTS_DIR (the smoke test points it at a temp dir). */
+export const resultsDir = process.env['SIGSOCKET_BENCH_RESULTS_DIR']
+  ? path.resolve(process.env['SIGSOCKET_BENCH_RESULTS_DIR'])
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../results');
 
 function table(t: BenchTable): string {
   const widths = t.columns.map((c, i) =>
@@ -36,7 +39,7 @@ export function formatResult(result: BenchResult): string {
   return out.join('\n') + '\n';
 }
 
-/** Writes `record` to bench/results/bench-<time>.json and returns the path. */
+/** Writes `record` to <resultsDir>/bench-<time>.json and returns the path. */
 export function saveRecord(record: object, startedAt: Date): string {
   fs.mkdirSync(resultsDir, { recursive: true });
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
