@@ -39,15 +39,22 @@ export function isTransient(err: unknown): boolean {
 /**
  * What went wrong with a failed exchange, for a person: the innermost cause's message
  * (`connect ECONNREFUSED 127.0.0.1:8080`, `self-signed certificate`) rather than the wrapper's
- * (`fetch failed`, tRPC's `Initialization error`).
+ * (`fetch failed`, tRPC's `Initialization error`). Follows `cause`, and the `error` of the
+ * WebSocket ErrorEvent that tRPC's WebSocket errors carry.
  */
 export function connectionProblem(err: unknown): string {
-  let current: unknown = err;
   let text = err instanceof Error ? err.message : String(err);
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const message = current.message || (current as { code?: string }).code;
-    if (message) text = message;
-    current = current.cause;
+  let current: unknown = err;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    const { message, code, cause, error } = current as {
+      message?: unknown;
+      code?: unknown;
+      cause?: unknown;
+      error?: unknown;
+    };
+    if (typeof message === 'string' && message !== '') text = message;
+    else if (typeof code === 'string') text = code;
+    current = cause ?? error;
   }
   return text;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import WebSocket from 'ws';
+import { MAX_MESSAGE_BYTES } from '../protocol/signer-schemas.js';
 
 /** How a client trusts the server's certificate: a CA file, or (development only) not at all. */
 export interface TlsTrust {
@@ -33,9 +34,18 @@ export function toWebSocketUrl(serverUrl: string, path: string): string {
   return url.toString();
 }
 
+/**
+ * The largest message the typed client accepts from the server over its WebSocket (`ws`
+ * otherwise allows 100 MiB). The biggest the server sends is a `signer.attach` request: the
+ * base64 of the largest signable message (any configuration) is just under 16 MiB; 64 KiB more
+ * covers the JSON around it. Session events are far smaller (a 255-party round-1 broadcast is
+ * about 4.5 MB).
+ */
+export const MAX_SERVER_MESSAGE_BYTES = Math.ceil(MAX_MESSAGE_BYTES / 3) * 4 + 64 * 1024;
+
 /** A `WebSocket` class (as tRPC's wsClient wants one) that applies our TLS trust. */
 export function webSocketClass(trust: TlsTrust): typeof globalThis.WebSocket {
-  const options = tlsOptions(trust);
+  const options = { ...tlsOptions(trust), maxPayload: MAX_SERVER_MESSAGE_BYTES };
   class TrustedWebSocket extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols, options);
@@ -52,11 +62,15 @@ export function createFetch(trust: TlsTrust) {
   const options = tlsOptions(trust);
   const httpsAgent = new https.Agent({ keepAlive: true, ...options });
   const httpAgent = new http.Agent({ keepAlive: true });
-  return function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  return function nodeFetch(
+    input: string | URL | Request,
+    init: RequestInit = {},
+  ): Promise<Response> {
     const url = new URL(typeof input === 'object' && 'url' in input ? input.url : input);
     const lib = url.protocol === 'https:' ? https : http;
     const headers = new Headers(init.headers);
-    const body = init.body == null ? undefined : typeof init.body === 'string' ? init.body : String(init.body);
+    const body =
+      init.body == null ? undefined : typeof init.body === 'string' ? init.body : String(init.body);
     if (body !== undefined) headers.set('content-length', String(Buffer.byteLength(body)));
     return new Promise((resolve, reject) => {
       const req = lib.request(
@@ -78,7 +92,13 @@ export function createFetch(trust: TlsTrust) {
             }
             const status = res.statusCode ?? 500;
             const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
-            resolve(new Response(payload, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+            resolve(
+              new Response(payload, {
+                status,
+                statusText: res.statusMessage ?? '',
+                headers: responseHeaders,
+              }),
+            );
           });
         },
       );

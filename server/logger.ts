@@ -1,41 +1,63 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
 /**
- * JSON logs on stderr (stdout stays free for `--json` output). Anything that looks like a
- * credential or key material is redacted even if a caller passes it by mistake.
+ * Fields that hold what SPEC §7 says never to log: tokens and other credentials, secret keys,
+ * key shares (plain or encrypted), nonces and escrow blobs. Public values that share a word
+ * (`verifyingShare(s)`, nonce commitments) are not in the list.
  */
-export function createLogger(level: string = 'info'): Logger {
+const SECRET_FIELDS = [
+  // credentials
+  'token',
+  'tokens',
+  'authorization',
+  'connectionParams',
+  'secret',
+  'jwtSecret',
+  // secret keys
+  'secretKey',
+  'privateKey',
+  'identitySecretKey',
+  'senderSecretKey',
+  'recipientSecretKey',
+  // FROST key material and its round-2 shares (also as ciphertexts)
+  'signingShare',
+  'keyShare',
+  'secretState',
+  'share',
+  'shares',
+  'sharesFor',
+  'sigShares',
+  'ciphertext',
+  // nonces and escrow blobs
+  'nonce',
+  'nonces',
+  'escrow',
+];
+
+/** Each field at the top level and one level down (`{ submission: { share } }`). */
+const REDACT_PATHS = [
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
+  // a request logged whole (`{ req }`)
+  '*.headers.authorization',
+];
+
+/**
+ * JSON logs on stderr (stdout stays free for `--json` output). Anything that looks like a
+ * credential or key material is redacted even if a caller passes it by mistake. `destination`
+ * is for tests.
+ */
+export function createLogger(
+  level: string = 'info',
+  destination: DestinationStream = pino.destination(2),
+): Logger {
   return pino(
     {
       level,
       base: { service: 'sigsocket' },
-      redact: {
-        paths: [
-          'token',
-          '*.token',
-          'authorization',
-          '*.authorization',
-          'headers.authorization',
-          'secret',
-          '*.secret',
-          'secretKey',
-          '*.secretKey',
-          'share',
-          '*.share',
-          'shares',
-          '*.shares',
-          'nonces',
-          '*.nonces',
-          'escrow',
-          '*.escrow',
-          'signingShare',
-          '*.signingShare',
-        ],
-        censor: '[redacted]',
-      },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    pino.destination(2),
+    destination,
   );
 }

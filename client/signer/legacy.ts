@@ -17,7 +17,20 @@ export interface LegacySignerOptions extends TlsTrust {
    */
   approve?: Approve;
   onEvent?: (event: SignerEvent) => void;
+  /**
+   * Largest frame accepted from the server (default 64 KiB, the protocol's frame limit and
+   * the server's `--max-frame-bytes` default). A server started with a larger
+   * `--max-frame-bytes` can ask for larger messages: give its value here.
+   */
+  maxFrameBytes?: number;
 }
+
+/**
+ * SPEC §2: frames over 64 KiB are protocol errors. The server's own sign requests fit its frame
+ * limit by construction (server/signing/limits.ts), so no margin is needed; a bigger frame
+ * closes the connection with 1009 instead of being buffered (`ws` otherwise allows 100 MiB).
+ */
+const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 
 /** A connection that lived this long resets the reconnect backoff. */
 const STABLE_MS = 5_000;
@@ -55,7 +68,10 @@ export function runLegacySigner(opts: LegacySignerOptions): SignerHandle {
   }
 
   function connect(): void {
-    const ws = new WebSocket(url, tlsOptions(opts));
+    const ws = new WebSocket(url, {
+      ...tlsOptions(opts),
+      maxPayload: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    });
     socket = ws;
     let openedAt = 0;
     let first = true;
@@ -81,7 +97,9 @@ export function runLegacySigner(opts: LegacySignerOptions): SignerHandle {
         if (isFirst) ws.send(encodeSignResponse(message, signMessage(opts.secretKey, message)));
         return;
       }
-      answer(ws, message).catch((err: unknown) => emit({ type: 'error', message: (err as Error).message }));
+      answer(ws, message).catch((err: unknown) =>
+        emit({ type: 'error', message: (err as Error).message }),
+      );
     });
     ws.on('error', (err) => emit({ type: 'error', message: err.message }));
     ws.on('close', (code, reasonBuf) => {

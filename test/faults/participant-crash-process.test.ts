@@ -68,7 +68,7 @@ async function expectCompleted(sessionId: string, watched: ReturnType<typeof fol
     const signature = done.result!['signature'] as string;
     expect(verifySignature('frost-secp256k1', groupPublicKey, done.message!, signature)).toBe(true);
   }
-  expectWatchedExactly(server.dataDir, 'carol', sessionId, watched.ids);
+  expectWatchedExactly(server.dataDir, 'carol', sessionId, watched);
 }
 
 describe('a participant process SIGKILLed', { timeout: 180_000 }, () => {
@@ -140,7 +140,7 @@ describe('a participant process SIGKILLed', { timeout: 180_000 }, () => {
     const ended = await watched.ended;
     expect(ended).toMatchObject({ state: 'timed_out', phase: 'shares', waitingFor: ['dave'] });
     expect(ended.error?.waitingFor).toEqual(['dave']);
-    expectWatchedExactly(server.dataDir, 'carol', sessionId, watched.ids);
+    expectWatchedExactly(server.dataDir, 'carol', sessionId, watched);
     await dave.start(); // back for the checks below: it catches up on what it missed
   });
 

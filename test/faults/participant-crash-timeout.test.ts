@@ -52,7 +52,7 @@ describe('a participant that crashes for good', { timeout: 120_000 }, () => {
       const ended = await watched.ended;
       expect(ended).toMatchObject({ state: 'timed_out', phase: phase.state, waitingFor: ['dave'] });
       expect(ended.error?.waitingFor).toEqual(['dave']);
-      expectWatchedExactly(server.dataDir, 'carol', sessionId, watched.ids);
+      expectWatchedExactly(server.dataDir, 'carol', sessionId, watched);
 
       const alive = agents.filter((a) => a !== dave);
       for (const agent of alive) {

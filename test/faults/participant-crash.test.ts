@@ -82,7 +82,7 @@ describe('a participant that crashes or is cut off in every phase', { timeout: 1
           signatureVerifies('frost-secp256k1', key.groupPublicKey, done.message!, signature!),
         ).toBe(true);
       }
-      expectWatchedExactly(server.dataDir, 'carol', sessionId, watched.ids);
+      expectWatchedExactly(server.dataDir, 'carol', sessionId, watched);
       for (const agent of agents) {
         await waitFor(
           () => agent.handled.length >= inboxIds(server, agent.name).length,

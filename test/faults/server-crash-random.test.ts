@@ -120,8 +120,8 @@ describe('a server SIGKILLed at random points', { timeout: 600_000 }, () => {
           true,
         );
       }
-      expectWatchedExactly(server.dataDir, 'carol', keygenId, watched[0]!.ids);
-      expectWatchedExactly(server.dataDir, 'carol', signId, watched[1]!.ids);
+      expectWatchedExactly(server.dataDir, 'carol', keygenId, watched[0]!);
+      expectWatchedExactly(server.dataDir, 'carol', signId, watched[1]!);
     });
     await fc.assert(property, { numRuns: RUNS, endOnFailure: true });
 

@@ -10,11 +10,7 @@ import type { ScriptedParticipant } from '../support/scripted-participant.js';
 import { clientFor, closeAll, completedKeygen, participants } from '../support/sessions.js';
 import { waitFor } from '../support/signing.js';
 import { inboxIds } from '../agents/support.js';
-import {
-  expectInboxExactly,
-  expectWatchedExactly,
-  follow,
-} from './support/crash-checks.js';
+import { expectInboxExactly, expectWatchedExactly, follow } from './support/crash-checks.js';
 import { reportFigures } from './support/crash-figures.js';
 import {
   CRASH_PHASES,
@@ -90,7 +86,7 @@ describe('a server SIGKILLed in every phase', { timeout: 120_000 }, () => {
           true,
         );
       }
-      expectWatchedExactly(server.dataDir, 'coord', sessionId, watched.ids);
+      expectWatchedExactly(server.dataDir, 'coord', sessionId, watched);
       await inboxesExact();
     },
   );
@@ -116,7 +112,7 @@ describe('a server SIGKILLed in every phase', { timeout: 120_000 }, () => {
       expect(late).toMatchObject({ state: 'timed_out', phase: phase.state, waitingFor: ['carol'] });
       expect(late.error?.waitingFor).toEqual(['carol']);
       carol.release(phase.gate, id); // she now finds the session over
-      expectWatchedExactly(server.dataDir, 'coord', id, watched[i]!.ids);
+      expectWatchedExactly(server.dataDir, 'coord', id, watched[i]!);
     }
     await inboxesExact();
   });

@@ -1,12 +1,17 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../../server/app.js';
 import { resolveConfig } from '../../server/config.js';
 import { DataDirLockedError } from '../../db/lock.js';
+import { issueToken } from '../../server/auth/jwt.js';
+import { loadOrCreateSecret } from '../../server/auth/secret.js';
+import { RawTrpcSocket } from '../faults/support/abuse-trpc-ws.js';
 import { runCli, spawnServe } from '../support/cli.js';
 import { startTestServer, tempDir } from '../support/server.js';
+import { connectLegacy, testKey, waitFor } from '../support/signing.js';
 
 function upgradeStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -81,7 +86,9 @@ describe('server', () => {
 
   it('refuses a second owner of the data directory, naming the process and lock file', async () => {
     await using server = await startTestServer();
-    await expect(startServer(resolveConfig({ port: 0, dataDir: server.dataDir, logLevel: 'silent' }, {}))).rejects.toThrow(DataDirLockedError);
+    await expect(
+      startServer(resolveConfig({ port: 0, dataDir: server.dataDir, logLevel: 'silent' }, {})),
+    ).rejects.toThrow(DataDirLockedError);
     const cli = await runCli(['serve', '--port', '0', '--data-dir', server.dataDir]);
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toContain(`in use by process ${process.pid}`);
@@ -92,7 +99,9 @@ describe('server', () => {
     const dataDir = tempDir();
     fs.writeFileSync(path.join(dataDir, 'sigsocket.lock'), '999999999\n');
     await using server = await startTestServer({ dataDir });
-    expect(fs.readFileSync(path.join(dataDir, 'sigsocket.lock'), 'utf8').trim()).toBe(String(process.pid));
+    expect(fs.readFileSync(path.join(dataDir, 'sigsocket.lock'), 'utf8').trim()).toBe(
+      String(process.pid),
+    );
     expect(server.port).toBeGreaterThan(0);
   });
 
@@ -105,18 +114,76 @@ describe('server', () => {
   });
 });
 
-describe('graceful shutdown', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s stops accepting, closes the database and exits 0', async (signal) => {
-    const dataDir = tempDir();
-    const serve = await spawnServe(['--data-dir', dataDir]);
-    expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
-    const socket = new WebSocket(`${serve.url.replace('http', 'ws')}/trpc`);
-    await new Promise((r) => socket.once('open', r));
-    const closed = new Promise<number>((r) => socket.once('close', (code) => r(code)));
-    serve.child.kill(signal);
-    expect(await serve.exited).toBe(0);
-    expect(await closed).toBe(1012);
-    expect(fs.existsSync(path.join(dataDir, 'sigsocket.lock'))).toBe(false);
-    await expect(fetch(`${serve.url}/healthz`)).rejects.toThrow();
+/** Whether a plain TCP connection to the port is accepted, or the error code it fails with. */
+function tcpConnect(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      resolve('connected');
+      socket.destroy();
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
   });
+}
+
+/** A raw tRPC socket with a live `signer.attach` subscription (its challenge received). */
+async function subscribedTrpcSocket(wsUrl: string, token: string): Promise<RawTrpcSocket> {
+  const socket = await RawTrpcSocket.open(wsUrl, token);
+  const started = await socket.request('subscription', 'signer.attach', {
+    publicKey: testKey().publicKey,
+  });
+  expect(started.result?.type).toBe('started');
+  await waitFor(async () => socket.replies.some((r) => r.result?.type === 'data'), 'the challenge');
+  return socket;
+}
+
+/** tRPC's `{"id":null,"method":"reconnect"}` notification, among the replies a socket kept. */
+const reconnectNotices = (socket: RawTrpcSocket) =>
+  socket.replies.filter((r) => (r as { method?: string }).method === 'reconnect');
+
+describe('graceful shutdown', () => {
+  it('close() stops accepting at once, tells tRPC clients to reconnect and closes WebSockets with 1012', async () => {
+    await using server = await startTestServer();
+    const trpc = await subscribedTrpcSocket(
+      server.wsUrl,
+      await server.token('wallet', 'participant'),
+    );
+    const legacy = await connectLegacy(server, testKey());
+    const closing = server.close();
+    // The listener is closed before close() first yields: this runs while shutdown is under way
+    // and in this (still running) process, so only the server's own close can refuse it.
+    expect(await tcpConnect(server.port)).toBe('ECONNREFUSED');
+    await closing;
+    expect(await trpc.closed).toEqual({ code: 1012, reason: 'server restarting' });
+    expect(reconnectNotices(trpc)).toEqual([{ id: null, method: 'reconnect' }]);
+    expect(await legacy.closed).toEqual({ code: 1012, reason: 'server restarting' });
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s tells tRPC clients to reconnect, closes WebSockets with 1012, closes the database and exits 0',
+    async (signal) => {
+      const dataDir = tempDir();
+      const token = await issueToken(loadOrCreateSecret(dataDir), {
+        sub: 'wallet',
+        role: 'participant',
+        ttl: '1h',
+      });
+      const serve = await spawnServe(['--data-dir', dataDir, '--log-level', 'info']);
+      const wsUrl = serve.url.replace(/^http/, 'ws');
+      const trpc = await subscribedTrpcSocket(wsUrl, token);
+      const legacy = await connectLegacy({ url: serve.url, wsUrl }, testKey());
+      expect(fs.existsSync(path.join(dataDir, 'sigsocket.db-wal'))).toBe(true);
+      serve.child.kill(signal);
+      expect(await trpc.closed).toEqual({ code: 1012, reason: 'server restarting' });
+      expect(reconnectNotices(trpc)).toEqual([{ id: null, method: 'reconnect' }]);
+      expect(await legacy.closed).toEqual({ code: 1012, reason: 'server restarting' });
+      expect(await serve.exited).toBe(0);
+      expect(serve.output()).toContain(`${signal}: shutting down`);
+      expect(serve.output()).toContain('"msg":"sigsocket stopped"');
+      // SQLite removes the WAL file only when the last connection closes cleanly (a killed
+      // process leaves it behind), and the lock file goes with the data directory's release.
+      expect(fs.existsSync(path.join(dataDir, 'sigsocket.db-wal'))).toBe(false);
+      expect(fs.existsSync(path.join(dataDir, 'sigsocket.lock'))).toBe(false);
+    },
+  );
 });

@@ -14,7 +14,6 @@ import { handledExactlyOnce, inboxIds, type Agent } from '../../agents/support.j
 import type { ScriptedParticipant } from '../../support/scripted-participant.js';
 import { tally } from './crash-figures.js';
 
-
 const dbFile = (dataDir: string) => path.join(dataDir, 'sigsocket.db');
 
 function readOnly<T>(dataDir: string, read: (sqlite: Database.Database) => T): T {
@@ -49,41 +48,58 @@ export function statesAtKill(dataDir: string, sessionIds: string[]): Record<stri
 
 /** A coordinator following a session with followSession, and the event ids it was given. */
 export interface Followed {
+  /** Ids of the events delivered after the first view, in order. */
   ids: number[];
+  /** The first view's lastEventId (0 before any event): delivery starts after it. */
+  after: number;
   /** The final view, whatever the end (completed or not). */
   ended: Promise<SessionView>;
 }
 
 export function follow(client: SigSocketClient, sessionId: string): Followed {
   const ids: number[] = [];
-  const ended = followSession(client, sessionId, ({ event }) => {
+  let after = 0;
+  const ended = followSession(client, sessionId, ({ view, event }) => {
     if (event) ids.push(event.id);
+    else after = Number(view.lastEventId ?? 0);
   }).catch((err: unknown) => {
     if (err instanceof SessionEndedError) return err.session;
     throw err;
   });
-  return { ids, ended };
+  return {
+    ids,
+    get after() {
+      return after;
+    },
+    ended,
+  };
 }
 
-/** `viewer` (session.watch) was given exactly the stored events of the session, in order. */
+/**
+ * `viewer` (session.watch) was given exactly the stored events of the session after the view
+ * it started from, in order, none missing and none twice.
+ */
 export function expectWatchedExactly(
   dataDir: string,
   viewer: string,
   sessionId: string,
-  seen: number[],
+  watched: Pick<Followed, 'ids' | 'after'>,
 ): void {
   const opened = openDatabaseReadOnly(dbFile(dataDir));
   let stored: number[];
   try {
-    stored = sessionEventsAfter(opened.db, { sessionId, viewer, afterId: 0, limit: 10_000 }).map(
-      (e) => e.id,
-    );
+    stored = sessionEventsAfter(opened.db, {
+      sessionId,
+      viewer,
+      afterId: watched.after,
+      limit: 10_000,
+    }).map((e) => e.id);
   } finally {
     opened.close();
   }
-  const what = `${viewer} watching ${sessionId}: every stored event once, in order`;
-  expect(seen, what).toEqual(stored);
-  tally.deliveries(dataDir, `watch:${viewer}`, seen);
+  const what = `${viewer} watching ${sessionId}: every stored event after ${watched.after} once, in order`;
+  expect(watched.ids, what).toEqual(stored);
+  tally.deliveries(dataDir, `watch:${viewer}`, watched.ids);
   tally.session();
 }
 
@@ -105,9 +121,10 @@ export function expectHandledExactly(dataDir: string, agent: Agent): void {
   expect(new Set(seen.handled).size, `${agent.name} handled no event twice`).toBe(
     seen.handled.length,
   );
-  expect([...seen.handled].sort((a, b) => a - b), `${agent.name} handled its inbox`).toEqual(
-    seen.inbox,
-  );
+  expect(
+    [...seen.handled].sort((a, b) => a - b),
+    `${agent.name} handled its inbox`,
+  ).toEqual(seen.inbox);
   tally.deliveries(dataDir, `inbox:${agent.name}`, seen.handled);
 }
 
