@@ -30,7 +30,11 @@ describe('key files', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(file, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
     const again = loadOrCreateKeyFile(file);
-    expect(again).toEqual({ secretKey: created.secretKey, created: false, readableByOthers: false });
+    expect(again).toEqual({
+      secretKey: created.secretKey,
+      created: false,
+      readableByOthers: false,
+    });
   });
 
   it('refuses a malformed or invalid key and flags loose permissions', () => {
@@ -60,18 +64,38 @@ describe('sigsocket signer and legacy-signer commands', () => {
       SIGSOCKET_KEY_FILE: typedFile,
     });
     try {
-      await waitFor(() => fs.existsSync(legacyFile) && fs.existsSync(typedFile), 'key files', 20_000);
-      const keys = [legacyFile, typedFile].map((f) => bytesToHex(publicKeyOf(loadOrCreateKeyFile(f).secretKey)));
+      await waitFor(
+        () => fs.existsSync(legacyFile) && fs.existsSync(typedFile),
+        'key files',
+        20_000,
+      );
+      const keys = [legacyFile, typedFile].map((f) =>
+        bytesToHex(publicKeyOf(loadOrCreateKeyFile(f).secretKey)),
+      );
       for (const key of keys) {
-        await waitFor(async () => ((await getJson(server.url, `/connected/${key}`)) as { connected: boolean }).connected, `signer ${key}`, 20_000);
+        await waitFor(
+          async () =>
+            ((await getJson(server.url, `/connected/${key}`)) as { connected: boolean }).connected,
+          `signer ${key}`,
+          20_000,
+        );
       }
       const token = await server.token('carol', 'coordinator');
       for (const key of keys) {
-        const result = await postSign(server.url, { public_key: key, message: b64('from the CLI') }, token);
+        const result = await postSign(
+          server.url,
+          { public_key: key, message: b64('from the CLI') },
+          token,
+        );
         expect(result.status).toBe(200);
       }
       expect(await getJson(server.url, '/status')).toMatchObject({ legacy: 1, typed: 1 });
-      await waitFor(() => /signed a 12-byte message/.test(typed.output()) && /signed a 12-byte message/.test(legacy.output()), 'output');
+      await waitFor(
+        () =>
+          /signed a 12-byte message/.test(typed.output()) &&
+          /signed a 12-byte message/.test(legacy.output()),
+        'output',
+      );
       expect(legacy.output()).toContain(keys[0]);
     } finally {
       legacy.child.kill('SIGTERM');
@@ -81,9 +105,39 @@ describe('sigsocket signer and legacy-signer commands', () => {
     expect(await typed.exited).toBe(0);
   });
 
+  it('legacy-signer --max-frame-bytes takes the larger requests of a server with a raised limit', async () => {
+    await using server = await startTestServer({ maxFrameBytes: 200_000 });
+    const file = path.join(tempDir(), 'big.key');
+    const signer = spawnCli([
+      'legacy-signer',
+      '--server',
+      server.url,
+      '--key-file',
+      file,
+      '--max-frame-bytes',
+      '200000',
+    ]);
+    try {
+      await waitFor(() => fs.existsSync(file), 'key file', 20_000);
+      const key = bytesToHex(publicKeyOf(loadOrCreateKeyFile(file).secretKey));
+      const connected = async () =>
+        ((await getJson(server.url, `/connected/${key}`)) as { connected: boolean }).connected;
+      await waitFor(connected, 'signer connected', 20_000);
+      const message = b64(new Uint8Array(100_000).fill(7)); // over the default 64 KiB frame
+      const token = await server.token('carol', 'coordinator');
+      const result = await postSign(server.url, { public_key: key, message }, token);
+      expect(result.status).toBe(200);
+    } finally {
+      signer.child.kill('SIGTERM');
+    }
+    expect(await signer.exited).toBe(0);
+  });
+
   it('explains a missing token or a bad key file', async () => {
     const dir = tempDir();
-    const noToken = await runCli(['signer', '--key-file', path.join(dir, 'k')], { env: { SIGSOCKET_TOKEN: '' } });
+    const noToken = await runCli(['signer', '--key-file', path.join(dir, 'k')], {
+      env: { SIGSOCKET_TOKEN: '' },
+    });
     expect(noToken.code).toBe(1);
     expect(noToken.stderr).toMatch(/token is required/);
     fs.writeFileSync(path.join(dir, 'bad'), 'nope');

@@ -1,19 +1,54 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
 import { runLegacySigner } from '../../signer/legacy.js';
-import { addClientOptions, keyFileOption, resolveClientOptions, type ClientFlags } from '../client-options.js';
+import {
+  addClientOptions,
+  keyFileOption,
+  resolveClientOptions,
+  type ClientFlags,
+} from '../client-options.js';
 import { printLine } from '../output.js';
+import { parseFlags } from '../session-options.js';
 import { loadKeyForCli, printSignerEvent, runUntilSignal } from '../signer-output.js';
+
+const FlagsSchema = z.object({
+  maxFrameBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1 << 30),
+});
 
 export function registerLegacySigner(program: Command): void {
   const cmd = program
     .command('legacy-signer')
-    .description('hold a key and sign every request over the legacy raw-WebSocket protocol (/ws), reconnecting forever')
-    .addOption(keyFileOption());
+    .description(
+      'hold a key and sign every request over the legacy raw-WebSocket protocol (/ws), reconnecting forever',
+    )
+    .addOption(keyFileOption())
+    .addOption(
+      new Option(
+        '--max-frame-bytes <n>',
+        'largest frame accepted from the server: its --max-frame-bytes, if raised (larger frames close the connection)',
+      )
+        .default('65536')
+        .env('SIGSOCKET_MAX_FRAME_BYTES'),
+    );
   addClientOptions(cmd, { token: false });
-  cmd.action(async (flags: ClientFlags & { keyFile: string }) => {
+  cmd.action(async (flags: ClientFlags & { keyFile: string; maxFrameBytes: string }) => {
     const client = resolveClientOptions(flags);
+    const { maxFrameBytes } = parseFlags(
+      FlagsSchema,
+      { maxFrameBytes: flags.maxFrameBytes },
+      { maxFrameBytes: '--max-frame-bytes' },
+    );
     const secretKey = loadKeyForCli(flags.keyFile);
-    const handle = runLegacySigner({ ...client, secretKey, onEvent: printSignerEvent });
+    const handle = runLegacySigner({
+      ...client,
+      secretKey,
+      maxFrameBytes,
+      onEvent: printSignerEvent,
+    });
     printLine(`legacy signer for public key ${handle.publicKey} -> ${client.url}`);
     await runUntilSignal(handle);
   });
