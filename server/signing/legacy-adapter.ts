@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { LegacyFrameError, parseIntroduction, parseSignResponse, proofChallenge } from '../../protocol/legacy.js';
+import { parseIntroduction, parseSignResponse, proofChallenge } from '../../protocol/legacy.js';
 import { base64Encode } from '../../protocol/encoding.js';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';

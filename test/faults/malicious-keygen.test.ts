@@ -18,6 +18,7 @@ import {
   closeAll,
   completedKeygen,
   participants,
+  pinned,
   waitForState,
   watchSession,
 } from '../support/sessions.js';
@@ -61,19 +62,6 @@ const BAD_POINTS: Array<[string, string]> = [
   ],
 ];
 
-/** The session waits in `phase` for `name` alone. */
-async function waitingFor(
-  coordinator: Awaited<ReturnType<typeof clientFor>>,
-  sessionId: string,
-  names: string[],
-) {
-  await waitFor(
-    async () =>
-      (await coordinator.session.get.query({ sessionId })).waitingFor.join() === names.join(),
-    `waiting for ${names.join(', ')}`,
-  );
-}
-
 describe('malformed keygen submissions', () => {
   it('refuses bad points and scalars in a round-1 package with a typed error, changing nothing', async () => {
     await using server = await startTestServer();
@@ -84,7 +72,7 @@ describe('malformed keygen submissions', () => {
       threshold: 2,
       participants: NAMES,
     });
-    await waitingFor(coordinator, session.id, ['alice']);
+    await pinned(coordinator, session.id, 'round1', ['alice']);
 
     const good = dkgRound1('frost-secp256k1', 1, 2, 3).package;
     const pok = good.proofOfKnowledge; // R(33) ‖ z(32)
@@ -148,8 +136,7 @@ describe('malformed keygen submissions', () => {
       threshold: 2,
       participants: NAMES,
     });
-    await waitForState(coordinator, session.id, ['confirming']);
-    await waitingFor(coordinator, session.id, ['alice']);
+    await pinned(coordinator, session.id, 'confirming', ['alice']);
 
     const view = await coordinator.session.get.query({ sessionId: session.id });
     const point = view.participants[0]!.identityKey; // a valid point, for the other field
@@ -256,9 +243,9 @@ describe('protocol attacks in a keygen', () => {
       participants: NAMES,
     });
     const watched = watchSession(coordinator, session.id);
-    await waitingFor(coordinator, session.id, NAMES);
+    await pinned(coordinator, session.id, 'round1', NAMES);
     alice!.release('round1');
-    await waitingFor(coordinator, session.id, ['bob', 'carol']);
+    await pinned(coordinator, session.id, 'round1', ['bob', 'carol']);
     // Alice tries a second, different package (for bob's eyes, say): refused.
     const other = dkgRound1('frost-secp256k1', 1, 2, 3).package;
     expect(await appCode(submitAs(alice!, session.id, { kind: 'round1', package: other }))).toBe(
@@ -317,7 +304,7 @@ describe('protocol attacks in a keygen', () => {
         threshold: 2,
         participants: ['bob', 'mallory', 'carol'],
       });
-      await waitingFor(coordinator, session.id, ['mallory']);
+      await pinned(coordinator, session.id, 'round1', ['mallory']);
       await submitAs(mallory, session.id, { kind: 'round1', package: alicesPackage.package });
       const ended = await waitForState(coordinator, session.id);
       figures.add('sessions failed naming the culprit');
@@ -333,7 +320,7 @@ describe('protocol attacks in a keygen', () => {
         threshold: 2,
         participants: members,
       });
-      await waitingFor(coordinator, session.id, ['mallory']);
+      await pinned(coordinator, session.id, 'round1', ['mallory']);
       expect(alicesPackage.index).toBe(1);
       await submitAs(mallory, session.id, { kind: 'round1', package: alicesPackage.package });
       await waitForState(coordinator, session.id, ['round2']);

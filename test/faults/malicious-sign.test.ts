@@ -18,9 +18,9 @@ import {
   closeAll,
   completedKeygen,
   participants,
+  pinned,
   waitForState,
 } from '../support/sessions.js';
-import { waitFor } from '../support/signing.js';
 import {
   expectRefusedWithoutChange,
   receivedOf,
@@ -78,14 +78,6 @@ async function sign(w: World, signers: string[], message = 'beef') {
   return session.id;
 }
 
-async function waitingFor(w: World, sessionId: string, names: string[]) {
-  await waitFor(
-    async () =>
-      (await w.coordinator.session.get.query({ sessionId })).waitingFor.join() === names.join(),
-    `waiting for ${names.join(', ')}`,
-  );
-}
-
 describe('malformed signing submissions', () => {
   it('refuses bad commitments, bad shares and wrong-phase or wrong-round submissions, changing nothing', async () => {
     const w = await world();
@@ -94,7 +86,7 @@ describe('malformed signing submissions', () => {
     bob!.hold('commit');
     alice!.hold('share');
     const sessionId = await sign(w, ['alice', 'bob']);
-    await waitingFor(w, sessionId, ['bob']);
+    await pinned(w.coordinator, sessionId, 'commitments', ['bob']);
     const good = storedContext(w.server, sessionId)['commitments']['alice'] as {
       hiding: string;
       binding: string;
@@ -138,8 +130,7 @@ describe('malformed signing submissions', () => {
     ]);
 
     bob!.release('commit');
-    await waitForState(w.coordinator, sessionId, ['shares']);
-    await waitingFor(w, sessionId, ['alice']);
+    await pinned(w.coordinator, sessionId, 'shares', ['alice']);
     const share =
       (value: unknown, commitRound: unknown = 1) =>
       () =>
@@ -188,7 +179,7 @@ describe('protocol attacks in a signing', () => {
 
     bob!.hold('commit');
     const second = await sign(w, ['alice', 'bob'], 'cafe');
-    await waitingFor(w, second, ['bob']);
+    await pinned(w.coordinator, second, 'commitments', ['bob']);
     await expectRefusedWithoutChange(
       w.server,
       w.coordinator,
@@ -214,7 +205,7 @@ describe('protocol attacks in a signing', () => {
 
     bob!.hold('share');
     const second = await sign(w, ['alice', 'bob']); // the same message: only the nonces differ
-    await waitingFor(w, second, ['bob']);
+    await pinned(w.coordinator, second, 'shares', ['bob']);
     await submitAs(bob!, second, { kind: 'share', commitRound: 1, share: oldShare });
     const ended = await waitForState(w.coordinator, second);
     figures.add('sessions failed naming the culprit');

@@ -11,7 +11,7 @@ import type { SigSocketClient } from '../../client/trpc.js';
 import { verifySignature } from '../../protocol/frost/index.js';
 import type { ScriptedParticipant } from '../support/scripted-participant.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { clientFor, closeAll, completedKeygen, participants } from '../support/sessions.js';
+import { clientFor, closeAll, completedKeygen, participants, pinned } from '../support/sessions.js';
 import { waitFor } from '../support/signing.js';
 import { inboxIds } from '../agents/support.js';
 import {
@@ -22,13 +22,7 @@ import {
   statesAtKill,
 } from './support/crash-checks.js';
 import { reportFigures } from './support/crash-figures.js';
-import {
-  CRASH_PHASES,
-  phaseName,
-  pinned,
-  startSession,
-  type CrashPhase,
-} from './support/crash-phases.js';
+import { CRASH_PHASES, phaseName, startSession, type CrashPhase } from './support/crash-phases.js';
 import { CrashableParticipant } from './support/crash-participant.js';
 
 const NAMES = ['alice', 'bob', 'dave'];

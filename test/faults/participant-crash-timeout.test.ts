@@ -13,7 +13,8 @@ import {
   follow,
 } from './support/crash-checks.js';
 import { reportFigures } from './support/crash-figures.js';
-import { CRASH_PHASES, phaseName, pinned, startSession } from './support/crash-phases.js';
+import { CRASH_PHASES, phaseName, startSession } from './support/crash-phases.js';
+import { pinned } from '../support/sessions.js';
 
 const NAMES = ['alice', 'bob', 'dave'];
 /** Every phase's deadline: ample for alice and bob even with seven sessions on two cores. */

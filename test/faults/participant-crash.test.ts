@@ -21,8 +21,9 @@ import {
   follow,
 } from './support/crash-checks.js';
 import { reportFigures, tally } from './support/crash-figures.js';
-import { CRASH_PHASES, phaseName, pinned, startSession } from './support/crash-phases.js';
+import { CRASH_PHASES, phaseName, startSession } from './support/crash-phases.js';
 import { CrashProxy } from './support/crash-proxy.js';
+import { pinned } from '../support/sessions.js';
 
 const NAMES = ['alice', 'bob', 'dave'];
 const OUTAGES = ['crashes', 'is cut off'] as const;

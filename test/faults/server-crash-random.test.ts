@@ -28,8 +28,8 @@ import {
   follow,
 } from './support/crash-checks.js';
 import { reportFigures } from './support/crash-figures.js';
-import { pinned } from './support/crash-phases.js';
 import { CrashableServer, killAndRestart } from './support/crash-server.js';
+import { pinned } from '../support/sessions.js';
 
 const NAMES = ['alice', 'bob', 'dave'];
 const RUNS = 6;

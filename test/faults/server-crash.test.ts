@@ -7,18 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SigSocketClient } from '../../client/trpc.js';
 import { verifySignature } from '../../protocol/frost/index.js';
 import type { ScriptedParticipant } from '../support/scripted-participant.js';
-import { clientFor, closeAll, completedKeygen, participants } from '../support/sessions.js';
+import { clientFor, closeAll, completedKeygen, participants, pinned } from '../support/sessions.js';
 import { waitFor } from '../support/signing.js';
 import { inboxIds } from '../agents/support.js';
 import { expectInboxExactly, expectWatchedExactly, follow } from './support/crash-checks.js';
 import { reportFigures } from './support/crash-figures.js';
-import {
-  CRASH_PHASES,
-  phaseName,
-  pinned,
-  startSession,
-  type CrashPhase,
-} from './support/crash-phases.js';
+import { CRASH_PHASES, phaseName, startSession, type CrashPhase } from './support/crash-phases.js';
 import { CrashableServer, killAndRestart } from './support/crash-server.js';
 
 const NAMES = ['alice', 'bob', 'carol'];

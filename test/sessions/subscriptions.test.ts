@@ -8,6 +8,7 @@ import {
   closeAll,
   completedKeygen,
   participants,
+  pinned,
   waitForState,
   watchSession,
 } from '../support/sessions.js';
@@ -47,22 +48,12 @@ describe('resumable subscriptions', () => {
       threshold: 2,
       participants: NAMES,
     });
-    await waitFor(
-      async () =>
-        (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() ===
-        'carol',
-      'carol owes round 1',
-    );
+    await pinned(coordinator, session.id, 'round1', ['carol']);
     await alice!.disconnect();
     const seenBefore = alice!.eventIds().length;
     carol!.release('round1');
     // The session moves on without alice listening, then waits for her round-2 shares.
-    await waitFor(
-      async () =>
-        (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() ===
-        'alice',
-      'only alice owes round 2',
-    );
+    await pinned(coordinator, session.id, 'round2', ['alice']);
     expect(alice!.eventIds()).toHaveLength(seenBefore);
     alice!.start();
     const done = await waitForState(coordinator, session.id);

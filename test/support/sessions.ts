@@ -128,3 +128,28 @@ export function watchSession(client: SigSocketClient, sessionId: string, lastEve
   );
   return { events, stop: () => sub.unsubscribe() };
 }
+
+/**
+ * Waits until the session is in `state` and owes only `waitingFor` (everyone else acted): the
+ * session cannot move until one of them does.
+ */
+export async function pinned(
+  client: SigSocketClient,
+  sessionId: string,
+  state: string,
+  waitingFor: string[],
+  limitMs = 60_000,
+): Promise<SessionView> {
+  let view: SessionView | undefined;
+  const check = async () => {
+    view = await client.session.get.query({ sessionId });
+    return view.state === state && view.waitingFor.join() === waitingFor.join();
+  };
+  try {
+    await waitFor(check, `${sessionId} in ${state} waiting for ${waitingFor.join(', ')}`, limitMs);
+  } catch (err) {
+    const last = `${view?.state} waiting for ${view?.waitingFor.join(', ')}`;
+    throw new Error(`${(err as Error).message} (last: ${last})`);
+  }
+  return view!;
+}

@@ -7,8 +7,13 @@ import { expect } from 'vitest';
 import type { SigSocketClient } from '../../../client/trpc.js';
 import type { SessionView } from '../../../protocol/session-view.js';
 import type { ScriptedParticipant } from '../../support/scripted-participant.js';
-import { clientFor, participants, waitForState, type TokenSource } from '../../support/sessions.js';
-import { waitFor } from '../../support/signing.js';
+import {
+  clientFor,
+  participants,
+  pinned,
+  waitForState,
+  type TokenSource,
+} from '../../support/sessions.js';
 
 export interface HeldKeygen {
   sessionId: string;
@@ -34,10 +39,7 @@ export async function heldKeygen(server: TokenSource, prefix: string): Promise<H
     participants: [aliceName, bobName],
   });
   const sessionId = session.id;
-  await waitFor(
-    async () => (await coordinator.session.get.query({ sessionId })).waitingFor.join() === bobName,
-    `${bobName} alone owes round 1`,
-  );
+  await pinned(coordinator, sessionId, 'round1', [bobName]);
   const view = await coordinator.session.get.query({ sessionId });
   return {
     sessionId,

@@ -1,11 +1,10 @@
 // Every working phase of both session kinds, with the ways a test can stop a participant in it,
-// and starting / pinning a session in a phase.
+// and starting a session in a phase (`pinned`, from test/support/sessions.ts, waits for one).
 import { startKeygen, startSign } from '../../../client/coordinator/index.js';
 import type { SigSocketClient } from '../../../client/trpc.js';
 import type { SessionView } from '../../../protocol/session-view.js';
 import type { SessionEvent } from '../../../protocol/sessions.js';
 import type { Gate } from '../../support/scripted-participant.js';
-import { waitFor } from '../../support/signing.js';
 
 export interface CrashPhase {
   kind: 'keygen' | 'sign';
@@ -87,29 +86,4 @@ export async function startSession(
     ...timeouts,
   });
   return created.session;
-}
-
-/**
- * Waits until the session is in `state` and owes only `waitingFor` (everyone else acted): the
- * session cannot move until one of them does.
- */
-export async function pinned(
-  client: SigSocketClient,
-  sessionId: string,
-  state: string,
-  waitingFor: string[],
-  limitMs = 60_000,
-): Promise<SessionView> {
-  let view: SessionView | undefined;
-  const check = async () => {
-    view = await client.session.get.query({ sessionId });
-    return view.state === state && view.waitingFor.join() === waitingFor.join();
-  };
-  try {
-    await waitFor(check, `${sessionId} in ${state} waiting for ${waitingFor.join(', ')}`, limitMs);
-  } catch (err) {
-    const last = `${view?.state} waiting for ${view?.waitingFor.join(', ')}`;
-    throw new Error(`${(err as Error).message} (last: ${last})`);
-  }
-  return view!;
 }
