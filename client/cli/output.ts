@@ -17,3 +17,17 @@ export function printJson(value: unknown): void {
 export function printLine(line = ''): void {
   process.stdout.write(line + '\n');
 }
+
+/**
+ * Lines on stdout behind the current time. A status line given with `collapse` is skipped when it
+ * repeats the line printed last: a signer or agent retrying an unreachable server says so once,
+ * not at every attempt (every signature, answer or error still gets its line).
+ */
+export function timestampedLines(): (text: string, opts?: { collapse?: boolean }) => void {
+  let last: string | undefined;
+  return (text, opts = {}) => {
+    if (opts.collapse && text === last) return;
+    last = text;
+    printLine(`${new Date().toISOString()} ${text}`);
+  };
+}

@@ -1,10 +1,10 @@
 import type { AgentEvent } from '../participant/index.js';
-import { printLine } from './output.js';
+import { timestampedLines } from './output.js';
+
+const line = timestampedLines();
 
 /** One line per notable agent event on stdout (names and ids only: never key material). */
 export function printAgentEvent(event: AgentEvent): void {
-  const at = new Date().toISOString();
-  const line = (text: string) => printLine(`${at} ${text}`);
   switch (event.type) {
     case 'registered':
       return line(`registered as ${event.name} with identity key ${event.identityKey}`);
@@ -13,7 +13,9 @@ export function printAgentEvent(event: AgentEvent): void {
         `inbox open${event.lastEventId ? ` (resuming after event ${event.lastEventId})` : ''}`,
       );
     case 'disconnected':
-      return line(`disconnected${event.message ? ` (${event.message})` : ''}; reconnecting`);
+      return line(`disconnected${event.message ? ` (${event.message})` : ''}; reconnecting`, {
+        collapse: true,
+      });
     case 'answered':
       return line(
         `${event.sessionId}: ${event.accept ? 'accepted' : `rejected (${event.reason ?? 'no reason'})`}`,

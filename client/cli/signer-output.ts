@@ -1,6 +1,6 @@
 import { loadOrCreateKeyFile, KeyFileError } from '../key-file.js';
 import type { SignerEvent, SignerHandle } from '../signer/types.js';
-import { CliError, printLine } from './output.js';
+import { CliError, printLine, timestampedLines } from './output.js';
 
 /** Loads (or creates) the key file, telling the user what happened. */
 export function loadKeyForCli(file: string): Uint8Array {
@@ -20,22 +20,23 @@ export function loadKeyForCli(file: string): Uint8Array {
   }
 }
 
+const line = timestampedLines();
+
 /** One line per signer event on stdout (sizes only: never message contents or keys). */
 export function printSignerEvent(event: SignerEvent): void {
-  const at = new Date().toISOString();
   switch (event.type) {
     case 'connected':
-      return printLine(`${at} connected`);
+      return line('connected');
     case 'registered':
-      return printLine(`${at} registered: serving sign requests`);
+      return line('registered: serving sign requests');
     case 'disconnected':
-      return printLine(`${at} disconnected${closeDetail(event)}; reconnecting`);
+      return line(`disconnected${closeDetail(event)}; reconnecting`, { collapse: true });
     case 'signed':
-      return printLine(`${at} signed a ${event.messageBytes}-byte message`);
+      return line(`signed a ${event.messageBytes}-byte message`);
     case 'refused':
-      return printLine(`${at} refused a ${event.messageBytes}-byte message`);
+      return line(`refused a ${event.messageBytes}-byte message`);
     case 'error':
-      return printLine(`${at} error: ${event.message}`);
+      return line(`error: ${event.message}`);
   }
 }
 
@@ -45,11 +46,19 @@ function closeDetail(event: { code?: number; reason?: string }): string {
   return parts.length ? ` (${parts.join(': ')})` : '';
 }
 
-/** Keeps the process alive until SIGINT/SIGTERM, then stops the signer (or agent). */
+/** The longest a stopping command waits for its connections to close before it exits anyway. */
+const CLOSE_WAIT_MS = 2_000;
+
+/**
+ * Keeps the process alive until SIGINT/SIGTERM, then stops the signer (or agent), closes its
+ * connections and exits 0. The wait for the close is bounded, and the exit explicit: while the
+ * server is unreachable, tRPC's WebSocket client holds a reconnect timer (up to 30 s of backoff)
+ * that its close() waits for.
+ */
 export async function runUntilSignal(
   handle: Pick<SignerHandle, 'stop'>,
   cleanup: () => Promise<void> = async () => {},
-): Promise<void> {
+): Promise<never> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       printLine(`${signal}: stopping`);
@@ -59,5 +68,9 @@ export async function runUntilSignal(
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await handle.stop();
-  await cleanup();
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+  await Promise.race([cleanup().catch(() => {}), waited]);
+  clearTimeout(timer);
+  process.exit(0);
 }

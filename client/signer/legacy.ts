@@ -74,6 +74,8 @@ export function runLegacySigner(opts: LegacySignerOptions): SignerHandle {
     });
     socket = ws;
     let openedAt = 0;
+    /** Why a connection that never opened failed: reported with its close, not on its own. */
+    let connectError = '';
     let first = true;
     ws.on('open', () => {
       openedAt = Date.now();
@@ -101,12 +103,15 @@ export function runLegacySigner(opts: LegacySignerOptions): SignerHandle {
         emit({ type: 'error', message: (err as Error).message }),
       );
     });
-    ws.on('error', (err) => emit({ type: 'error', message: err.message }));
+    ws.on('error', (err) => {
+      if (openedAt) emit({ type: 'error', message: err.message });
+      else connectError = err.message;
+    });
     ws.on('close', (code, reasonBuf) => {
       ready.reset();
-      const reason = reasonBuf.toString();
-      emit({ type: 'disconnected', code, reason });
       if (stopped) return;
+      const reason = reasonBuf.toString() || connectError;
+      emit({ type: 'disconnected', code, reason });
       if (code === BAD_INTRODUCTION) {
         stopped = true;
         emit({ type: 'error', message: `the server refused our introduction: ${reason}` });

@@ -133,6 +133,35 @@ describe('sigsocket signer and legacy-signer commands', () => {
     expect(await signer.exited).toBe(0);
   });
 
+  it('say once why they cannot reach the server, keep retrying, and stop on SIGTERM', async () => {
+    const dir = tempDir();
+    const unreachable = 'http://127.0.0.1:9'; // discard port: nothing listens
+    const typed = spawnCli(['signer', '--server', unreachable, '--key-file', path.join(dir, 't')], {
+      SIGSOCKET_TOKEN: 'not-needed-to-fail-connecting',
+    });
+    const legacy = spawnCli([
+      'legacy-signer',
+      '--server',
+      unreachable,
+      '--key-file',
+      path.join(dir, 'l'),
+    ]);
+    for (const signer of [typed, legacy]) {
+      await waitFor(() => /ECONNREFUSED/.test(signer.output()), 'the reason', 20_000);
+      signer.child.kill('SIGTERM');
+      expect(await signer.exited).toBe(0);
+      const lines = signer.output().split('\n');
+      const refused = lines.filter((l) => /disconnected.*ECONNREFUSED.*reconnecting/.test(l));
+      expect(refused.length, signer.output()).toBeGreaterThan(0);
+      // Consecutive identical retries are collapsed into one line.
+      for (let i = 1; i < lines.length; i++) {
+        if (refused.includes(lines[i]!))
+          expect(lines[i]!.slice(25)).not.toBe(lines[i - 1]!.slice(25));
+      }
+      expect(signer.output()).toContain('SIGTERM: stopping');
+    }
+  });
+
   it('explains a missing token or a bad key file', async () => {
     const dir = tempDir();
     const noToken = await runCli(['signer', '--key-file', path.join(dir, 'k')], {
