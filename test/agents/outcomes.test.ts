@@ -67,7 +67,7 @@ describe('sessions that do not complete', { timeout: 120_000 }, () => {
   it('a stopped participant makes the sign session time out, naming whom it waited for', async () => {
     await using server = await startTestServer();
     pool = new AgentPool(server);
-    const [, , dave] = await pool.agentsNamed(['alice', 'bob', 'dave']);
+    const [alice, , dave] = await pool.agentsNamed(['alice', 'bob', 'dave']);
     const coordinator = await pool.client('carol', 'coordinator');
     const { keyId } = await completedKeygen(coordinator, ['alice', 'bob', 'dave'], 2);
     await dave!.stop();
@@ -91,10 +91,10 @@ describe('sessions that do not complete', { timeout: 120_000 }, () => {
     expect(err.waitingFor).toEqual(unanswered);
     expect(err.error?.waitingFor).toEqual(unanswered);
     expect(seen).toContain('session_timed_out');
-    const alice = pool.agents[0]!;
+    // (pool.agents is in the order the agents became ready: alice is not always first.)
     await waitFor(
       () =>
-        alice.events.some(
+        alice!.events.some(
           (e) =>
             e.type === 'session_ended' && e.sessionId === session.id && e.state === 'timed_out',
         ),

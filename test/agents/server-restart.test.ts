@@ -86,7 +86,9 @@ describe('a server restart mid-session', { timeout: 120_000 }, () => {
       const seen = handledExactlyOnce(server, agent);
       expect(seen.duplicates).toBe(0);
       expect(seen.handled).toEqual(seen.inbox);
-      expect(agent.events.filter((e) => e.type === 'disconnected').length).toBeGreaterThan(0);
+      // Its inbox opened again on each new server. (A 'disconnected' is not certain: on the
+      // server's reconnect notice tRPC's client may move to a new socket without an error.)
+      expect(agent.events.filter((e) => e.type === 'subscribed').length).toBeGreaterThanOrEqual(3);
     }
   });
 });
