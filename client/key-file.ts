@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isValidSecretKey, randomSecretKey } from '../protocol/ecdsa/sign.js';
+import { createFileDurable } from './durable-fs.js';
 
 export class KeyFileError extends Error {
   override readonly name = 'KeyFileError';
@@ -16,8 +17,8 @@ export interface LoadedKey {
 
 /**
  * A key file holds one secp256k1 secret key: 32 bytes as 64 hex digits (a trailing newline is
- * fine). A missing file is created with a fresh random key, mode 0600, never overwriting a file
- * that appears meanwhile.
+ * fine). A missing file is created with a fresh random key, mode 0600, atomically and durably,
+ * never overwriting a file that appears meanwhile.
  */
 export function loadOrCreateKeyFile(file: string): LoadedKey {
   let text: string;
@@ -35,7 +36,9 @@ export function loadOrCreateKeyFile(file: string): LoadedKey {
   }
   const secretKey = new Uint8Array(Buffer.from(hex, 'hex'));
   if (!isValidSecretKey(secretKey)) {
-    throw new KeyFileError(`key file ${file}: not a valid secp256k1 secret key (zero or not below the group order)`);
+    throw new KeyFileError(
+      `key file ${file}: not a valid secp256k1 secret key (zero or not below the group order)`,
+    );
   }
   const mode = fs.statSync(file).mode;
   return { secretKey, created: false, readableByOthers: (mode & 0o077) !== 0 };
@@ -45,7 +48,7 @@ function createKeyFile(file: string): LoadedKey {
   const secretKey = randomSecretKey();
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, Buffer.from(secretKey).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    createFileDurable(path.resolve(file), Buffer.from(secretKey).toString('hex') + '\n');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateKeyFile(file);
     throw new KeyFileError(`key file ${file}: cannot create: ${(err as Error).message}`);

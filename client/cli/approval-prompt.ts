@@ -13,6 +13,9 @@ export function askOnTerminal(
   return (invite) => {
     const answer = previous.then(async () => {
       const rl = readline.createInterface({ input, output });
+      // Ctrl-C at the prompt stops the agent, as it does anywhere else: without this listener
+      // readline would reject the question, which would count as a refusal of the invitation.
+      rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
       try {
         const reply = await rl.question(
           `invitation: ${describeInvitation(invite)}\naccept? [y/N] `,

@@ -4,7 +4,8 @@ import { CliError } from './output.js';
 /**
  * Commander gives an option that takes a value the next word, whatever it is: in
  * `demo --data-dir --json`, the data directory would be `--json` (a directory of that name
- * would be created). A value that is one of the command's own options is refused instead.
+ * would be created). A value typed on the command line that is one of the command's own options
+ * is refused instead (values from SIGSOCKET_* variables are taken as they are).
  */
 export function refuseOptionsAsValues(command: Command): void {
   const names = new Set(['--help', '-h']);
@@ -14,7 +15,8 @@ export function refuseOptionsAsValues(command: Command): void {
   }
   for (const option of command.options) {
     const value: unknown = command.getOptionValue(option.attributeName());
-    if (typeof value === 'string' && names.has(value.split('=')[0]!)) {
+    const fromCommandLine = command.getOptionValueSource(option.attributeName()) === 'cli';
+    if (fromCommandLine && typeof value === 'string' && names.has(value.split('=')[0]!)) {
       throw new CliError(
         `${option.long ?? option.short} needs a value, but was followed by ${value}`,
       );

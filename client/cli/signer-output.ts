@@ -37,6 +37,8 @@ export function printSignerEvent(event: SignerEvent): void {
       return line(`refused a ${event.messageBytes}-byte message`);
     case 'error':
       return line(`error: ${event.message}`);
+    case 'gave_up':
+      return line(`gave up: ${event.message}`);
   }
 }
 
@@ -50,27 +52,51 @@ function closeDetail(event: { code?: number; reason?: string }): string {
 const CLOSE_WAIT_MS = 2_000;
 
 /**
- * Keeps the process alive until SIGINT/SIGTERM, then stops the signer (or agent), closes its
- * connections and exits 0. The wait for the close is bounded, and the exit explicit: while the
- * server is unreachable, tRPC's WebSocket client holds a reconnect timer (up to 30 s of backoff)
- * that its close() waits for.
+ * Keeps the process alive until SIGINT/SIGTERM (exit 0), or until `gaveUp` says why the signer
+ * stopped on its own (exit 1); either way it stops the signer (or agent) and closes its
+ * connections first. The wait for the close is bounded, and the exit explicit: while the server
+ * is unreachable, tRPC's WebSocket client holds a reconnect timer (up to 30 s of backoff) that
+ * its close() waits for.
  */
 export async function runUntilSignal(
   handle: Pick<SignerHandle, 'stop'>,
   cleanup: () => Promise<void> = async () => {},
+  gaveUp: Promise<string> = new Promise(() => {}),
 ): Promise<never> {
-  await new Promise<void>((resolve) => {
+  const code = await new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       printLine(`${signal}: stopping`);
-      resolve();
+      resolve(0);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    void gaveUp.then((why) => {
+      process.stderr.write(`sigsocket: ${why}\n`);
+      resolve(1);
+    });
   });
-  await handle.stop();
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
-  await Promise.race([cleanup().catch(() => {}), waited]);
+  await Promise.race([
+    handle
+      .stop()
+      .then(cleanup)
+      .catch(() => {}),
+    waited,
+  ]);
   clearTimeout(timer);
-  process.exit(0);
+  process.exit(code);
+}
+
+/** Prints every signer event, and resolves `gaveUp` with the message of a `gave_up` one. */
+export function signerEvents(): { onEvent: (event: SignerEvent) => void; gaveUp: Promise<string> } {
+  let giveUp: (why: string) => void = () => {};
+  const gaveUp = new Promise<string>((resolve) => (giveUp = resolve));
+  return {
+    onEvent: (event) => {
+      printSignerEvent(event);
+      if (event.type === 'gave_up') giveUp(event.message);
+    },
+    gaveUp,
+  };
 }

@@ -47,17 +47,21 @@ export async function followSession(
     let attempt = 0;
     let settled = false;
 
+    const onAbort = () => fail(opts.signal?.reason);
     const settle = (outcome: { view: SessionView } | { error: unknown }) => {
       if (settled) return;
       settled = true;
       stop.abort();
+      opts.signal?.removeEventListener('abort', onAbort);
       subscription?.unsubscribe();
       if ('error' in outcome) reject(outcome.error);
       else if (outcome.view.state === 'completed') resolve(outcome.view);
       else reject(new SessionEndedError(outcome.view));
     };
     const fail = (error: unknown) => settle({ error });
-    opts.signal?.addEventListener('abort', () => fail(opts.signal?.reason), { once: true });
+    // Aborted already (e.g. by the first onProgress): an abort listener would never fire.
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     const onEvent = (event: SessionEvent) => {
       lastEventId = String(event.id);

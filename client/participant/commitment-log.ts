@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { NonceCommitmentsSchema } from '../../protocol/frost/schemas.js';
-import { appendLineDurable, readFileIfExists } from './durable-fs.js';
+import { appendLineDurable, readFileIfExists } from '../durable-fs.js';
 
 export const COMMITMENT_LOG_FILE = 'commitments.log';
 

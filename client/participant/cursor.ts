@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LastEventIdSchema } from '../../protocol/sessions.js';
-import { overwriteFile, readFileIfExists } from './durable-fs.js';
+import { overwriteFile, readFileIfExists } from '../durable-fs.js';
 
 export const CURSOR_FILE = 'cursor.json';
 const CursorSchema = z.object({

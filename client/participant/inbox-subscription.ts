@@ -49,7 +49,7 @@ export function followInbox(opts: InboxOptions): void {
         onError: (err) => {
           if (signal.aborted) return;
           log.warn({ err: err.message }, 'inbox subscription failed; subscribing again');
-          emit({ type: 'disconnected', message: err.message });
+          emit({ type: 'disconnected', message: connectionProblem(err) });
           resubscribe();
         },
         onComplete: () => {

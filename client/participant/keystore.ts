@@ -19,7 +19,7 @@ import {
   readFileIfExists,
   removeFileDurable,
   writeFileDurable,
-} from './durable-fs.js';
+} from '../durable-fs.js';
 
 export const KEYSTORE_LABEL = 'sigsocket/v1/keystore';
 const FORMAT_VERSION = 1;

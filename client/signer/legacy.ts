@@ -111,12 +111,12 @@ export function runLegacySigner(opts: LegacySignerOptions): SignerHandle {
       ready.reset();
       if (stopped) return;
       const reason = reasonBuf.toString() || connectError;
-      emit({ type: 'disconnected', code, reason });
       if (code === BAD_INTRODUCTION) {
         stopped = true;
-        emit({ type: 'error', message: `the server refused our introduction: ${reason}` });
+        emit({ type: 'gave_up', message: `the server refused our introduction: ${reason}` });
         return;
       }
+      emit({ type: 'disconnected', code, reason });
       if (openedAt && Date.now() - openedAt >= STABLE_MS) attempt = 0;
       retryTimer = setTimeout(connect, reconnectDelayMs(attempt++));
     });

@@ -2,7 +2,7 @@ import type { Unsubscribable } from '@trpc/server/observable';
 import { base64Decode, base64Encode, bytesToHex } from '../../protocol/encoding.js';
 import { publicKeyOf, signMessage } from '../../protocol/ecdsa/sign.js';
 import type { AttachEvent } from '../../protocol/signer-schemas.js';
-import { connectionProblem } from '../server-errors.js';
+import { connectionProblem, refusalOf } from '../server-errors.js';
 import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
 import { ReadySignal, type Approve, type SignerEvent, type SignerHandle } from './types.js';
 
@@ -85,6 +85,15 @@ export function runSigner(opts: TypedSignerOptions): SignerHandle {
         onData,
         onError: (err) => {
           if (stopped) return;
+          const refusal = refusalOf(err);
+          if (refusal) {
+            // A definite no (an invalid or expired token, a role that may not attach...):
+            // asking again cannot change it.
+            stopped = true;
+            subscription = undefined;
+            emit({ type: 'gave_up', message: `${refusal.code}: ${refusal.message}` });
+            return;
+          }
           report(err);
           emit({ type: 'disconnected' });
           retry();

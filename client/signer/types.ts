@@ -8,7 +8,9 @@ export type SignerEvent =
   | { type: 'disconnected'; code?: number; reason?: string }
   | { type: 'signed'; messageBytes: number }
   | { type: 'refused'; messageBytes: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** It stopped for good: the server refused it in a way retrying cannot mend. */
+  | { type: 'gave_up'; message: string };
 
 export interface SignerHandle {
   /** The signer's public key, compressed hex. */

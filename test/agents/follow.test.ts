@@ -5,6 +5,7 @@ import {
   type SessionProgress,
 } from '../../client/coordinator/index.js';
 import { startTestServer } from '../support/server.js';
+import { pinned } from '../support/sessions.js';
 import { AgentPool, completedKeygen, waitFor } from './support.js';
 
 let pool: AgentPool | undefined;
@@ -28,12 +29,7 @@ describe('followSession', { timeout: 120_000 }, () => {
       threshold: 2,
       participants: ['alice', 'bob', 'dave'],
     });
-    await waitFor(
-      async () =>
-        (await coordinator.session.get.query({ sessionId: session.id })).waitingFor.join() ===
-        'dave',
-      'alice and bob have accepted',
-    );
+    await pinned(coordinator, session.id, 'inviting', ['dave']);
 
     const progress: SessionProgress[] = [];
     const following = followSession(coordinator, session.id, (p) => progress.push(p));
@@ -56,6 +52,27 @@ describe('followSession', { timeout: 120_000 }, () => {
     expect([...states].sort((a, b) => a - b)).toEqual(states);
     expect(final.state).toBe('completed');
     expect(final.lastEventId).toBe(String(events.at(-1)!.id));
+  });
+
+  it('rejects with the reason when its signal is aborted, also from the first progress', async () => {
+    await using server = await startTestServer();
+    pool = new AgentPool(server);
+    await pool.agentsNamed(['alice']);
+    await pool.agent('dave', { approve: () => new Promise<boolean>(() => {}) }); // never answers
+    const coordinator = await pool.client('carol', 'coordinator');
+    const { session } = await startKeygen(coordinator, {
+      threshold: 2,
+      participants: ['alice', 'dave'],
+    });
+    const first = new AbortController();
+    const early = followSession(coordinator, session.id, () => first.abort(new Error('enough')), {
+      signal: first.signal,
+    });
+    await expect(early).rejects.toThrow('enough');
+    const later = new AbortController();
+    const following = followSession(coordinator, session.id, () => {}, { signal: later.signal });
+    later.abort(new Error('stop now'));
+    await expect(following).rejects.toThrow('stop now');
   });
 
   it('settles at once for a session that has already ended', async () => {

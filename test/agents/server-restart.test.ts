@@ -78,6 +78,10 @@ describe('a server restart mid-session', { timeout: 120_000 }, () => {
       signatureVerifies('frost-secp256k1', groupPublicKey!, message, resultOf(signed).signature!),
     ).toBe(true);
 
+    // That both sessions completed on the new servers is the proof that the agents reconnected:
+    // every round after a restart needed them. (Neither a 'disconnected' nor a new 'subscribed'
+    // event is certain: on the server's reconnect notice tRPC's client may move the
+    // subscription to a new socket without an error or a new start.)
     for (const agent of agents) {
       await waitFor(
         () => agent.handled.length >= handledExactlyOnce(server!, agent).inbox.length,
@@ -86,9 +90,6 @@ describe('a server restart mid-session', { timeout: 120_000 }, () => {
       const seen = handledExactlyOnce(server, agent);
       expect(seen.duplicates).toBe(0);
       expect(seen.handled).toEqual(seen.inbox);
-      // Its inbox opened again on each new server. (A 'disconnected' is not certain: on the
-      // server's reconnect notice tRPC's client may move to a new socket without an error.)
-      expect(agent.events.filter((e) => e.type === 'subscribed').length).toBeGreaterThanOrEqual(3);
     }
   });
 });

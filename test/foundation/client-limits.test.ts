@@ -13,7 +13,7 @@ import { MAX_SERVER_MESSAGE_BYTES } from '../../client/transport.js';
 import { MAX_MESSAGE_BYTES } from '../../protocol/signer-schemas.js';
 import { maxMessageBytes } from '../../server/signing/limits.js';
 import { startTestServer } from '../support/server.js';
-import { b64, getJson, postSign, testKey, waitFor } from '../support/signing.js';
+import { b64, isConnected, postSign, testKey, waitFor } from '../support/signing.js';
 
 const MiB = 1024 * 1024;
 
@@ -69,8 +69,7 @@ describe('client WebSocket limits', () => {
       secretKey: testKey().secretKey,
       maxFrameBytes: MiB,
     });
-    const registered = async (publicKey: string) =>
-      ((await getJson(server.url, `/connected/${publicKey}`)) as { connected: boolean }).connected;
+    const registered = (publicKey: string) => isConnected(server.url, publicKey);
     await waitFor(
       async () => (await registered(plain.publicKey)) && (await registered(told.publicKey)),
       'both signers registered',

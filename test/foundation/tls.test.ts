@@ -50,10 +50,6 @@ async function wsWhoami(wsUrl: string, token: string, trust: TlsTrust) {
 }
 
 /**
- * Every message along an error's cause chain. tRPC's WebSocket error ends in the socket's
- * ErrorEvent (not an Error), which is where `self-signed certificate` is.
- */
-/**
  * The first `signer.attach` event (the server's proof-of-possession challenge) a typed client
  * receives over its WebSocket; rejects with the connection's problem if the socket cannot open
  * (the client itself would keep retrying).

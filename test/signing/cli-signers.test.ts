@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateKeyFile } from '../../client/key-file.js';
@@ -7,7 +8,7 @@ import { publicKeyOf } from '../../protocol/ecdsa/sign.js';
 import { bytesToHex } from '../../protocol/encoding.js';
 import { cliPath, repoRoot, runCli } from '../support/cli.js';
 import { startTestServer, tempDir } from '../support/server.js';
-import { b64, getJson, postSign, waitFor } from '../support/signing.js';
+import { b64, getJson, isConnected, postSign, waitFor } from '../support/signing.js';
 
 function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [cliPath, ...args], {
@@ -73,12 +74,7 @@ describe('sigsocket signer and legacy-signer commands', () => {
         bytesToHex(publicKeyOf(loadOrCreateKeyFile(f).secretKey)),
       );
       for (const key of keys) {
-        await waitFor(
-          async () =>
-            ((await getJson(server.url, `/connected/${key}`)) as { connected: boolean }).connected,
-          `signer ${key}`,
-          20_000,
-        );
+        await waitFor(() => isConnected(server.url, key), `signer ${key}`, 20_000);
       }
       const token = await server.token('carol', 'coordinator');
       for (const key of keys) {
@@ -120,9 +116,7 @@ describe('sigsocket signer and legacy-signer commands', () => {
     try {
       await waitFor(() => fs.existsSync(file), 'key file', 20_000);
       const key = bytesToHex(publicKeyOf(loadOrCreateKeyFile(file).secretKey));
-      const connected = async () =>
-        ((await getJson(server.url, `/connected/${key}`)) as { connected: boolean }).connected;
-      await waitFor(connected, 'signer connected', 20_000);
+      await waitFor(() => isConnected(server.url, key), 'signer connected', 20_000);
       const message = b64(new Uint8Array(100_000).fill(7)); // over the default 64 KiB frame
       const token = await server.token('carol', 'coordinator');
       const result = await postSign(server.url, { public_key: key, message }, token);
@@ -134,31 +128,53 @@ describe('sigsocket signer and legacy-signer commands', () => {
   });
 
   it('say once why they cannot reach the server, keep retrying, and stop on SIGTERM', async () => {
-    const dir = tempDir();
-    const unreachable = 'http://127.0.0.1:9'; // discard port: nothing listens
-    const typed = spawnCli(['signer', '--server', unreachable, '--key-file', path.join(dir, 't')], {
-      SIGSOCKET_TOKEN: 'not-needed-to-fail-connecting',
+    // A port that answers every connection 503, counting the attempts.
+    let attempts = 0;
+    const dropper = net.createServer((socket) => {
+      attempts++;
+      socket.on('error', () => {});
+      socket.end(
+        'HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      );
     });
-    const legacy = spawnCli([
-      'legacy-signer',
-      '--server',
-      unreachable,
-      '--key-file',
-      path.join(dir, 'l'),
-    ]);
-    for (const signer of [typed, legacy]) {
-      await waitFor(() => /ECONNREFUSED/.test(signer.output()), 'the reason', 20_000);
-      signer.child.kill('SIGTERM');
-      expect(await signer.exited).toBe(0);
-      const lines = signer.output().split('\n');
-      const refused = lines.filter((l) => /disconnected.*ECONNREFUSED.*reconnecting/.test(l));
-      expect(refused.length, signer.output()).toBeGreaterThan(0);
-      // Consecutive identical retries are collapsed into one line.
-      for (let i = 1; i < lines.length; i++) {
-        if (refused.includes(lines[i]!))
-          expect(lines[i]!.slice(25)).not.toBe(lines[i - 1]!.slice(25));
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    const { port } = dropper.address() as net.AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+    const dir = tempDir();
+    try {
+      for (const args of [
+        ['signer', '--server', url, '--key-file', path.join(dir, 't'), '--token', 'unused'],
+        ['legacy-signer', '--server', url, '--key-file', path.join(dir, 'l')],
+      ]) {
+        attempts = 0;
+        const signer = spawnCli(args);
+        // Four attempts: the backoff before the next one is then seconds long.
+        await waitFor(() => attempts >= 4, `${args[0]} retrying`, 30_000);
+        signer.child.kill('SIGTERM');
+        expect(await signer.exited).toBe(0);
+        const lines = signer.output().split('\n');
+        const retries = lines.filter((l) => /disconnected .*; reconnecting$/.test(l));
+        expect(retries, signer.output()).toHaveLength(1);
+        expect(retries[0]).toMatch(/503/);
+        expect(signer.output()).toContain('SIGTERM: stopping');
       }
-      expect(signer.output()).toContain('SIGTERM: stopping');
+    } finally {
+      dropper.close();
+    }
+  });
+
+  it('a typed signer whose token is refused gives up with the reason and exit code 1', async () => {
+    await using server = await startTestServer();
+    const file = path.join(tempDir(), 'k');
+    const expired = await server.token('wallet', 'participant', '1s');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    for (const token of ['not-a-jwt', expired]) {
+      const result = await runCli(['signer', '--server', server.url, '--key-file', file], {
+        env: { SIGSOCKET_TOKEN: token },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/gave up: UNAUTHORIZED/);
+      expect(result.stderr).toMatch(/sigsocket: UNAUTHORIZED: (invalid token|token expired)/);
     }
   });
 

@@ -2,11 +2,16 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
 import { base64Encode } from '../../protocol/encoding.js';
 import { startTestServer } from '../support/server.js';
-import { connectLegacy, getJson, isProof, RawLegacyClient, testKey } from '../support/signing.js';
+import {
+  connectLegacy,
+  getJson,
+  isConnected,
+  isProof,
+  RawLegacyClient,
+  testKey,
+} from '../support/signing.js';
 
-async function connected(url: string, publicKey: string): Promise<boolean> {
-  return ((await getJson(url, `/connected/${publicKey}`)) as { connected: boolean }).connected;
-}
+const connected = isConnected;
 
 describe('legacy /ws introduction', () => {
   it('accepts the public key as hex or base64, compressed or uncompressed, and normalises it', async () => {

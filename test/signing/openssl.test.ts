@@ -7,7 +7,7 @@ import { hasHighS } from '../../protocol/ecdsa/signature.js';
 import { base64Encode } from '../../protocol/encoding.js';
 import { isProofChallenge } from '../../protocol/legacy.js';
 import { startTestServer, tempDir } from '../support/server.js';
-import { b64, getJson, postSign, RawLegacyClient, unb64, waitFor } from '../support/signing.js';
+import { b64, isConnected, postSign, RawLegacyClient, unb64, waitFor } from '../support/signing.js';
 
 /** A secp256k1 key held by the `openssl` command line: a foreign implementation. */
 class OpensslKey {
@@ -16,14 +16,26 @@ class OpensslKey {
   private count = 0;
 
   constructor() {
-    execFileSync('openssl', ['ecparam', '-name', 'secp256k1', '-genkey', '-noout', '-out', this.pem]);
+    execFileSync('openssl', [
+      'ecparam',
+      '-name',
+      'secp256k1',
+      '-genkey',
+      '-noout',
+      '-out',
+      this.pem,
+    ]);
   }
 
   /** The 33-byte compressed SEC1 key: the tail of the SubjectPublicKeyInfo openssl writes. */
   publicKey(): Uint8Array {
-    const spki = execFileSync('openssl', ['ec', '-in', this.pem, '-pubout', '-conv_form', 'compressed', '-outform', 'DER'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const spki = execFileSync(
+      'openssl',
+      ['ec', '-in', this.pem, '-pubout', '-conv_form', 'compressed', '-outform', 'DER'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     return new Uint8Array(spki.subarray(spki.length - 33));
   }
 
@@ -47,7 +59,7 @@ describe('a foreign signer using the openssl command line', () => {
     const challenge = await client.next();
     expect(isProofChallenge(challenge)).toBe(true);
     client.respond(challenge, key.sign(challenge));
-    await waitFor(async () => ((await getJson(server.url, `/connected/${publicKeyHex}`)) as { connected: boolean }).connected, 'registration');
+    await waitFor(() => isConnected(server.url, publicKeyHex), 'registration');
 
     const token = await server.token('carol', 'coordinator');
     const seen = { high: 0, low: 0 };

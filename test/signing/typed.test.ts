@@ -11,6 +11,7 @@ import {
   b64,
   connectLegacy,
   getJson,
+  isConnected,
   postSign,
   testKey,
   waitFor,
@@ -41,10 +42,7 @@ async function appCode(promise: Promise<unknown>): Promise<string | undefined> {
   return (err.data as { appCode?: string } | undefined)?.appCode;
 }
 
-async function connected(server: TestServer, publicKey: string): Promise<boolean> {
-  return ((await getJson(server.url, `/connected/${publicKey}`)) as { connected: boolean })
-    .connected;
-}
+const connected = (server: TestServer, publicKey: string) => isConnected(server.url, publicKey);
 
 /** The tRPC error a call failed with (it must fail). */
 async function trpcError(promise: Promise<unknown>): Promise<TRPCClientError<never>> {

@@ -115,13 +115,23 @@ export async function connectLegacy(
     if (!isProofChallenge(challenge)) throw new Error('expected a proof challenge first');
     client.respond(challenge, key.sign(challenge));
   }
-  await waitFor(async () => ((await getJson(server.url, '/status')) as { connections: number }).connections > before.connections, 'registration');
+  await waitFor(
+    async () =>
+      ((await getJson(server.url, '/status')) as { connections: number }).connections >
+      before.connections,
+    'registration',
+  );
   return client;
 }
 
 export async function getJson(url: string, path: string): Promise<unknown> {
   const res = await fetch(new URL(path, url));
   return res.json();
+}
+
+/** `GET /connected/{publicKey}`: whether a registered signer holds the key. */
+export async function isConnected(url: string, publicKey: string): Promise<boolean> {
+  return ((await getJson(url, `/connected/${publicKey}`)) as { connected: boolean }).connected;
 }
 
 export const b64 = (bytes: Uint8Array | string) =>

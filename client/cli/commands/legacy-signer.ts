@@ -9,7 +9,7 @@ import {
 } from '../client-options.js';
 import { printLine } from '../output.js';
 import { parseFlags } from '../session-options.js';
-import { loadKeyForCli, printSignerEvent, runUntilSignal } from '../signer-output.js';
+import { loadKeyForCli, runUntilSignal, signerEvents } from '../signer-output.js';
 
 const FlagsSchema = z.object({
   maxFrameBytes: z.coerce
@@ -43,13 +43,14 @@ export function registerLegacySigner(program: Command): void {
       { maxFrameBytes: '--max-frame-bytes' },
     );
     const secretKey = loadKeyForCli(flags.keyFile);
+    const events = signerEvents();
     const handle = runLegacySigner({
       ...client,
       secretKey,
       maxFrameBytes,
-      onEvent: printSignerEvent,
+      onEvent: events.onEvent,
     });
     printLine(`legacy signer for public key ${handle.publicKey} -> ${client.url}`);
-    await runUntilSignal(handle);
+    await runUntilSignal(handle, undefined, events.gaveUp);
   });
 }

@@ -188,9 +188,11 @@ export async function sendOverHttp(
   token?: string,
 ): Promise<Answer> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const text =
-    typeof wire === 'string' || wire === undefined ? wire : Buffer.from(wire).toString('latin1');
-  const query = text === undefined ? '' : `?input=${encodeURIComponent(text)}`;
+  // Raw bytes go into `?input=` byte for byte (%xx each), invalid UTF-8 included.
+  const query =
+    wire === undefined
+      ? ''
+      : `?input=${typeof wire === 'string' ? encodeURIComponent(wire) : percentEncode(wire)}`;
   const signal = AbortSignal.timeout(20_000);
   const res =
     p.type === 'mutation'
@@ -209,6 +211,10 @@ export async function sendOverHttp(
   }
   const reply = JSON.parse(body) as { result?: unknown; error?: ErrorShape };
   return reply.error ? fromError(reply.error, res.status) : { status: res.status, ok: true };
+}
+
+function percentEncode(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => `%${b.toString(16).padStart(2, '0')}`).join('');
 }
 
 /** The answer is a clear refusal or a success, never a server error; an error has a known code. */

@@ -1,4 +1,4 @@
-// Crash-safe file operations for the participant keystore: a write or a delete is on disk
+// Crash-safe file operations (participant keystore, key files): a write or a delete is on disk
 // (file and directory entry fsynced) before the call returns, so what the agent does next — publish
 // nonce commitments, release a signature share — can rely on it. (overwriteFile is the
 // exception, for the inbox cursor: cheap, not durable.)
@@ -24,22 +24,47 @@ export function ensurePrivateDir(dir: string): void {
   fs.chmodSync(dir, PRIVATE_DIR_MODE);
 }
 
-/** Atomically replaces `file` with `data` (temp file, fsync, rename, fsync of the directory). */
-export function writeFileDurable(file: string, data: Uint8Array | string): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+/** A new private file in `dir` holding `data`, written and fsynced; returns its path. */
+function writeTempDurable(dir: string, base: string, data: Uint8Array | string): string {
+  const tmp = path.join(dir, `.${base}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = fs.openSync(tmp, 'wx', PRIVATE_FILE_MODE);
   try {
     fs.writeFileSync(fd, data);
     fs.fsyncSync(fd);
-  } finally {
+  } catch (err) {
     fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
+  fs.closeSync(fd);
+  return tmp;
+}
+
+/** Atomically replaces `file` with `data` (temp file, fsync, rename, fsync of the directory). */
+export function writeFileDurable(file: string, data: Uint8Array | string): void {
+  const dir = path.dirname(file);
+  const tmp = writeTempDurable(dir, path.basename(file), data);
   try {
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;
+  }
+  fsyncDir(dir);
+}
+
+/**
+ * Creates `file` holding `data`, atomically and durably (temp file, fsync, link, fsync of the
+ * directory): a reader never sees it partly written. Throws EEXIST, changing nothing, if the
+ * file exists already.
+ */
+export function createFileDurable(file: string, data: Uint8Array | string): void {
+  const dir = path.dirname(file);
+  const tmp = writeTempDurable(dir, path.basename(file), data);
+  try {
+    fs.linkSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
   fsyncDir(dir);
 }
