@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll waits 1 s by default: too little for a loaded machine to reach a state.
+    expect: { poll: { timeout: 10_000 } },
     // Integration tests start real servers on loopback; two workers match the 2-core machine.
     pool: 'forks',
     maxWorkers: 2,

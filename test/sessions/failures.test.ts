@@ -53,7 +53,7 @@ describe('sessions that do not complete', () => {
     const { session } = await coordinator.keygen.create.mutate({
       threshold: 2,
       participants: NAMES,
-      timeouts: { inviteMs: 2_000 },
+      timeouts: { inviteMs: 6_000 }, // ample for alice and bob on a loaded machine
     });
     const watched = watchSession(coordinator, session.id);
     const ended = await waitForState(coordinator, session.id);
@@ -75,7 +75,7 @@ describe('sessions that do not complete', () => {
     const { session } = await coordinator.keygen.create.mutate({
       threshold: 2,
       participants: NAMES,
-      timeouts: { roundMs: 3_000 },
+      timeouts: { roundMs: 6_000 }, // round 1 must complete in time: ample on a loaded machine
     });
     const ended = await waitForState(coordinator, session.id);
     bob!.release('round2');

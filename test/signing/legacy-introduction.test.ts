@@ -31,7 +31,7 @@ describe('legacy /ws introduction', () => {
       const client = await connectLegacy(server, key, { proof: false, introduction });
       expect(await connected(server.url, key.publicKey)).toBe(true);
       await client.close();
-      await new Promise((r) => setTimeout(r, 20));
+      await expect.poll(() => getJson(server.url, '/status')).toMatchObject({ connections: 0 });
     }
   });
 

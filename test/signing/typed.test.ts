@@ -198,6 +198,8 @@ describe('typed signers and signer.sign', () => {
       timeoutMs: 300,
     });
     expect(await appCode(silent)).toBe('TIMEOUT');
+    // The legacy signer was asked (it may still be reading the request when the caller times out).
+    await waitFor(() => seen.length === 2, 'the legacy signer asked');
     expect(seen).toEqual(['drain the account', 'drain it all']);
     // Approved messages still go through.
     await caller.signer.sign.mutate({ publicKey: typedKey.publicKey, message: b64('pay 1') });
