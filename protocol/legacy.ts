@@ -6,6 +6,8 @@ import { base64Decode, base64Encode, parsePublicKey } from './encoding.js';
 
 /** Challenges (legacy and typed) start with this; callers may not ask signers to sign it. */
 export const PROOF_PREFIX = 'sigsocket-proof:';
+/** SPEC §2: the largest frame either side sends by default (the server's --max-frame-bytes). */
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 const PROOF_PREFIX_BYTES = Buffer.from(PROOF_PREFIX, 'ascii');
 
 export class LegacyFrameError extends Error {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/legacy.js';
 
 /**
  * Every setting of `sigsocket serve`, in one table: the CLI builds its flags from it, the
@@ -22,7 +23,7 @@ export const serveOptions = {
   jwtJwks: { flag: '--jwt-jwks <url|file>', schema: path.optional(), doc: "also accept tokens signed by an external issuer's JWKS (https URL or JSON file)" },
   jwtIssuer: { flag: '--jwt-issuer <iss>', schema: z.string().min(1).optional(), doc: 'required `iss` claim of external (JWKS) tokens' },
   logLevel: { flag: '--log-level <level>', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'pino log level (logs are JSON on stderr)' },
-  maxFrameBytes: { flag: '--max-frame-bytes <n>', schema: int(1024, 16 * 1024 * 1024), default: '65536', doc: 'largest legacy /ws frame; larger frames close the connection (1009)' },
+  maxFrameBytes: { flag: '--max-frame-bytes <n>', schema: int(1024, 16 * 1024 * 1024), default: String(DEFAULT_MAX_FRAME_BYTES), doc: 'largest legacy /ws frame; larger frames close the connection (1009)' },
   maxTrpcMessageBytes: { flag: '--max-trpc-message-bytes <n>', schema: int(1024, 64 * 1024 * 1024), default: '1048576', doc: 'largest tRPC WebSocket message and HTTP body' },
   maxConnectionsPerIp: { flag: '--max-connections-per-ip <n>', schema: int(1, 1_000_000), default: '1000', doc: 'concurrent WebSocket connections from one address' },
   heartbeatMs: { flag: '--heartbeat-ms <n>', schema: int(100, 3_600_000), default: '30000', doc: 'WebSocket ping interval' },

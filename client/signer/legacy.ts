@@ -1,7 +1,12 @@
 import WebSocket from 'ws';
 import { bytesToHex } from '../../protocol/encoding.js';
 import { publicKeyOf, signMessage } from '../../protocol/ecdsa/sign.js';
-import { decodeSignRequest, encodeSignResponse, isProofChallenge } from '../../protocol/legacy.js';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  decodeSignRequest,
+  encodeSignResponse,
+  isProofChallenge,
+} from '../../protocol/legacy.js';
 import { reconnectDelayMs } from '../trpc.js';
 import { tlsOptions, toWebSocketUrl, type TlsTrust } from '../transport.js';
 import { ReadySignal, type Approve, type SignerEvent, type SignerHandle } from './types.js';
@@ -24,13 +29,6 @@ export interface LegacySignerOptions extends TlsTrust {
    */
   maxFrameBytes?: number;
 }
-
-/**
- * SPEC §2: frames over 64 KiB are protocol errors. The server's own sign requests fit its frame
- * limit by construction (server/signing/limits.ts), so no margin is needed; a bigger frame
- * closes the connection with 1009 instead of being buffered (`ws` otherwise allows 100 MiB).
- */
-const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 
 /** A connection that lived this long resets the reconnect backoff. */
 const STABLE_MS = 5_000;
@@ -70,6 +68,8 @@ export function runLegacySigner(opts: LegacySignerOptions): SignerHandle {
   function connect(): void {
     const ws = new WebSocket(url, {
       ...tlsOptions(opts),
+      // The server's requests fit its frame limit by construction (server/signing/limits.ts); a
+      // bigger frame closes the connection with 1009 instead of being buffered (`ws`: 100 MiB).
       maxPayload: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     });
     socket = ws;

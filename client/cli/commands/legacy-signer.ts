@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
+import { serveOptions } from '../../../server/config.js';
 import { runLegacySigner } from '../../signer/legacy.js';
 import {
   addClientOptions,
@@ -11,13 +12,8 @@ import { printLine } from '../output.js';
 import { parseFlags } from '../session-options.js';
 import { loadKeyForCli, runUntilSignal, signerEvents } from '../signer-output.js';
 
-const FlagsSchema = z.object({
-  maxFrameBytes: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(1 << 30),
-});
+// The same bounds and default as the server's --max-frame-bytes, whose value it should match.
+const FlagsSchema = z.object({ maxFrameBytes: serveOptions.maxFrameBytes.schema });
 
 export function registerLegacySigner(program: Command): void {
   const cmd = program
@@ -31,7 +27,7 @@ export function registerLegacySigner(program: Command): void {
         '--max-frame-bytes <n>',
         'largest frame accepted from the server: its --max-frame-bytes, if raised (larger frames close the connection)',
       )
-        .default('65536')
+        .default(serveOptions.maxFrameBytes.default)
         .env('SIGSOCKET_MAX_FRAME_BYTES'),
     );
   addClientOptions(cmd, { token: false });
