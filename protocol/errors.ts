@@ -39,15 +39,30 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
-export class AppError extends Error {
-  override readonly name = 'AppError';
+/**
+ * The base of every error SigSocket raises, on the server, in the client library and in the
+ * CLI: a stable `code` to switch on and one plain sentence. Subclasses narrow `code` to their
+ * own list; `AppError` is the one that crosses the API (its codes map to HTTP and tRPC above).
+ */
+export class SigSocketError<TCode extends string = string> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: TCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class AppError extends SigSocketError<ErrorCode> {
+  constructor(
+    code: ErrorCode,
     message: string,
     /** Extra machine-readable facts (e.g. culprits); never secrets. */
     readonly details?: Record<string, unknown>,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
