@@ -10,7 +10,8 @@ export const sessions = sqliteTable(
   'sessions',
   {
     id: text().primaryKey(),
-    kind: text({ enum: ['keygen', 'sign'] }).notNull(),
+    /** The protocol the session runs (`keygen`, `sign`, …: protocol/session/description.ts). */
+    kind: text().notNull(),
     state: text().notNull(),
     scheme: text().notNull(),
     threshold: integer().notNull(),

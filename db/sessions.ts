@@ -41,7 +41,7 @@ export function namesParticipant(participant: string): SQL {
 }
 
 export interface SessionFilter {
-  kind?: 'keygen' | 'sign' | undefined;
+  kind?: string | undefined;
   state?: string | undefined;
   /** Only sessions of this coordinator. */
   coordinator?: string | undefined;

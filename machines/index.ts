@@ -1,54 +1,96 @@
 /**
- * The session machines and everything the runtime and the API need from them.
+ * The session machine and everything the runtime and the API need from it. `sessionMachine`
+ * runs any protocol description; the FROST keygen and signing machines are built here once,
+ * typed, for the code and tests that name them.
  *
  * @module
  */
-import type { KeygenContext, KeygenEvent, KeygenNotification } from './keygen-types.js';
-import { explainKeygenRejection } from './keygen-rules.js';
-import type { Rejection, SnapshotLike } from './rejection.js';
-import { explainSignRejection } from './sign-rules.js';
-import type { SignContext, SignEvent, SignNotification } from './sign-types.js';
+import type { AnyContext } from '../protocol/session/description.js';
+import type { Rejection, SnapshotLike } from '../protocol/session/rejection.js';
+import { frostKeygenSession } from '../protocol/frost/sessions/keygen.js';
+import { frostSignSession } from '../protocol/frost/sessions/sign.js';
+import type {
+  KeygenContext,
+  KeygenEvent,
+  KeygenInput,
+  KeygenNotification,
+} from '../protocol/frost/sessions/keygen-types.js';
+import type {
+  SignContext,
+  SignEvent,
+  SignInput,
+  SignNotification,
+} from '../protocol/frost/sessions/sign-types.js';
+import { sessionMachine } from './session-machine.js';
+import { explainFor } from './session-rules.js';
 
-export * from './common.js';
+export * from '../protocol/session/common.js';
 export type {
   CompletedPayload,
   EndedPayload,
   Notification,
   ParticipantAnsweredNotification,
   PhaseChangedNotification,
+  SessionNotification,
   SubmittedNotification,
   TerminalNotification,
   TerminalNotificationType,
-} from './notifications.js';
+} from '../protocol/session/notifications.js';
 export {
   REJECTION_CODES,
   type Rejection,
   type RejectionCode,
   type SnapshotLike,
-} from './rejection.js';
-export { deadlineAfter, phaseDuration, runningDeadline } from './phase.js';
-export type { SessionNotification } from './session-actions.js';
-export * from './keygen-types.js';
-export { keygenMachine, assertKeygenInput, type KeygenMachine } from './keygen.js';
-export { explainKeygenRejection } from './keygen-rules.js';
-export * from './sign-types.js';
-export { signMachine, assertSignInput, type SignMachine } from './sign.js';
-export { explainSignRejection } from './sign-rules.js';
+} from '../protocol/session/rejection.js';
+export { deadlineAfter, phaseDuration, runningDeadline } from '../protocol/session/phase.js';
+export * from '../protocol/frost/sessions/keygen-types.js';
+export * from '../protocol/frost/sessions/sign-types.js';
+export { assertKeygenInput } from '../protocol/frost/sessions/keygen.js';
+export { assertSignInput } from '../protocol/frost/sessions/sign.js';
+export { sessionMachine, type SessionMachine } from './session-machine.js';
+export { explainFor } from './session-rules.js';
+
+export const keygenMachine = sessionMachine<
+  KeygenContext,
+  KeygenEvent,
+  KeygenInput,
+  KeygenNotification
+>(frostKeygenSession);
+export type KeygenMachine = typeof keygenMachine;
+
+export const signMachine = sessionMachine<SignContext, SignEvent, SignInput, SignNotification>(
+  frostSignSession,
+);
+export type SignMachine = typeof signMachine;
 
 export type AnySessionContext = KeygenContext | SignContext;
 export type AnySessionEvent = KeygenEvent | SignEvent;
 export type AnySessionNotification = KeygenNotification | SignNotification;
 
+/** Why the keygen machine would refuse `event` in `snapshot`, or `null` if it takes it. */
+export function explainKeygenRejection(
+  snapshot: SnapshotLike<KeygenContext>,
+  event: KeygenEvent,
+): Rejection | null {
+  return explainFor(frostKeygenSession as never, snapshot, event);
+}
+
+/** Why the sign machine would refuse `event` in `snapshot`, or `null` if it takes it. */
+export function explainSignRejection(
+  snapshot: SnapshotLike<SignContext>,
+  event: SignEvent,
+): Rejection | null {
+  return explainFor(frostSignSession as never, snapshot, event);
+}
+
 /**
- * Either machine's rejection explainer, chosen by `snapshot.context.kind`. An event type the
- * chosen machine does not have (e.g. COMMIT for a keygen) is reported as UNKNOWN_EVENT.
+ * Either FROST machine's rejection explainer, chosen by `snapshot.context.kind`. An event type
+ * the chosen machine does not have (e.g. COMMIT for a keygen) is reported as UNKNOWN_EVENT.
  */
 export function explainRejection(
-  snapshot: SnapshotLike<AnySessionContext>,
+  snapshot: SnapshotLike<AnyContext>,
   event: AnySessionEvent,
 ): Rejection | null {
-  if (snapshot.context.kind === 'keygen') {
-    return explainKeygenRejection(snapshot as SnapshotLike<KeygenContext>, event as KeygenEvent);
-  }
-  return explainSignRejection(snapshot as SnapshotLike<SignContext>, event as SignEvent);
+  const protocol = snapshot.context.kind === 'keygen' ? frostKeygenSession : frostSignSession;
+  return explainFor(protocol as never, snapshot, event);
 }

@@ -7,7 +7,8 @@
  */
 import type { Scheme } from './frost/schemes.js';
 
-export type SessionKind = 'keygen' | 'sign';
+/** The protocol a session runs: `keygen` and `sign` for FROST; others as registered. */
+export type SessionKind = 'keygen' | 'sign' | (string & {});
 
 /** One member of a session as `session.get` shows it. */
 export interface SessionParticipantView {

@@ -68,6 +68,12 @@ export class SessionRuntime {
     this.timers = new DeadlineTimers((id) => this.timeout(id));
   }
 
+  private flowOf(kind: string): SessionFlow {
+    const flow = this.deps.flows[kind];
+    if (!flow) throw new Error(`no session protocol ${kind}`);
+    return flow;
+  }
+
   private now(): number {
     return (this.deps.now ?? Date.now)();
   }
@@ -112,7 +118,7 @@ export class SessionRuntime {
     const at = session.input.at;
     const notifications = live.take();
     const persisted = live.persisted();
-    const flow = this.deps.flows[live.kind];
+    const flow = this.flowOf(live.kind);
     const published = this.deps.db.transaction((tx) => {
       insertSessionRow(tx, {
         id: live.id,
@@ -151,7 +157,7 @@ export class SessionRuntime {
 
   /** Runs follow-ups and commits what the live session emitted since its last commit. */
   private settle(live: LiveSession, at: number, step?: Step): SessionRow {
-    const flow = this.deps.flows[live.kind];
+    const flow = this.flowOf(live.kind);
     for (let next = flow.followUp(live, at); next; next = flow.followUp(live, at)) {
       const refused = live.explain(next);
       if (refused) throw new Error(`runtime event ${next.type} refused: ${refused.message}`);
@@ -267,7 +273,7 @@ export class SessionRuntime {
         if (row.kind === 'sign' && row.keyId) live.key = getKeyRow(this.deps.db, row.keyId);
         this.live.set(row.id, live);
         restored++;
-        if (this.deps.flows[live.kind].followUp(live, this.now())) {
+        if (this.flowOf(live.kind).followUp(live, this.now())) {
           this.settle(live, this.now());
         }
         if (!live.ended) {

@@ -151,7 +151,7 @@ export class SessionService {
     };
     return this.transition(principal, { action: 'session.submit', sessionId, detail }, (at) => {
       const live = this.liveForParticipant(principal, sessionId);
-      return { live, checked: this.flows[live.kind].check(live, principal.sub, submission, at) };
+      return { live, checked: this.flows[live.kind]!.check(live, principal.sub, submission, at) };
     });
   }
 

@@ -12,9 +12,7 @@ import {
   type InputFrom,
   type SnapshotFrom,
 } from 'xstate';
-import type { Participant, Timeouts } from '../../machines/common.js';
-import type { KeygenInput } from '../../machines/keygen-types.js';
-import type { SignInput, Signer } from '../../machines/sign-types.js';
+import type { KeygenInput, Participant, SignInput, Signer, Timeouts } from '../../machines/index.js';
 
 export const T0 = 1_700_000_000_000;
 export const TIMEOUTS: Timeouts = { inviteMs: 300_000, roundMs: 60_000 };

@@ -13,8 +13,8 @@ import {
   TERMINAL_STATES,
   type AnySessionEvent,
 } from '../../machines/index.js';
-import { groupKeyVerdict } from '../../machines/keygen-result.js';
-import { markStatus, owing } from '../../machines/participants.js';
+import { groupKeyVerdict } from '../../protocol/frost/sessions/keygen-result.js';
+import { markStatus, owing } from '../../protocol/session/participants.js';
 import { keygenInput, members, signInput, T0, TIMEOUTS } from './fixtures.js';
 
 describe('shared session pieces', () => {

@@ -9,12 +9,15 @@ import {
   type InvitationStatus,
   type JsonObject,
   type Participant,
-  type Scheme,
   type SessionContextBase,
   type SessionInputBase,
-} from './common.js';
-import type { Notification, SubmittedNotification } from './notifications.js';
-import type { SessionNotification } from './session-actions.js';
+} from '../../session/common.js';
+import type { Scheme } from '../schemes.js';
+import type {
+  Notification,
+  SessionNotification,
+  SubmittedNotification,
+} from '../../session/notifications.js';
 
 /** Phases in which the session is still running, in order. */
 export const KEYGEN_WORKING_PHASES = ['inviting', 'round1', 'round2', 'confirming'] as const;
@@ -35,6 +38,7 @@ export const KEYGEN_DONE_STATUS = {
 } as const satisfies Record<KeygenWorkingPhase, KeygenParticipantStatus>;
 
 export interface KeygenInput extends SessionInputBase {
+  scheme: Scheme;
   label?: string | null;
   /** n participants with indexes exactly 1..n; 2 ≤ threshold ≤ n. */
   participants: Participant[];
@@ -100,6 +104,7 @@ export interface KeygenContext extends SessionContextBase<
   KeygenParticipantStatus
 > {
   kind: 'keygen';
+  scheme: Scheme;
   label: string | null;
   /** Round-1 packages by participant name. */
   round1: Record<string, JsonObject>;

@@ -1,5 +1,5 @@
 /**
- * How a session ends: the context fields each final state sets, shared by both machines.
+ * How a session ends: the context fields each final state sets, the same for every protocol.
  * Each function returns a context patch; the machine's actions assign it.
  *
  * @module
@@ -12,6 +12,7 @@ import type {
   SessionError,
   TimeoutEvent,
 } from './common.js';
+import type { Failure } from './description.js';
 
 type AnyContext = SessionContextBase<string, string>;
 
@@ -45,11 +46,7 @@ export function rejectedBy(context: AnyContext, event: RespondEvent): EndFields 
 }
 
 /** Ends the session `failed` with a verdict: from a FAIL event or the machine's own checks. */
-export function failedWith(
-  context: AnyContext,
-  at: number,
-  failure: { code: string; reason: string; culprits: readonly string[] } & Partial<SessionError>,
-): EndFields {
+export function failedWith(context: AnyContext, at: number, failure: Failure): EndFields {
   const { code, reason, culprits, ...extra } = failure;
   const blame = culprits.length > 0 ? ` (culprits: ${names(culprits)})` : '';
   return endWith(at, {
@@ -73,18 +70,19 @@ export function failedBy(context: AnyContext, event: FailEvent): EndFields {
  * A participant says another one misbehaved. The server cannot tell which of the two is honest,
  * so both are named as culprits; `accuser` and `accused` say who is who.
  */
-export function complaintBy(
-  context: AnyContext,
-  complaint: { participant: string; accused: string; reason: string; at: number },
-): EndFields {
-  const { participant: accuser, accused, reason, at } = complaint;
-  return failedWith(context, at, {
+export function complaintBy(complaint: {
+  participant: string;
+  accused: string;
+  reason: string;
+}): Failure {
+  const { participant: accuser, accused, reason } = complaint;
+  return {
     code: 'COMPLAINT',
     reason: `${accuser} complains about ${accused}: ${reason}`,
     culprits: [accused, accuser],
     accuser,
     accused,
-  });
+  };
 }
 
 /** Keeps `waitingFor`: the names that did not deliver are the useful part of a timeout. */

@@ -2,8 +2,8 @@
  * Why an event is refused. XState silently ignores events no transition takes; the runtime
  * instead asks `explainRejection(snapshot, event)` first and returns the typed reason.
  *
- * Each machine declares one rule per event type (the phases that accept it and a check on the
- * context). The machines' `acceptable` guard runs the same check, so a transition is taken
+ * Each protocol declares one rule per event type (the phases that accept it and a check on the
+ * context). The machine's `acceptable` guard runs the same check, so a transition is taken
  * exactly when `explainRejection` returns `null` (the tests hold both to that).
  *
  * @module
@@ -61,7 +61,7 @@ export interface EventRule<TContext, TEvent> {
   /** Working phases that accept the event; `'any'` means every working phase. */
   phases: readonly string[] | 'any';
   /** Context checks once the phase is right; `null` means accepted. */
-  check?: (context: TContext, event: TEvent) => Rejection | null;
+  check?(context: TContext, event: TEvent): Rejection | null;
 }
 
 export type EventRules<TContext, TEvent extends { type: string }> = {
@@ -83,7 +83,7 @@ function ruleFor<TContext, TEvent extends { type: string }>(
   return (rules as unknown as Record<string, EventRule<TContext, TEvent>>)[type];
 }
 
-/** The context check alone: what the machines' `acceptable` guard evaluates. */
+/** The context check alone: what the machine's `acceptable` guard evaluates. */
 export function checkEvent<TContext, TEvent extends { type: string }>(
   rules: EventRules<TContext, TEvent>,
   context: TContext,
@@ -117,7 +117,7 @@ export function explainWith<TContext extends AnyContext, TEvent extends { type: 
   return rule.check?.(context, event) ?? null;
 }
 
-// Checks shared by the rules of both machines.
+// Checks the protocols' rules share.
 
 export function notAMember(context: AnyContext, name: string): Rejection | null {
   if (context.participants.some((p) => p.name === name)) return null;
@@ -142,7 +142,7 @@ export function alreadySubmitted(
   );
 }
 
-/** Rules for the events both machines accept, with identical meaning. */
+/** Rules for the events every session accepts, with identical meaning. */
 export function commonRules<
   TContext extends SessionContextBase<string, InvitationStatus | string>,
 >(): {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { KeygenContext, KeygenResult } from './keygen-types.js';
-import { inIndexOrder } from './participants.js';
+import { inIndexOrder } from '../../session/participants.js';
 
 export type GroupKeyVerdict =
   | { agreed: true; groupPublicKey: string }

@@ -1,5 +1,5 @@
 /**
- * Outgoing notifications. The machines emit every one with XState's `emit()`; the runtime
+ * Outgoing notifications. The session machine emits every one with XState's `emit()`; the runtime
  * listens with `actor.on('*', ...)` and stores each as a `session_events` row in the same
  * transaction as the snapshot. `recipient: null` means everyone in the session, coordinator
  * included; a name means that participant only.
@@ -158,3 +158,10 @@ export function terminalNotification<TPublicResult>(
       return broadcast('session_aborted', { sessionId, state, error, waitingFor });
   }
 }
+
+/** Notifications every session emits, around its protocol's own. */
+export type SessionNotification<TPhase extends string, TInvite, TExtra, TResult> =
+  | TInvite
+  | ParticipantAnsweredNotification
+  | PhaseChangedNotification<TPhase, TExtra>
+  | TerminalNotification<TResult>;

@@ -1,10 +1,10 @@
 /**
- * Participant bookkeeping shared by both machines: membership, per-participant status and the
+ * Participant bookkeeping every session protocol shares: membership, per-participant status and the
  * list of names still owed for the current phase.
  *
  * @module
  */
-import { SCHEMES, SessionInputError, type Participant, type SessionInputBase } from './common.js';
+import { SessionInputError, type Participant, type SessionInputBase } from './common.js';
 
 interface HasParticipants {
   participants: readonly Participant[];
@@ -80,18 +80,19 @@ export function inIndexOrder<T>(
   });
 }
 
-/** Checks the invariants both machines rely on; the runtime's zod schemas should already hold. */
+/** Checks the invariants every session relies on; the runtime's zod schemas should already hold. */
 export function assertSessionInput(
   input: SessionInputBase,
   members: readonly Participant[],
   what: string,
+  schemes: readonly string[],
 ): void {
   const fail = (message: string): never => {
     throw new SessionInputError(`${what} ${input.sessionId}: ${message}`);
   };
   if (!input.sessionId) fail('sessionId is empty');
   if (!Number.isFinite(input.at)) fail(`at must be epoch milliseconds, got ${input.at}`);
-  if (!SCHEMES.includes(input.scheme)) fail(`unknown scheme ${input.scheme}`);
+  if (!schemes.includes(input.scheme)) fail(`unknown scheme ${input.scheme}`);
   for (const key of ['inviteMs', 'roundMs'] as const) {
     const ms = input.timeouts[key];
     if (!Number.isSafeInteger(ms) || ms <= 0) fail(`timeouts.${key} must be a positive integer`);

@@ -1,15 +1,14 @@
 /**
- * Types and constants shared by the keygen and sign session machines.
+ * Types and constants every session protocol shares: members, deadlines, the events every
+ * session takes (RESPOND, FAIL, TIMEOUT, ABORT) and how a session ends.
  *
- * Everything here is plain data: the machines are pure (no I/O, no clock, no randomness), so
- * every time value arrives inside an event as `at` (epoch milliseconds, the runtime's clock).
+ * Everything here is plain data: the session machine is pure (no I/O, no clock, no randomness),
+ * so every time value arrives inside an event as `at` (epoch milliseconds, the runtime's clock).
+ * docs/sessions.md describes the behaviour.
  *
  * @module
  */
-
-/** Threshold signature schemes a session can run. */
-export const SCHEMES = ['frost-secp256k1', 'frost-secp256k1-tr'] as const;
-export type Scheme = (typeof SCHEMES)[number];
+import { SigSocketError } from '../errors.js';
 
 /** Any JSON value; used for opaque protocol packages the machines store but never interpret. */
 export type JsonValue =
@@ -34,7 +33,7 @@ export interface Timeouts {
   roundMs: number;
 }
 
-/** Spec defaults (§5): 5 minutes to answer an invitation, 60 s per round. */
+/** Defaults (docs/sessions.md, Deadlines): 5 minutes to answer an invitation, 60 s per round. */
 export const DEFAULT_TIMEOUTS: Timeouts = { inviteMs: 5 * 60_000, roundMs: 60_000 };
 
 /** Final states, shared by both machines. Every one is announced to everyone in the session. */
@@ -45,8 +44,8 @@ export function isTerminalState(value: unknown): value is TerminalState {
   return (TERMINAL_STATES as readonly unknown[]).includes(value);
 }
 
-/** Which machine a context belongs to (lets one `explainRejection` serve both). */
-export type SessionKind = 'keygen' | 'sign';
+/** The protocol a session runs (`keygen`, `sign`, …): the `sessions.kind` column. */
+export type SessionKind = string;
 
 /** Per-participant status values common to both machines. */
 export type InvitationStatus = 'invited' | 'accepted' | 'rejected';
@@ -92,7 +91,7 @@ export interface SessionContextBase<TPhase extends string, TStatus extends strin
   kind: SessionKind;
   sessionId: string;
   coordinator: string;
-  scheme: Scheme;
+  scheme: string;
   threshold: number;
   /** Members sorted by index. */
   participants: Participant[];
@@ -113,7 +112,7 @@ export interface SessionContextBase<TPhase extends string, TStatus extends strin
 export interface SessionInputBase {
   sessionId: string;
   coordinator: string;
-  scheme: Scheme;
+  scheme: string;
   threshold: number;
   timeouts: Timeouts;
   /** Creation time (epoch ms); the invitation deadline is `at + timeouts.inviteMs`. */
@@ -157,11 +156,15 @@ export interface AbortEvent {
 
 export type CommonSessionEvent = RespondEvent | FailEvent | TimeoutEvent | AbortEvent;
 
+/** Every event from outside carries the runtime's clock. */
+export interface TimedEvent {
+  type: string;
+  at: number;
+}
+
 /** Thrown when a machine input breaks an invariant the runtime should have enforced. */
-export class SessionInputError extends Error {
-  readonly code = 'INVALID_SESSION_INPUT';
+export class SessionInputError extends SigSocketError<'INVALID_SESSION_INPUT'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'SessionInputError';
+    super('INVALID_SESSION_INPUT', message);
   }
 }

@@ -8,12 +8,15 @@ import {
   type CommonSessionEvent,
   type InvitationStatus,
   type Participant,
-  type Scheme,
   type SessionContextBase,
   type SessionInputBase,
-} from './common.js';
-import type { Notification, SubmittedNotification } from './notifications.js';
-import type { SessionNotification } from './session-actions.js';
+} from '../../session/common.js';
+import type { Scheme } from '../schemes.js';
+import type {
+  Notification,
+  SessionNotification,
+  SubmittedNotification,
+} from '../../session/notifications.js';
 
 /** Phases in which the session is still running, in order. */
 export const SIGN_WORKING_PHASES = ['inviting', 'commitments', 'shares'] as const;
@@ -42,6 +45,7 @@ export interface Signer extends Participant {
 }
 
 export interface SignInput extends SessionInputBase {
+  scheme: Scheme;
   keyId: string;
   /** The message to sign, hex. */
   message: string;
@@ -105,6 +109,7 @@ export interface SignResult {
 
 export interface SignContext extends SessionContextBase<SignWorkingPhase, SignParticipantStatus> {
   kind: 'sign';
+  scheme: Scheme;
   keyId: string;
   message: string;
   /** Starts at 1; every restart of the commitment round adds one. */
