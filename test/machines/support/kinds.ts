@@ -5,6 +5,8 @@
 import {
   assertKeygenInput,
   assertSignInput,
+  keygenMachine,
+  signMachine,
   type AnySessionEvent,
   type KeygenWorkingPhase,
   type SessionKind,
@@ -19,7 +21,7 @@ import {
   kg,
   openKeygen,
 } from './keygen.js';
-import { members, type Session } from './session.js';
+import { members, Session } from './session.js';
 import { openSign, sg, signers, signIn, signInput, signSubmission, SIGN_AT } from './sign.js';
 
 /** What a test may change in a kind's default input. */
@@ -44,6 +46,8 @@ export interface KindFixture {
   input(change?: InputChange): unknown;
   assertInput(input: unknown): void;
   open(input?: unknown): Session;
+  /** A new actor on the default input, started from a persisted snapshot. */
+  restore(stored: unknown): Session;
   /** A default session in `phase`, optionally restored from JSON before every event. */
   sessionIn(phase: string, restartBeforeEachEvent?: boolean): Session;
   /** The event by which `name` does its part of `phase`. */
@@ -82,6 +86,7 @@ export const KEYGEN: KindFixture = {
   },
   assertInput: (input) => assertKeygenInput(input as ReturnType<typeof keygenInput>),
   open: (input) => openKeygen(input as ReturnType<typeof keygenInput> | undefined),
+  restore: (stored) => new Session(keygenMachine, keygenInput(), stored),
   sessionIn: (phase, restart) => keygenIn(phase as KeygenWorkingPhase, restart),
   submission: (phase, name, at) => keygenSubmission(phase as KeygenWorkingPhase, name, at),
   reject: kg.reject,
@@ -99,6 +104,7 @@ export const SIGN: KindFixture = {
   },
   assertInput: (input) => assertSignInput(input as ReturnType<typeof signInput>),
   open: (input) => openSign(input as ReturnType<typeof signInput> | undefined),
+  restore: (stored) => new Session(signMachine, signInput(), stored),
   sessionIn: (phase, restart) => signIn(phase as SignWorkingPhase, restart),
   submission: (phase, name, at) => signSubmission(phase as SignWorkingPhase, name, at),
   reject: sg.reject,
