@@ -76,7 +76,7 @@ describe('invitation payloads', () => {
     });
   });
 
-  it("tells a signer the message, its key index and its own escrow (or null)", () => {
+  it('tells a signer the message, its key index and its own escrow (or null)', () => {
     const input = signInput({
       signers: signers(NAMES, [1, 3, 5]).map((p) =>
         p.name === 'carol' ? { ...p, escrow: null } : p,

@@ -104,18 +104,28 @@ describe.each(WALKS)('$kind reachable states', (walk) => {
 
 describe('reachable failures', () => {
   const failures = (walk: Walk) =>
-    [...new Set(walk.paths().filter((p) => p.value === 'failed').map((p) => p.context.error?.code))]
-      .sort();
+    [
+      ...new Set(
+        walk
+          .paths()
+          .filter((p) => p.value === 'failed')
+          .map((p) => p.context.error?.code),
+      ),
+    ].sort();
 
   it('keygen fails by complaint, group key mismatch or protocol violation', () => {
-    expect(failures(KEYGEN_WALK)).toEqual(['COMPLAINT', 'GROUP_KEY_MISMATCH', 'PROTOCOL_VIOLATION']);
+    expect(failures(KEYGEN_WALK)).toEqual([
+      'COMPLAINT',
+      'GROUP_KEY_MISMATCH',
+      'PROTOCOL_VIOLATION',
+    ]);
   });
 
   it('sign fails by lost nonces past the limit or protocol violation, and completes after a restart', () => {
     expect(failures(SIGN_WALK)).toEqual(['NONCES_LOST', 'PROTOCOL_VIOLATION']);
-    const restarted = SIGN_WALK
-      .paths()
-      .some((p) => p.value === 'completed' && p.context.kind === 'sign' && p.context.commitRound === 2);
+    const restarted = SIGN_WALK.paths().some(
+      (p) => p.value === 'completed' && p.context.kind === 'sign' && p.context.commitRound === 2,
+    );
     expect(restarted).toBe(true);
   });
 });

@@ -7,8 +7,13 @@ import { sg, SIGNATURE, signIn, SIGN_AT } from './support/sign.js';
 
 describe.each(KINDS)('$kind rounds', (k) => {
   it.each(k.phases)('keeps waitingFor in index order during %s', (phase) => {
-    const s = k.sessionIn(phase).send(k.submission(phase, 'carol', T0 + 10_000));
+    const s = k.sessionIn(phase);
+    const before = s.snapshot;
+    const carolBefore = before.context.status.carol;
+    s.send(k.submission(phase, 'carol', T0 + 10_000));
     expect(s.snapshot.context.waitingFor).toEqual(['alice', 'bob']);
+    expect(before.context.status.carol).toBe(carolBefore); // snapshots are never mutated
+    expect(before.context.waitingFor).toEqual(NAMES);
     s.send(k.submission(phase, 'alice', T0 + 10_001));
     expect(s.snapshot.context.waitingFor).toEqual(['bob']);
     const told = phase === 'inviting' ? 'participant_answered' : 'submitted';

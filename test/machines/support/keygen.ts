@@ -86,7 +86,12 @@ export const KEYGEN_AT = {
 
 /** The event by which `name` does its part of `phase`. */
 export function keygenSubmission(phase: KeygenWorkingPhase, name: string, at: number) {
-  const make = { inviting: kg.accept, round1: kg.round1, round2: kg.round2, confirming: kg.confirm };
+  const make = {
+    inviting: kg.accept,
+    round1: kg.round1,
+    round2: kg.round2,
+    confirming: kg.confirm,
+  };
   return make[phase](name, at);
 }
 

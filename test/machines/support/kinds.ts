@@ -13,14 +13,7 @@ import {
   type SignWorkingPhase,
   type Timeouts,
 } from '../../../machines/index.js';
-import {
-  keygenIn,
-  keygenInput,
-  keygenSubmission,
-  KEYGEN_AT,
-  kg,
-  openKeygen,
-} from './keygen.js';
+import { keygenIn, keygenInput, keygenSubmission, KEYGEN_AT, kg, openKeygen } from './keygen.js';
 import { members, Session } from './session.js';
 import { openSign, sg, signers, signIn, signInput, signSubmission, SIGN_AT } from './sign.js';
 

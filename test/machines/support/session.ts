@@ -60,7 +60,8 @@ export class Session<
 
   private open(snapshot: unknown): Actor<AnyStateMachine> {
     // The runtime restores with `{ snapshot }`; `input` is ignored then.
-    const options = snapshot === undefined ? { input: this.input } : { snapshot, input: this.input };
+    const options =
+      snapshot === undefined ? { input: this.input } : { snapshot, input: this.input };
     const actor = createActor(this.machine, options as never);
     actor.on('*', (notification) => {
       this.emitted.push(notification as Emitted);

@@ -92,7 +92,12 @@ export const sg = {
 };
 
 /** When `signIn` sends each phase's events. */
-export const SIGN_AT = { respond: T0 + 1_000, commit: T0 + 2_000, share: T0 + 3_000, done: T0 + 4_000 };
+export const SIGN_AT = {
+  respond: T0 + 1_000,
+  commit: T0 + 2_000,
+  share: T0 + 3_000,
+  done: T0 + 4_000,
+};
 
 /** The event by which `name` does its part of `phase` (in commitment round 1). */
 export function signSubmission(phase: SignWorkingPhase, name: string, at: number): SignEvent {
