@@ -11,7 +11,7 @@ import { SchemeSchema } from './frost/schemes.js';
 import { NameSchema } from './identity.js';
 
 /**
- * The threshold-session API contract (SPEC §4–§5): the inputs of the tRPC procedures and the
+ * The threshold-session API contract (docs/sessions.md): the inputs of the tRPC procedures and the
  * envelope of the events the subscriptions deliver. Shared by the server (validation at the
  * edge) and the participant/coordinator clients.
  */
@@ -57,29 +57,81 @@ export const SignCreateInputSchema = z.strictObject({
 });
 export type SignCreateInput = z.input<typeof SignCreateInputSchema>;
 
-/** What a participant submits in each round; `kind` names the round. */
+// What a participant submits in each round; `kind` names the round (docs/sessions.md).
+export const Round1SubmissionSchema = z.strictObject({
+  kind: z.literal('round1'),
+  package: Round1PackageSchema,
+});
+export const Round2SubmissionSchema = z.strictObject({
+  kind: z.literal('round2'),
+  /** recipient name → end-to-end encrypted share (see docs/protocol.md). */
+  shares: z.record(NameSchema, hexString({ min: 1, max: 1024 })),
+});
+export const ComplaintSubmissionSchema = z.strictObject({
+  kind: z.literal('complaint'),
+  accused: NameSchema,
+  reason: z.string().min(1).max(500),
+});
+export const ConfirmSubmissionSchema = z.strictObject({
+  kind: z.literal('confirm'),
+  ...ConfirmationSchema.shape,
+  /** The participant's signing share encrypted to its own identity key (docs/protocol.md). */
+  escrow: hexString({ min: 1, max: 4096 }),
+});
+export const CommitmentsSubmissionSchema = z.strictObject({
+  kind: z.literal('commitments'),
+  commitRound: z.number().int().min(0),
+  ...NonceCommitmentsSchema.shape,
+});
+export const ShareSubmissionSchema = z.strictObject({
+  kind: z.literal('share'),
+  commitRound: z.number().int().min(0),
+  share: ScalarHexSchema,
+});
+/** The participant lost its nonces: the server restarts the commitment round (never reuse). */
+export const NoncesLostSubmissionSchema = z.strictObject({
+  kind: z.literal('nonces_lost'),
+  commitRound: z.number().int().min(0),
+});
+
+/** The submissions of the built-in protocols (FROST keygen and signing). */
 export const SubmissionSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('round1'), package: Round1PackageSchema }),
-  z.strictObject({
-    kind: z.literal('round2'),
-    /** recipient name → end-to-end encrypted share (see docs/protocol.md). */
-    shares: z.record(NameSchema, hexString({ min: 1, max: 1024 })),
-  }),
-  z.strictObject({ kind: z.literal('complaint'), accused: NameSchema, reason: z.string().min(1).max(500) }),
-  z.strictObject({
-    kind: z.literal('confirm'),
-    ...ConfirmationSchema.shape,
-    /** The participant's signing share encrypted to its own identity key (docs/protocol.md). */
-    escrow: hexString({ min: 1, max: 4096 }),
-  }),
-  z.strictObject({ kind: z.literal('commitments'), commitRound: z.number().int().min(0), ...NonceCommitmentsSchema.shape }),
-  z.strictObject({ kind: z.literal('share'), commitRound: z.number().int().min(0), share: ScalarHexSchema }),
-  /** The participant lost its nonces: the server restarts the commitment round (never reuse). */
-  z.strictObject({ kind: z.literal('nonces_lost'), commitRound: z.number().int().min(0) }),
+  Round1SubmissionSchema,
+  Round2SubmissionSchema,
+  ComplaintSubmissionSchema,
+  ConfirmSubmissionSchema,
+  CommitmentsSubmissionSchema,
+  ShareSubmissionSchema,
+  NoncesLostSubmissionSchema,
 ]);
 export type Submission = z.infer<typeof SubmissionSchema>;
 
-export const SubmitInputSchema = z.strictObject({ sessionId: SessionIdSchema, submission: SubmissionSchema });
+/** A submission of another registered protocol: the server checks it against that protocol. */
+export interface ProtocolSubmission {
+  kind: string;
+  [field: string]: unknown;
+}
+
+const BUILT_IN_KINDS: ReadonlySet<string> = new Set(SubmissionSchema.options.map((o) => o.shape.kind.value));
+
+/**
+ * A built-in submission is checked here, at the edge, with exact messages; one of another kind
+ * passes on to the protocol the session runs, which checks it with its own schema.
+ */
+export const AnySubmissionSchema = z
+  .looseObject({ kind: z.string().min(1).max(64) })
+  .transform((value, ctx): Submission | ProtocolSubmission => {
+    if (!BUILT_IN_KINDS.has(value.kind)) return value;
+    const parsed = SubmissionSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as never);
+    return z.NEVER;
+  });
+
+export const SubmitInputSchema = z.strictObject({
+  sessionId: SessionIdSchema,
+  submission: AnySubmissionSchema,
+});
 
 export const RespondInputSchema = z.strictObject({
   sessionId: SessionIdSchema,

@@ -9,25 +9,32 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { pino } from 'pino';
 import type { Db } from '../../db/open.js';
 import * as schema from '../../db/schema.js';
-import { DEFAULT_TIMEOUTS, type AnySessionEvent, type JsonObject } from '../../machines/index.js';
+import {
+  DEFAULT_TIMEOUTS,
+  type AnySessionEvent,
+  type JsonObject,
+  type KeygenInput,
+} from '../../machines/index.js';
 import { randomSecretKey, publicKeyOf } from '../../protocol/ecdsa/sign.js';
 import { bytesToHex } from '../../protocol/encoding.js';
 import { EventBus } from '../../server/sessions/bus.js';
-import { keygenFlow } from '../../server/sessions/keygen-flow.js';
+import { ProtocolRegistry } from '../../server/sessions/protocols.js';
 import { SessionRuntime } from '../../server/sessions/runtime.js';
-import { signFlow } from '../../server/sessions/sign-flow.js';
 import { runDkg } from '../../test/protocol/helpers.js';
 
 const N = 3;
 const T = 2;
 const COORDINATOR = 'bench-coordinator';
+const KEYGEN = new ProtocolRegistry().get('keygen');
 
 export function storeRuntime(db: Db): SessionRuntime {
   return new SessionRuntime({
     db,
     logger: pino({ level: 'silent' }),
     bus: new EventBus(),
-    flows: { keygen: keygenFlow({ network: 'bc' }), sign: signFlow({ db }) },
+    protocols: new ProtocolRegistry(),
+    network: 'bc',
+    clock: Date.now,
   });
 }
 
@@ -68,20 +75,19 @@ export function driveSessions(
         at,
       },
     ];
+    const input: KeygenInput = {
+      sessionId,
+      coordinator: COORDINATOR,
+      scheme: 'frost-secp256k1',
+      threshold: T,
+      timeouts: DEFAULT_TIMEOUTS,
+      at,
+      label: null,
+      participants,
+    };
     runtime.create(
-      {
-        kind: 'keygen',
-        input: {
-          sessionId,
-          coordinator: COORDINATOR,
-          scheme: 'frost-secp256k1',
-          threshold: T,
-          timeouts: DEFAULT_TIMEOUTS,
-          at,
-          label: null,
-          participants,
-        },
-      },
+      KEYGEN,
+      input,
       {
         label: null,
         keyId: null,
@@ -102,7 +108,10 @@ export function driveSessions(
       action: string,
       detail: Record<string, unknown>,
     ) => {
-      runtime.apply(runtime.get(sessionId)!, { event, audit: audit(actor, action, detail) });
+      runtime.apply(runtime.get(sessionId)!, {
+        event,
+        audit: audit(actor, action, detail),
+      });
       transitions++;
     };
     for (const p of participants)
@@ -160,7 +169,9 @@ export function captureTransactions(
     client: sqlite,
     schema,
     casing: 'snake_case',
-    logger: { logQuery: (sql, params) => current?.push({ sql, params: [...params] }) },
+    logger: {
+      logQuery: (sql, params) => current?.push({ sql, params: [...params] }),
+    },
   });
   const original = sqlite.transaction;
   sqlite.transaction = function (this: Database.Database, body: never) {

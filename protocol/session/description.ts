@@ -57,10 +57,16 @@ export interface EventSpec<TContext, TEvent> extends EventRule<TContext, TEvent>
   phases: readonly string[];
   apply(context: TContext, event: TEvent): Outcome<TContext>;
   /**
-   * Point-to-point submissions: recipient → payload. The machine refuses one that does not
-   * address every other member exactly once; the server checks encrypted payloads' envelopes.
+   * Point-to-point submissions: recipient → payload, and what one payload is called in
+   * messages. The machine refuses one that does not address every other member exactly once;
+   * the server checks the envelope of each encrypted payload.
    */
-  payloads?(event: TEvent): Readonly<Record<string, string>>;
+  pointToPoint?: PointToPoint<TEvent>;
+}
+
+export interface PointToPoint<TEvent> {
+  what: string;
+  payloads(event: TEvent): Readonly<Record<string, string>>;
 }
 
 export type EventSpecs<TContext, TEvent extends TimedEvent> = {
@@ -155,6 +161,8 @@ export interface SessionFacts<TContext> {
   newKeyId: string;
   /** Bitcoin network of addresses (`--network`). */
   network: string;
+  /** The runtime's clock when it asks (the `at` of any event it sends itself). */
+  now: number;
 }
 
 /** The lookups creation needs; the server answers with typed errors (docs/sessions.md). */
@@ -211,8 +219,11 @@ export interface SessionChecks<
    * changes); a cryptographically bad one becomes a FAIL naming the sender.
    */
   verify?(facts: SessionFacts<TContext>, event: TEvent): TEvent | FailEvent;
-  /** Values never accepted twice, across every session (nonce commitments). */
-  singleUse?(event: TEvent): readonly string[];
+  /**
+   * Values never accepted twice, across every session (nonce commitments), and the sentence a
+   * repeat is refused with (NONCE_REUSED).
+   */
+  singleUse?(event: TEvent): { values: readonly string[]; refusal: string } | null;
   /** The server's own next event after a transition (aggregation), or null. */
   followUp?(facts: SessionFacts<TContext>): TEvent | FailEvent | null;
   /** The result the session completes with, and the key it creates, if any. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SessionContextBase } from './common.js';
-import type { AnyContext, EventSpec } from './description.js';
+import type { AnyContext, EventSpec, PointToPoint } from './description.js';
 import { submitted } from './notifications.js';
 import { markStatus } from './participants.js';
 import { alreadySubmitted, notAMember, reject, type Rejection } from './rejection.js';
@@ -29,7 +29,7 @@ export interface SubmissionOptions<TContext, TEvent> {
   /** Checks after it (e.g. nonce reuse). */
   last?(context: TContext, event: TEvent): Rejection | null;
   /** Point-to-point: the payload for each recipient, and what one is called in messages. */
-  pointToPoint?: { payloads(event: TEvent): Readonly<Record<string, string>>; what: string };
+  pointToPoint?: PointToPoint<TEvent>;
 }
 
 /** Every other member exactly once: no one missing, no stranger. */
@@ -78,6 +78,6 @@ export function submission<
       } as Partial<TContext>;
       return { assign: update, emit: [submitted({ ...context, ...update }, event.participant)] };
     },
-    ...(pointToPoint ? { payloads: (event: TEvent) => pointToPoint.payloads(event) } : {}),
+    ...(pointToPoint ? { pointToPoint } : {}),
   };
 }

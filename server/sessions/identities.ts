@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import type { z } from 'zod';
 import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/open.js';
@@ -26,10 +27,15 @@ export type RegisterInput = z.output<typeof RegisterInputSchema>;
  * replacing a key needs the old key's signature over the same message, or an admin.
  */
 export class IdentityService {
-  private readonly challenges = new ChallengeStore();
+  private readonly challenges: ChallengeStore;
   private readonly verifier: SignatureVerifier = defaultVerifier();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.challenges = new ChallengeStore(clock);
+  }
 
   challenge(principal: Principal): ChallengeView {
     return this.challenges.issue(principal.sub);
@@ -44,6 +50,7 @@ export class IdentityService {
         action: 'participant.register',
         outcome,
         detail: { name, identityKey: input.identityKey, ...detail },
+        at: this.clock(),
       });
     try {
       const result = this.verifyAndStore(principal, name, input);
@@ -109,7 +116,7 @@ export class IdentityService {
         );
       }
     }
-    upsertParticipantRow(this.db, { name, identityKey, at: Date.now() });
+    upsertParticipantRow(this.db, { name, identityKey, at: this.clock() });
     return { name, identityKey, replaced };
   }
 

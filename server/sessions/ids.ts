@@ -9,9 +9,12 @@ import { canonicalJson, sha256Hex } from '../../protocol/transcript.js';
 // Re-exported for existing importers; the definitions live in protocol/transcript.ts.
 export { canonicalJson, sha256Hex };
 
-/** A server-chosen session id when the client gives none: `kg_…` / `sg_…` + 96 random bits. */
-export function newSessionId(kind: 'keygen' | 'sign'): string {
-  return `${kind === 'keygen' ? 'kg' : 'sg'}_${randomBytes(12).toString('hex')}`;
+/**
+ * A server-chosen session id when the client gives none: the protocol's prefix (`kg`, `sg`)
+ * and 96 random bits.
+ */
+export function newSessionId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('hex')}`;
 }
 
 /**

@@ -1,53 +1,45 @@
-import { createActor } from 'xstate';
-import {
-  explainRejection,
-  keygenMachine,
-  signMachine,
-  type AnySessionContext,
-  type AnySessionEvent,
-  type AnySessionNotification,
-  type KeygenInput,
-  type Rejection,
-  type SessionKind,
-  type SignInput,
-} from '../../machines/index.js';
-import type { KeyRow } from '../../db/keys.js';
+import { createActor, type AnyActorRef } from 'xstate';
+import { explainFor } from '../../machines/index.js';
+import type { SessionInputBase, TimedEvent } from '../../protocol/session/common.js';
+import type {
+  AnyContext,
+  AnyNotification,
+  KeyRecord,
+  SessionFacts,
+} from '../../protocol/session/description.js';
+import type { Rejection } from '../../protocol/session/rejection.js';
+import { keyIdFor } from './ids.js';
+import type { RegisteredProtocol } from './protocols.js';
 
-/** The part of an XState actor the runtime uses, the same for both machines. */
+/** The part of an XState actor the runtime uses, the same for every protocol. */
 interface SessionActor {
-  getSnapshot(): { status: string; value: unknown; context: AnySessionContext };
+  getSnapshot(): { status: string; value: unknown; context: AnyContext };
   getPersistedSnapshot(): unknown;
-  send(event: AnySessionEvent): void;
-  on(type: '*', listener: (notification: AnySessionNotification) => void): unknown;
+  send(event: TimedEvent): void;
+  on(type: '*', listener: (notification: AnyNotification) => void): unknown;
   start(): unknown;
   stop(): unknown;
 }
-
-export type SessionInput =
-  { kind: 'keygen'; input: KeygenInput } | { kind: 'sign'; input: SignInput };
 
 /** What a persisted snapshot looks like once parsed from the `snapshot` column. */
 export interface PersistedSnapshot {
   status: string;
   value: unknown;
-  context: AnySessionContext;
+  context: AnyContext;
 }
 
-function newActor(
-  kind: SessionKind,
-  init: { input: unknown } | { snapshot: unknown },
-): SessionActor {
-  // Restoring ignores `input`, but the types want one.
-  const options = 'snapshot' in init ? { snapshot: init.snapshot, input: undefined } : init;
-  const actor =
-    kind === 'keygen'
-      ? createActor(
-          keygenMachine,
-          options as Parameters<typeof createActor<typeof keygenMachine>>[1],
-        )
-      : createActor(signMachine, options as Parameters<typeof createActor<typeof signMachine>>[1]);
-  return actor as unknown as SessionActor;
+/** The `sessions` columns a view needs that the machine does not hold. */
+export interface RowFacts {
+  label: string | null;
+  keyId: string | null;
+  message: string | null;
+  result: Record<string, unknown> | null;
+  updatedAt: number;
+  /** The newest event of the session, as the database numbered it. */
+  lastEventId: number | null;
 }
+
+type Init = { input: SessionInputBase } | { snapshot: unknown };
 
 /**
  * One running session: its XState actor, the notifications it emitted since the last commit,
@@ -55,43 +47,47 @@ function newActor(
  */
 export class LiveSession {
   private actor: SessionActor;
-  private emitted: AnySessionNotification[] = [];
+  private emitted: AnyNotification[] = [];
   private committed: unknown;
-  /** Sign sessions: the key being used (loaded once). */
-  key: KeyRow | undefined;
-  /** Per-session values the crypto checks compute once (e.g. the expected confirmation). */
+  /** The key a signing uses (loaded once). */
+  key: KeyRecord | undefined;
+  /** Per-session values the checks compute once (e.g. the expected confirmation). */
   readonly cache = new Map<string, unknown>();
 
   private constructor(
     readonly id: string,
-    readonly kind: SessionKind,
-    init: { input: unknown } | { snapshot: unknown },
+    readonly protocol: RegisteredProtocol,
+    init: Init,
+    readonly row: RowFacts,
   ) {
     this.actor = this.open(init);
     this.committed = 'snapshot' in init ? structuredClone(init.snapshot) : undefined;
   }
 
   /** Starts a new session; `take()` then returns the invitations and first phase_changed. */
-  static create(session: SessionInput): LiveSession {
-    return new LiveSession(session.input.sessionId, session.kind, { input: session.input });
+  static create(protocol: RegisteredProtocol, input: SessionInputBase, row: RowFacts): LiveSession {
+    return new LiveSession(input.sessionId, protocol, { input }, row);
   }
 
-  static restore(id: string, kind: SessionKind, snapshot: unknown): LiveSession {
-    return new LiveSession(id, kind, { snapshot });
+  static restore(id: string, protocol: RegisteredProtocol, snapshot: unknown, row: RowFacts) {
+    return new LiveSession(id, protocol, { snapshot }, row);
   }
 
-  private open(init: { input: unknown } | { snapshot: unknown }): SessionActor {
-    const actor = newActor(this.kind, init);
-    actor.on('*', (notification) => this.emitted.push(notification));
-    actor.start();
-    return actor;
+  private open(init: Init): SessionActor {
+    // Restoring ignores `input`, but the types want one.
+    const options = 'snapshot' in init ? { snapshot: init.snapshot, input: undefined } : init;
+    const actor: AnyActorRef = createActor(this.protocol.machine, options as never);
+    const session = actor as unknown as SessionActor;
+    session.on('*', (notification) => this.emitted.push(notification));
+    session.start();
+    return session;
   }
 
-  get snapshot(): PersistedSnapshot {
-    return this.actor.getSnapshot();
+  get kind(): string {
+    return this.protocol.kind;
   }
 
-  get context(): AnySessionContext {
+  get context(): AnyContext {
     return this.actor.getSnapshot().context;
   }
 
@@ -107,17 +103,32 @@ export class LiveSession {
     return this.context.participants.map((p) => p.name);
   }
 
-  /** Why the machine would refuse `event` now, or null. */
-  explain(event: AnySessionEvent): Rejection | null {
-    return explainRejection(this.actor.getSnapshot(), event);
+  /** What the protocol's checks see of this session now. */
+  facts(network: string, now: number): SessionFacts<AnyContext> {
+    return {
+      sessionId: this.id,
+      state: this.state,
+      ended: this.ended,
+      context: this.context,
+      key: this.key,
+      cache: this.cache,
+      newKeyId: keyIdFor(this.id),
+      network,
+      now,
+    };
   }
 
-  send(event: AnySessionEvent): void {
+  /** Why the machine would refuse `event` now, or null. */
+  explain(event: TimedEvent): Rejection | null {
+    return explainFor(this.protocol.session, this.actor.getSnapshot(), event);
+  }
+
+  send(event: TimedEvent): void {
     this.actor.send(event);
   }
 
   /** The notifications emitted since the last call. */
-  take(): AnySessionNotification[] {
+  take(): AnyNotification[] {
     const out = this.emitted;
     this.emitted = [];
     return out;

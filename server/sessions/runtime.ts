@@ -1,35 +1,33 @@
-import {
-  SessionInputError,
-  type AnySessionEvent,
-  type AnySessionNotification,
-  type SessionKind,
-} from '../../machines/index.js';
+import { SessionInputError } from '../../machines/index.js';
 import type { AuditEntry } from '../../db/audit.js';
 import { recordAudit } from '../../db/audit.js';
-import { getKeyRow, type KeyRow } from '../../db/keys.js';
+import { getKeyRow, insertEscrows, insertKeyRow } from '../../db/keys.js';
 import type { Db } from '../../db/open.js';
 import type { Queryable } from '../../db/queryable.js';
-import { insertSessionEvents } from '../../db/session-events.js';
+import { insertSessionEvents, lastSessionEventId } from '../../db/session-events.js';
 import {
-  getSessionRow,
   insertSessionRow,
   unfinishedSessionRows,
   updateSessionRow,
   type NewSessionRow,
-  type SessionRow,
   type SessionRowPatch,
 } from '../../db/sessions.js';
 import { AppError } from '../../protocol/errors.js';
+import type { SessionInputBase, TimedEvent } from '../../protocol/session/common.js';
+import type { AnyNotification, KeyRecord } from '../../protocol/session/description.js';
+import type { SessionView } from '../../protocol/session-view.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './bus.js';
 import { DeadlineTimers } from './deadlines.js';
-import { LiveSession, type SessionInput } from './live-session.js';
+import { LiveSession } from './live-session.js';
+import type { ProtocolRegistry, RegisteredProtocol } from './protocols.js';
 import { rejectionError } from './rejections.js';
-import type { CompletedSession, SessionFlow } from './session-flow.js';
+import { liveView } from './view.js';
 
 /** One transition asked for from outside (a participant, the coordinator, the clock). */
 export interface Step {
-  event: AnySessionEvent;
+  event: TimedEvent;
   audit: AuditEntry[];
   /** Extra rows written in the same transaction. */
   write?: ((tx: Queryable) => void) | undefined;
@@ -41,16 +39,22 @@ export type SessionRowBase = Pick<
   'label' | 'keyId' | 'message' | 'requestHash' | 'participants'
 >;
 
+/** What completing a session produced: its result and, for a keygen, the key it created. */
+interface Completed {
+  result: Record<string, unknown>;
+  keyId?: string;
+}
+
 const SERVER_ACTOR = { actor: 'sigsocket', role: 'server' } as const;
 /** Delay before retrying a TIMEOUT whose transaction failed. */
 const TIMEOUT_RETRY_MS = 1_000;
 
 /**
- * The session runtime: one XState actor per running session. Every transition — its session
- * row, the `session_events` rows of what it emitted and its audit rows — is one SQLite
- * transaction (better-sqlite3 is synchronous, so a transition is never interleaved with
- * another); subscribers hear of it only after commit. Deadlines are re-armed from the stored
- * absolute time, also after a restart.
+ * The session runtime: one XState actor per running session, whatever its protocol. Every
+ * transition — its session row, the `session_events` rows of what it emitted and its audit
+ * rows — is one SQLite transaction (better-sqlite3 is synchronous, so a transition is never
+ * interleaved with another); subscribers hear of it only after commit. Deadlines are re-armed
+ * from the stored absolute time, also after a restart.
  */
 export class SessionRuntime {
   private readonly live = new Map<string, LiveSession>();
@@ -61,21 +65,13 @@ export class SessionRuntime {
       db: Db;
       logger: Logger;
       bus: EventBus;
-      flows: Record<SessionKind, SessionFlow>;
-      now?: () => number;
+      protocols: ProtocolRegistry;
+      /** Bitcoin network of the addresses completed keys get. */
+      network: string;
+      clock: Clock;
     },
   ) {
-    this.timers = new DeadlineTimers((id) => this.timeout(id));
-  }
-
-  private flowOf(kind: string): SessionFlow {
-    const flow = this.deps.flows[kind];
-    if (!flow) throw new Error(`no session protocol ${kind}`);
-    return flow;
-  }
-
-  private now(): number {
-    return (this.deps.now ?? Date.now)();
+    this.timers = new DeadlineTimers((id) => this.timeout(id), deps.clock);
   }
 
   get(sessionId: string): LiveSession | undefined {
@@ -88,67 +84,67 @@ export class SessionRuntime {
 
   /** Starts a session: its row, invitations and first phase_changed in one transaction. */
   create(
-    session: SessionInput,
+    protocol: RegisteredProtocol,
+    input: SessionInputBase,
     base: SessionRowBase,
     audit: AuditEntry[],
-    key?: KeyRow,
-  ): SessionRow {
+    key?: KeyRecord,
+  ): SessionView {
+    const at = input.at;
+    const row = {
+      label: base.label ?? null,
+      keyId: base.keyId ?? null,
+      message: base.message ?? null,
+      result: null,
+      updatedAt: at,
+      lastEventId: null,
+    };
     let live: LiveSession;
     try {
-      live = LiveSession.create(session);
+      live = LiveSession.create(protocol, input, row);
     } catch (err) {
       if (err instanceof SessionInputError) throw new AppError('BAD_REQUEST', err.message);
       throw err;
     }
     live.key = key;
     try {
-      return this.insert(live, session, base, audit);
+      const notifications = live.take();
+      const persisted = live.persisted();
+      const published = this.deps.db.transaction((tx) => {
+        insertSessionRow(tx, {
+          id: live.id,
+          kind: live.kind,
+          scheme: input.scheme,
+          threshold: input.threshold,
+          coordinator: input.coordinator,
+          ...base,
+          ...this.rowPatch(live, persisted, at),
+          createdAt: at,
+        });
+        for (const entry of audit) recordAudit(tx, entry);
+        return this.storeEvents(tx, live, notifications, null, at);
+      });
+      live.commit(persisted);
+      this.live.set(live.id, live);
+      this.afterCommit(live, published, null, at);
+      return liveView(live);
     } catch (err) {
       live.stop();
       throw err;
     }
   }
 
-  private insert(
-    live: LiveSession,
-    session: SessionInput,
-    base: SessionRowBase,
-    audit: AuditEntry[],
-  ): SessionRow {
-    const at = session.input.at;
-    const notifications = live.take();
-    const persisted = live.persisted();
-    const flow = this.flowOf(live.kind);
-    const published = this.deps.db.transaction((tx) => {
-      insertSessionRow(tx, {
-        id: live.id,
-        kind: live.kind,
-        scheme: session.input.scheme,
-        threshold: session.input.threshold,
-        coordinator: session.input.coordinator,
-        ...base,
-        ...this.rowPatch(live, persisted, at),
-        createdAt: at,
-      });
-      for (const entry of audit) recordAudit(tx, entry);
-      return this.storeEvents(tx, live, flow, notifications, null, at);
-    });
-    live.commit(persisted);
-    this.live.set(live.id, live);
-    this.afterCommit(live, published);
-    return getSessionRow(this.deps.db, live.id)!;
-  }
-
   /**
    * Sends `step.event` (refused → typed AppError, nothing changes), then the runtime's own
-   * follow-up events (aggregation), and commits it all in one transaction.
+   * follow-up events (aggregation), commits it all in one transaction and returns the view.
    */
-  apply(live: LiveSession, step: Step): SessionRow {
+  apply(live: LiveSession, step: Step): SessionView {
     const rejection = live.explain(step.event);
     if (rejection) throw rejectionError(rejection);
     try {
       live.send(step.event);
-      return this.settle(live, step.event.at, step);
+      this.settle(live, step.event.at, step);
+      return liveView(live);
     } catch (err) {
       live.rollback();
       throw err;
@@ -156,19 +152,19 @@ export class SessionRuntime {
   }
 
   /** Runs follow-ups and commits what the live session emitted since its last commit. */
-  private settle(live: LiveSession, at: number, step?: Step): SessionRow {
-    const flow = this.flowOf(live.kind);
-    for (let next = flow.followUp(live, at); next; next = flow.followUp(live, at)) {
+  private settle(live: LiveSession, at: number, step?: Step): void {
+    const { checks } = live.protocol;
+    const followUp = () => checks.followUp?.(live.facts(this.deps.network, at)) ?? null;
+    for (let next = followUp(); next; next = followUp()) {
       const refused = live.explain(next);
       if (refused) throw new Error(`runtime event ${next.type} refused: ${refused.message}`);
       live.send(next);
     }
     const notifications = live.take();
     const persisted = live.persisted();
-    const snapshot = live.snapshot;
     const audit = [...(step?.audit ?? [])];
     if (live.ended) {
-      const error = snapshot.context.error;
+      const error = live.context.error;
       audit.push({
         ...SERVER_ACTOR,
         action: 'session.end',
@@ -178,20 +174,37 @@ export class SessionRuntime {
         at,
       });
     }
-    const published = this.deps.db.transaction((tx) => {
-      const completed = live.state === 'completed' ? flow.complete(tx, live, at) : null;
+    const { published, completed } = this.deps.db.transaction((tx) => {
+      const done = live.state === 'completed' ? this.complete(tx, live, at) : null;
       updateSessionRow(tx, live.id, {
         ...this.rowPatch(live, persisted, at),
-        ...(completed ? { result: completed.result } : {}),
-        ...(completed?.keyId ? { keyId: completed.keyId } : {}),
+        ...(done ? { result: done.result } : {}),
+        ...(done?.keyId ? { keyId: done.keyId } : {}),
       });
       step?.write?.(tx);
       for (const entry of audit) recordAudit(tx, entry);
-      return this.storeEvents(tx, live, flow, notifications, completed, at);
+      return { published: this.storeEvents(tx, live, notifications, done, at), completed: done };
     });
     live.commit(persisted);
-    this.afterCommit(live, published);
-    return getSessionRow(this.deps.db, live.id)!;
+    this.afterCommit(live, published, completed, at);
+  }
+
+  /** The protocol's result; a key it creates is stored with its holders' escrow blobs. */
+  private complete(tx: Queryable, live: LiveSession, at: number): Completed {
+    const facts = live.facts(this.deps.network, at);
+    const { result, key } = live.protocol.checks.complete(facts);
+    if (!key) return { result };
+    const { escrows, ...columns } = key;
+    const keyId = facts.newKeyId;
+    insertKeyRow(tx, {
+      id: keyId,
+      ...columns,
+      keygenSessionId: live.id,
+      coordinator: live.context.coordinator,
+      createdAt: at,
+    });
+    insertEscrows(tx, keyId, escrows, at);
+    return { result, keyId };
   }
 
   private rowPatch(
@@ -212,22 +225,39 @@ export class SessionRuntime {
     };
   }
 
+  /** Stores what the machine emitted, with the facts the protocol's checks add. */
   private storeEvents(
     tx: Queryable,
     live: LiveSession,
-    flow: SessionFlow,
-    notifications: AnySessionNotification[],
-    completed: CompletedSession | null,
+    notifications: AnyNotification[],
+    completed: Completed | null,
     at: number,
   ) {
+    const { checks } = live.protocol;
+    const facts = live.facts(this.deps.network, at);
     const rows = notifications.map((n) => {
-      const stored = flow.decorate(live, n, completed);
-      return { sessionId: live.id, ...stored, createdAt: at };
+      const payload = { ...(n.payload as Record<string, unknown>), ...checks.decorate?.(facts, n) };
+      if (n.type === 'session_completed' && completed) {
+        payload.result = { ...(payload.result as object), ...completed.result };
+      }
+      return { sessionId: live.id, type: n.type, recipient: n.recipient, payload, createdAt: at };
     });
     return insertSessionEvents(tx, rows);
   }
 
-  private afterCommit(live: LiveSession, events: ReturnType<typeof insertSessionEvents>): void {
+  private afterCommit(
+    live: LiveSession,
+    events: ReturnType<typeof insertSessionEvents>,
+    completed: Completed | null,
+    at: number,
+  ): void {
+    const row = live.row;
+    row.updatedAt = at;
+    row.lastEventId = events.at(-1)?.id ?? row.lastEventId;
+    if (completed) {
+      row.result = completed.result;
+      if (completed.keyId) row.keyId = completed.keyId;
+    }
     const participants = live.participantNames;
     this.deps.bus.publish(events.map((event) => ({ event, participants })));
     if (live.ended) {
@@ -243,7 +273,7 @@ export class SessionRuntime {
   private timeout(sessionId: string): void {
     const live = this.live.get(sessionId);
     if (!live) return;
-    const at = this.now();
+    const at = this.deps.clock();
     const deadline = live.context.deadline;
     if (deadline !== null && at < deadline) {
       this.timers.arm(sessionId, deadline);
@@ -257,28 +287,37 @@ export class SessionRuntime {
     } catch (err) {
       // Never leave a session without a timer: try again shortly.
       this.deps.logger.error({ err, sessionId }, 'could not time out a session; retrying');
-      if (this.live.has(sessionId)) this.timers.arm(sessionId, this.now() + TIMEOUT_RETRY_MS);
+      if (this.live.has(sessionId)) this.timers.arm(sessionId, this.deps.clock() + TIMEOUT_RETRY_MS);
     }
   }
 
   /**
-   * On start: every unfinished session from its stored snapshot; a sign session whose shares
-   * were all in is aggregated; an overdue deadline times out at once.
+   * On start: every unfinished session from its stored snapshot; one whose follow-up is due
+   * (a signing whose shares were all in) gets it; an overdue deadline times out at once.
    */
   restore(): number {
     let restored = 0;
     for (const row of unfinishedSessionRows(this.deps.db)) {
       try {
-        const live = LiveSession.restore(row.id, row.kind, row.snapshot);
-        if (row.kind === 'sign' && row.keyId) live.key = getKeyRow(this.deps.db, row.keyId);
+        const protocol = this.deps.protocols.find(row.kind);
+        if (!protocol) throw new Error(`no protocol ${row.kind} is registered`);
+        const facts = {
+          label: row.label ?? null,
+          keyId: row.keyId ?? null,
+          message: row.message ?? null,
+          result: row.result ?? null,
+          updatedAt: row.updatedAt,
+          lastEventId: lastSessionEventId(this.deps.db, row.id),
+        };
+        const live = LiveSession.restore(row.id, protocol, row.snapshot, facts);
+        if (row.keyId) live.key = getKeyRow(this.deps.db, row.keyId);
         this.live.set(row.id, live);
         restored++;
-        if (this.flowOf(live.kind).followUp(live, this.now())) {
-          this.settle(live, this.now());
-        }
+        const now = this.deps.clock();
+        if (protocol.checks.followUp?.(live.facts(this.deps.network, now))) this.settle(live, now);
         if (!live.ended) {
           const deadline = live.context.deadline;
-          if (deadline !== null && deadline <= this.now()) this.timeout(row.id);
+          if (deadline !== null && deadline <= now) this.timeout(row.id);
           else this.timers.arm(row.id, deadline);
         }
       } catch (err) {

@@ -7,8 +7,8 @@ import {
   listSessionRows,
   type SessionRow,
 } from '../../db/sessions.js';
-import type { SessionKind } from '../../machines/index.js';
 import { AppError } from '../../protocol/errors.js';
+import { describeIssues } from '../../protocol/validation.js';
 import type { Principal } from '../../protocol/identity.js';
 import type { CreateSessionResult, SessionView } from '../../protocol/session-view.js';
 import type {
@@ -19,19 +19,22 @@ import type {
   SubmitInputSchema,
   WatchInputSchema,
 } from '../../protocol/sessions.js';
+import type { ProtocolDefinition } from '../../protocol/session/description.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { canSeeSession, sessionNotFound, visibility } from './access.js';
-import { createKeygen, createSign, type KeygenCreate, type SignCreate } from './create.js';
+import type { KeygenCreate } from '../../protocol/frost/sessions/keygen-checks.js';
+import type { SignCreate } from '../../protocol/frost/sessions/sign-checks.js';
+import { admit, type CheckedSubmission } from './admit.js';
+import { createSession } from './create.js';
 import { EventStreams, type StreamTarget } from './event-streams.js';
 import { IdentityService } from './identities.js';
 import { KeyService } from './key-service.js';
-import { keygenFlow } from './keygen-flow.js';
 import type { LiveSession } from './live-session.js';
 import { SessionRuntime } from './runtime.js';
-import type { CheckedSubmission, SessionFlow } from './session-flow.js';
-import { signFlow } from './sign-flow.js';
+import { BUILT_IN_PROTOCOLS, ProtocolRegistry } from './protocols.js';
 import { sessionView } from './view.js';
 
 export interface SessionServiceDeps {
@@ -39,6 +42,9 @@ export interface SessionServiceDeps {
   logger: Logger;
   db: Db;
   metrics: Metrics;
+  clock?: Clock;
+  /** The protocols sessions may run (default: FROST keygen and signing). */
+  protocols?: readonly ProtocolDefinition[];
 }
 
 type Input<T extends z.ZodType> = z.output<T>;
@@ -53,25 +59,32 @@ interface Request {
 }
 
 /**
- * Threshold sessions (SPEC §5): creation, answers, submissions, abort and views, with the
- * authorisation rules of access.ts; keys, identities and event streams hang off it. The
- * runtime does the transitions; this class decides who may ask for them.
+ * Threshold sessions (docs/sessions.md): creation, answers, submissions, abort and views, for
+ * every registered protocol alike, with the authorisation rules of access.ts; keys, identities
+ * and event streams hang off it. The runtime does the transitions; this class decides who may
+ * ask for them.
  */
 export class SessionService {
   readonly runtime: SessionRuntime;
   readonly identities: IdentityService;
   readonly keys: KeyService;
   readonly streams: EventStreams;
-  private readonly flows: Record<SessionKind, SessionFlow>;
+  readonly protocols: ProtocolRegistry;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: SessionServiceDeps) {
-    this.flows = {
-      keygen: keygenFlow({ network: deps.config.network }),
-      sign: signFlow({ db: deps.db }),
-    };
+    this.clock = deps.clock ?? systemClock;
+    this.protocols = new ProtocolRegistry(deps.protocols ?? BUILT_IN_PROTOCOLS);
     this.streams = new EventStreams(deps);
-    this.runtime = new SessionRuntime({ ...deps, bus: this.streams.bus, flows: this.flows });
-    this.identities = new IdentityService(deps.db);
+    this.runtime = new SessionRuntime({
+      db: deps.db,
+      logger: deps.logger,
+      bus: this.streams.bus,
+      protocols: this.protocols,
+      network: deps.config.network,
+      clock: this.clock,
+    });
+    this.identities = new IdentityService(deps.db, this.clock);
     this.keys = new KeyService(deps.db);
   }
 
@@ -99,12 +112,27 @@ export class SessionService {
     };
   }
 
-  createKeygen(principal: Principal, input: KeygenCreate): CreateSessionResult {
-    return createKeygen(this.createDeps(), principal, input);
+  /**
+   * Starts a session of any registered protocol; `request` is checked against the protocol's
+   * own create schema (BAD_REQUEST naming every problem).
+   */
+  create(principal: Principal, kind: string, request: unknown): CreateSessionResult {
+    const protocol = this.protocols.get(kind);
+    const parsed = protocol.checks.createSchema.safeParse(request);
+    if (!parsed.success) {
+      throw new AppError('BAD_REQUEST', `invalid input: ${describeIssues(parsed.error, { root: 'request' })}`);
+    }
+    return createSession(this.createDeps(), principal, protocol, parsed.data);
   }
 
+  /** keygen.create: the request is already through its schema at the tRPC edge. */
+  createKeygen(principal: Principal, input: KeygenCreate): CreateSessionResult {
+    return createSession(this.createDeps(), principal, this.protocols.get('keygen'), input);
+  }
+
+  /** sign.create: likewise. */
   createSign(principal: Principal, input: SignCreate): CreateSessionResult {
-    return createSign(this.createDeps(), principal, input);
+    return createSession(this.createDeps(), principal, this.protocols.get('sign'), input);
   }
 
   get(principal: Principal, sessionId: string): SessionView {
@@ -149,9 +177,15 @@ export class SessionService {
       ...('commitRound' in submission ? { commitRound: submission.commitRound } : {}),
       ...(submission.kind === 'complaint' ? { accused: submission.accused } : {}),
     };
+    if (!this.protocols.submissionKinds.has(submission.kind)) {
+      const known = [...this.protocols.submissionKinds].join(', ');
+      const why = `submission.kind: unknown submission kind ${submission.kind} (known: ${known})`;
+      throw new AppError('BAD_REQUEST', `invalid input: ${why}`);
+    }
+    const deps = { db: this.deps.db, network: this.deps.config.network };
     return this.transition(principal, { action: 'session.submit', sessionId, detail }, (at) => {
       const live = this.liveForParticipant(principal, sessionId);
-      return { live, checked: this.flows[live.kind]!.check(live, principal.sub, submission, at) };
+      return { live, checked: admit(live, deps, principal.sub, submission, at) };
     });
   }
 
@@ -194,7 +228,7 @@ export class SessionService {
     request: Request,
     prepare: (at: number) => { live: LiveSession; checked: CheckedSubmission },
   ): SessionView {
-    const at = Date.now();
+    const at = this.clock();
     const audit = (outcome: string): AuditEntry => ({
       actor: principal.sub,
       role: principal.role,
@@ -207,7 +241,7 @@ export class SessionService {
     try {
       const { live, checked } = prepare(at);
       const step = { ...checked, audit: [audit(request.outcome ?? 'ok')] };
-      return sessionView(this.deps.db, this.runtime.apply(live, step));
+      return this.runtime.apply(live, step);
     } catch (err) {
       if (err instanceof AppError) recordAudit(this.deps.db, audit(`refused: ${err.code}`));
       throw err;
@@ -215,7 +249,8 @@ export class SessionService {
   }
 
   private createDeps() {
-    return { db: this.deps.db, config: this.deps.config, runtime: this.runtime };
+    const { db, config } = this.deps;
+    return { db, config, runtime: this.runtime, clock: this.clock };
   }
 
   private visibleRow(principal: Principal, sessionId: string): SessionRow {

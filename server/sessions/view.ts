@@ -1,45 +1,62 @@
-import type { AnySessionContext } from '../../machines/index.js';
 import type { KeyRow } from '../../db/keys.js';
 import type { Queryable } from '../../db/queryable.js';
 import { lastSessionEventId } from '../../db/session-events.js';
 import type { SessionRow } from '../../db/sessions.js';
 import type { Scheme } from '../../protocol/frost/schemes.js';
+import type { AnyContext } from '../../protocol/session/description.js';
 import type { KeyView, SessionErrorView, SessionView } from '../../protocol/session-view.js';
-import type { PersistedSnapshot } from './live-session.js';
+import type { LiveSession, PersistedSnapshot } from './live-session.js';
 
-/**
- * The API's view of a stored session (never the snapshot: it holds escrow blobs), with the id
- * of the newest event it reflects, read in the same synchronous step as the row.
- */
-export function sessionView(db: Queryable, row: SessionRow): SessionView {
-  const context = (row.snapshot as PersistedSnapshot).context as AnySessionContext;
-  const lastEventId = lastSessionEventId(db, row.id);
+type ViewColumns = Pick<
+  SessionRow,
+  'id' | 'kind' | 'state' | 'label' | 'keyId' | 'message' | 'result' | 'updatedAt'
+>;
+
+/** The API's view of a session from its columns and its machine context (never escrows). */
+function viewOf(row: ViewColumns, context: AnyContext, lastEventId: number | null): SessionView {
+  // The signing's commitment round; protocols without one have none.
+  const commitRound = (context as { commitRound?: unknown }).commitRound;
   return {
     id: row.id,
     kind: row.kind,
     state: row.state,
     phase: context.phase,
-    scheme: row.scheme as Scheme,
-    threshold: row.threshold,
+    scheme: context.scheme as Scheme,
+    threshold: context.threshold,
     participants: context.participants.map(({ name, index, identityKey }) => ({
       name,
       index,
       identityKey,
       status: context.status[name] ?? 'invited',
     })),
-    coordinator: row.coordinator,
+    coordinator: context.coordinator,
     label: row.label ?? null,
     keyId: row.keyId ?? null,
     message: row.message ?? null,
-    commitRound: context.kind === 'sign' ? context.commitRound : null,
-    deadline: row.deadline ?? null,
-    waitingFor: row.waitingFor,
+    commitRound: typeof commitRound === 'number' ? commitRound : null,
+    deadline: context.deadline,
+    waitingFor: context.waitingFor,
     result: row.result ?? null,
-    error: (row.error as SessionErrorView | null) ?? null,
-    createdAt: row.createdAt,
+    error: (context.error as SessionErrorView | null) ?? null,
+    createdAt: context.createdAt,
     updatedAt: row.updatedAt,
     lastEventId: lastEventId === null ? null : String(lastEventId),
   };
+}
+
+/**
+ * The view of a stored session, with the id of the newest event it reflects, read in the same
+ * synchronous step as the row.
+ */
+export function sessionView(db: Queryable, row: SessionRow): SessionView {
+  const context = (row.snapshot as PersistedSnapshot).context;
+  return viewOf(row, context, lastSessionEventId(db, row.id));
+}
+
+/** The view of a session the runtime has just moved: from what it holds, nothing re-read. */
+export function liveView(live: LiveSession): SessionView {
+  const row = { id: live.id, kind: live.kind, state: live.state, ...live.row };
+  return viewOf(row, live.context, live.row.lastEventId);
 }
 
 export function keyView(row: KeyRow, escrow?: string): KeyView {

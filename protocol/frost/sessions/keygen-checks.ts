@@ -1,0 +1,191 @@
+/**
+ * The server's half of FROST keygen: who may be invited, what each submission must look like,
+ * the DKG checks (proofs of knowledge, confirmations against the round-1 commitments) and the
+ * key a completed keygen creates. Pure functions of the session's facts (docs/sessions.md).
+ *
+ * @module
+ */
+import type { z } from 'zod';
+import { p2trAddress, type Network } from '../../address.js';
+import { EscrowBlobSchema } from '../../e2e.js';
+import { AppError } from '../../errors.js';
+import type { FailEvent } from '../../session/common.js';
+import type { SessionChecks, SessionFacts } from '../../session/description.js';
+import {
+  ComplaintSubmissionSchema,
+  ConfirmSubmissionSchema,
+  KeygenCreateInputSchema,
+  Round1SubmissionSchema,
+  Round2SubmissionSchema,
+} from '../../sessions.js';
+import { round1TranscriptHash } from '../../transcript.js';
+import { describeIssues } from '../../validation.js';
+import { expectedConfirmation, verifyRound1, type ExpectedConfirmation } from '../coordinator.js';
+import { round1PackageSchema } from '../schemas.js';
+import { schemeInfo } from '../schemes.js';
+import type { ConfirmEvent, KeygenContext, KeygenEvent, KeygenInput, Round1Event } from './keygen-types.js';
+
+export type KeygenCreate = z.output<typeof KeygenCreateInputSchema>;
+type Facts = SessionFacts<KeygenContext>;
+
+function indexOf(context: KeygenContext, name: string): number {
+  const found = context.participants.find((p) => p.name === name);
+  if (!found) throw new AppError('NOT_A_PARTICIPANT', `${name} is not a participant of ${context.sessionId}`);
+  return found.index;
+}
+
+/** Group key and verifying shares implied by the round-1 commitments (computed once). */
+function expectedFor(facts: Facts): ExpectedConfirmation {
+  const cached = facts.cache.get('expected') as ExpectedConfirmation | undefined;
+  if (cached) return cached;
+  const { context } = facts;
+  const packages = Object.fromEntries(context.participants.map((p) => [p.index, context.round1[p.name]]));
+  const expected = expectedConfirmation(context.scheme, context.threshold, context.participants.length, packages);
+  facts.cache.set('expected', expected);
+  return expected;
+}
+
+function checkRound1(facts: Facts, event: Round1Event): Round1Event | FailEvent {
+  const { context } = facts;
+  const name = event.participant;
+  const shape = round1PackageSchema(context.scheme, context.threshold).safeParse(event.package);
+  if (!shape.success) {
+    const why = describeIssues(shape.error, { first: true });
+    throw new AppError('INVALID_PACKAGE', `round-1 package of ${name}: ${why}`);
+  }
+  const verified = verifyRound1(context.scheme, indexOf(context, name), context.threshold, shape.data);
+  if (!verified.ok) {
+    const reason = `${name} sent an invalid DKG proof of knowledge`;
+    return { type: 'FAIL', code: 'INVALID_PROOF', reason, culprits: [name], at: event.at };
+  }
+  return { ...event, package: verified.package };
+}
+
+function checkConfirmation(facts: Facts, event: ConfirmEvent): ConfirmEvent | FailEvent {
+  const { participant: name, groupPublicKey, verifyingShare, escrow } = event;
+  const blob = EscrowBlobSchema.safeParse(escrow);
+  if (!blob.success) {
+    const why = describeIssues(blob.error, { first: true });
+    throw new AppError('INVALID_PACKAGE', `escrow blob of ${name}: ${why}`);
+  }
+  const expected = expectedFor(facts);
+  const differs = [
+    groupPublicKey !== expected.groupPublicKey ? 'group public key' : '',
+    verifyingShare !== expected.verifyingShares[indexOf(facts.context, name)] ? 'verifying share' : '',
+  ].filter(Boolean);
+  if (differs.length === 0) return event;
+  return {
+    type: 'FAIL',
+    code: 'CONFIRMATION_MISMATCH',
+    reason: `${name} reported a ${differs.join(' and ')} that the round-1 commitments do not imply`,
+    culprits: [name],
+    at: event.at,
+  };
+}
+
+export const frostKeygenChecks: SessionChecks<KeygenContext, KeygenEvent, KeygenInput, KeygenCreate> = {
+  kind: 'keygen',
+  idPrefix: 'kg',
+  createSchema: KeygenCreateInputSchema,
+  sessionId: (request) => request.sessionId,
+  timeouts: (request) => request.timeouts,
+  requestFields: (request) => ({
+    threshold: request.threshold,
+    participants: request.participants,
+    scheme: request.scheme,
+    label: request.label ?? null,
+    timeouts: request.timeouts ?? null,
+  }),
+  prepare(request, directory) {
+    const n = request.participants.length;
+    if (request.threshold > n) {
+      throw new AppError('BAD_REQUEST', `threshold ${request.threshold} exceeds the ${n} participants`);
+    }
+    const identityKeys = directory.identityKeys(request.participants);
+    const participants = request.participants.map((name, i) => ({
+      name,
+      index: i + 1,
+      identityKey: identityKeys.get(name)!,
+    }));
+    const label = request.label ?? null;
+    return {
+      input: { scheme: request.scheme, threshold: request.threshold, label, participants },
+      row: { label, keyId: null, message: null },
+      audit: { threshold: request.threshold, participants: request.participants, scheme: request.scheme },
+    };
+  },
+  submissions: {
+    round1: {
+      schema: Round1SubmissionSchema,
+      event: (participant, s: z.output<typeof Round1SubmissionSchema>, at) => ({
+        type: 'ROUND1',
+        participant,
+        package: s.package,
+        at,
+      }),
+    },
+    round2: {
+      schema: Round2SubmissionSchema,
+      event: (participant, s: z.output<typeof Round2SubmissionSchema>, at) => ({
+        type: 'ROUND2',
+        participant,
+        shares: s.shares,
+        at,
+      }),
+    },
+    complaint: {
+      schema: ComplaintSubmissionSchema,
+      event: (participant, s: z.output<typeof ComplaintSubmissionSchema>, at) => ({
+        type: 'COMPLAIN',
+        participant,
+        accused: s.accused,
+        reason: s.reason,
+        at,
+      }),
+    },
+    confirm: {
+      schema: ConfirmSubmissionSchema,
+      event: (participant, s: z.output<typeof ConfirmSubmissionSchema>, at) => ({
+        type: 'CONFIRM',
+        participant,
+        groupPublicKey: s.groupPublicKey,
+        verifyingShare: s.verifyingShare,
+        escrow: s.escrow,
+        at,
+      }),
+    },
+  },
+  verify(facts, event) {
+    if (event.type === 'ROUND1') return checkRound1(facts, event);
+    if (event.type === 'CONFIRM') return checkConfirmation(facts, event);
+    return event;
+  },
+  complete(facts) {
+    const { context } = facts;
+    if (!context.result) throw new Error(`keygen ${facts.sessionId} completed without a result`);
+    const expected = expectedFor(facts);
+    const address = schemeInfo(context.scheme).taproot
+      ? p2trAddress(expected.groupPublicKey, facts.network as Network)
+      : null;
+    const verifyingShares = Object.fromEntries(
+      Object.entries(expected.verifyingShares).map(([index, share]) => [String(index), share]),
+    );
+    return {
+      result: { keyId: facts.newKeyId, groupPublicKey: expected.groupPublicKey, ...(address ? { address } : {}) },
+      key: {
+        scheme: context.scheme,
+        groupPublicKey: expected.groupPublicKey,
+        threshold: context.threshold,
+        participants: context.participants.map(({ name, index }) => ({ name, index })),
+        verifyingShares,
+        address,
+        escrows: context.result.escrows,
+      },
+    };
+  },
+  decorate(_facts, notification) {
+    if (notification.type !== 'round1_packages') return {};
+    const { packages } = notification.payload as { packages: Parameters<typeof round1TranscriptHash>[0] };
+    return { transcriptHash: round1TranscriptHash(packages) };
+  },
+};

@@ -1,0 +1,181 @@
+/**
+ * The server's half of FROST signing: which key and signers a request names, what each
+ * submission must look like, single-use nonce commitments, and the aggregation that turns the
+ * shares into the signature — verified under the group key before the session completes.
+ * Pure functions of the session's facts (docs/sessions.md).
+ *
+ * @module
+ */
+import type { z } from 'zod';
+import { AppError } from '../../errors.js';
+import type { FailEvent } from '../../session/common.js';
+import type { KeyRecord, SessionChecks, SessionFacts } from '../../session/description.js';
+import {
+  CommitmentsSubmissionSchema,
+  NoncesLostSubmissionSchema,
+  ShareSubmissionSchema,
+  SignCreateInputSchema,
+} from '../../sessions.js';
+import { aggregate, verifySignature } from '../coordinator.js';
+import { FrostError } from '../errors.js';
+import type { Scheme } from '../schemes.js';
+import type { SignContext, SignEvent, SignInput } from './sign-types.js';
+
+export type SignCreate = z.output<typeof SignCreateInputSchema>;
+type Facts = SessionFacts<SignContext>;
+
+function keyOf(facts: Facts): KeyRecord {
+  if (!facts.key) throw new Error(`sign session ${facts.sessionId} has no key loaded`);
+  return facts.key;
+}
+
+/** The key's members among `names`, with their key indexes (UNKNOWN_PARTICIPANTS otherwise). */
+function signersOf(key: KeyRecord, names: readonly string[]): Map<string, number> {
+  const indexes = new Map(key.participants.map((p) => [p.name, p.index]));
+  const unknown = names.filter((name) => !indexes.has(name));
+  if (unknown.length > 0) {
+    throw new AppError('UNKNOWN_PARTICIPANTS', `not participants of key ${key.id}: ${unknown.join(', ')}`, {
+      unknown,
+    });
+  }
+  if (names.length < key.threshold) {
+    throw new AppError('BAD_REQUEST', `key ${key.id} needs at least ${key.threshold} signers, got ${names.length}`);
+  }
+  return indexes;
+}
+
+/** Shares are all in: aggregate, verify, and name the culprits only if that fails. */
+function aggregateShares(facts: Facts, at: number): SignEvent | FailEvent {
+  const { context } = facts;
+  const key = keyOf(facts);
+  const byIndex = <T>(value: (name: string) => T) =>
+    Object.fromEntries(context.participants.map((p) => [p.index, value(p.name)]));
+  const nameOf = (index: number) => context.participants.find((p) => p.index === index)?.name ?? `#${index}`;
+  try {
+    const signature = aggregate(
+      context.scheme,
+      {
+        t: key.threshold,
+        n: key.participants.length,
+        groupPublicKey: key.groupPublicKey,
+        verifyingShares: key.verifyingShares,
+      },
+      { message: context.message, commitments: byIndex((name) => context.commitments[name]!) },
+      byIndex((name) => context.shares[name]!),
+    );
+    if (!verifySignature(context.scheme, key.groupPublicKey, context.message, signature)) {
+      const reason = 'the aggregated signature does not verify under the group key';
+      return { type: 'FAIL', code: 'INVALID_SIGNATURE', reason, culprits: [], at };
+    }
+    return { type: 'AGGREGATED', signature, at };
+  } catch (err) {
+    if (!(err instanceof FrostError)) throw err;
+    const culprits = err.culprits.map(nameOf);
+    const badShare = err.code === 'INVALID_SIGNATURE_SHARE';
+    const code = badShare ? 'INVALID_SIGNATURE_SHARE' : 'AGGREGATION_FAILED';
+    const reason = badShare ? `invalid signature share from ${culprits.join(', ')}` : err.message;
+    return { type: 'FAIL', code, reason, culprits, at };
+  }
+}
+
+export const frostSignChecks: SessionChecks<SignContext, SignEvent, SignInput, SignCreate> = {
+  kind: 'sign',
+  idPrefix: 'sg',
+  createSchema: SignCreateInputSchema,
+  sessionId: (request) => request.sessionId,
+  timeouts: (request) => request.timeouts,
+  requestFields: (request) => ({
+    keyId: request.keyId,
+    message: request.message,
+    participants: request.participants,
+    timeouts: request.timeouts ?? null,
+  }),
+  prepare(request, directory) {
+    const key = directory.key(request.keyId);
+    const indexes = signersOf(key, request.participants);
+    const identityKeys = directory.identityKeys(request.participants);
+    const escrows = directory.escrows(key.id);
+    const signers = request.participants.map((name) => ({
+      name,
+      index: indexes.get(name)!,
+      identityKey: identityKeys.get(name)!,
+      escrow: escrows.get(name) ?? null,
+    }));
+    return {
+      input: {
+        scheme: key.scheme as Scheme,
+        threshold: key.threshold,
+        keyId: key.id,
+        message: request.message,
+        signers,
+      },
+      row: { label: null, keyId: key.id, message: request.message },
+      audit: {
+        keyId: key.id,
+        participants: request.participants,
+        messageBytes: request.message.length / 2,
+      },
+      key,
+    };
+  },
+  submissions: {
+    commitments: {
+      schema: CommitmentsSubmissionSchema,
+      event: (participant, s: z.output<typeof CommitmentsSubmissionSchema>, at) => ({
+        type: 'COMMIT',
+        participant,
+        commitRound: s.commitRound,
+        commitments: { hiding: s.hiding, binding: s.binding },
+        at,
+      }),
+    },
+    share: {
+      schema: ShareSubmissionSchema,
+      event: (participant, s: z.output<typeof ShareSubmissionSchema>, at) => ({
+        type: 'SHARE',
+        participant,
+        commitRound: s.commitRound,
+        share: s.share,
+        at,
+      }),
+    },
+    nonces_lost: {
+      schema: NoncesLostSubmissionSchema,
+      event: (participant, s: z.output<typeof NoncesLostSubmissionSchema>, at) => ({
+        type: 'NONCES_LOST',
+        participant,
+        commitRound: s.commitRound,
+        at,
+      }),
+    },
+  },
+  singleUse(event) {
+    if (event.type !== 'COMMIT') return null;
+    return {
+      values: [event.commitments.hiding, event.commitments.binding],
+      refusal:
+        `${event.participant} sent a nonce commitment the server has seen before; ` +
+        'nonces are single use: commit with fresh nonces',
+    };
+  },
+  followUp(facts) {
+    if (facts.ended || facts.state !== 'shares' || facts.context.waitingFor.length > 0) return null;
+    return aggregateShares(facts, facts.now);
+  },
+  complete(facts) {
+    const { context } = facts;
+    if (!context.result) throw new Error(`sign ${facts.sessionId} completed without a signature`);
+    const key = keyOf(facts);
+    return {
+      result: {
+        signature: context.result.signature,
+        keyId: key.id,
+        groupPublicKey: key.groupPublicKey,
+        message: context.message,
+      },
+    };
+  },
+  // The escrow blob is bound to the keygen session id; a signer needs it to open it.
+  decorate: (facts, notification) =>
+    notification.type === 'sign_invite' ? { keygenSessionId: keyOf(facts).keygenSessionId } : {},
+};

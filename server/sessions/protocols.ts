@@ -1,0 +1,58 @@
+/**
+ * The protocols this server runs: the one registration a new protocol needs. Each definition
+ * (protocol/session/description.ts) gets its machine built once; sessions, submissions and the
+ * restart path find their protocol here by `kind`.
+ *
+ * @module
+ */
+import { sessionMachine } from '../../machines/index.js';
+import { AppError } from '../../protocol/errors.js';
+import { frostKeygen, frostSign } from '../../protocol/frost/sessions/index.js';
+import type {
+  AnySessionChecks,
+  AnySessionProtocol,
+  ProtocolDefinition,
+} from '../../protocol/session/description.js';
+
+/** What the server runs unless told otherwise. */
+export const BUILT_IN_PROTOCOLS: readonly ProtocolDefinition[] = [frostKeygen, frostSign];
+
+export interface RegisteredProtocol {
+  kind: string;
+  session: AnySessionProtocol;
+  checks: AnySessionChecks;
+  machine: ReturnType<typeof sessionMachine>;
+}
+
+export class ProtocolRegistry {
+  private readonly byKind = new Map<string, RegisteredProtocol>();
+  /** Every submission kind some protocol takes (`participant.submit`'s `submission.kind`). */
+  readonly submissionKinds = new Set<string>();
+
+  constructor(definitions: readonly ProtocolDefinition[] = BUILT_IN_PROTOCOLS) {
+    for (const { session, checks } of definitions) {
+      if (session.kind !== checks.kind) {
+        throw new Error(`protocol halves disagree on their kind: ${session.kind} / ${checks.kind}`);
+      }
+      if (this.byKind.has(session.kind)) throw new Error(`protocol ${session.kind} is registered twice`);
+      const machine = sessionMachine(session as never);
+      this.byKind.set(session.kind, { kind: session.kind, session, checks, machine });
+      for (const kind of Object.keys(checks.submissions)) this.submissionKinds.add(kind);
+    }
+  }
+
+  get kinds(): string[] {
+    return [...this.byKind.keys()];
+  }
+
+  find(kind: string): RegisteredProtocol | undefined {
+    return this.byKind.get(kind);
+  }
+
+  /** The protocol named by a caller: BAD_REQUEST listing the known ones otherwise. */
+  get(kind: string): RegisteredProtocol {
+    const found = this.byKind.get(kind);
+    if (found) return found;
+    throw new AppError('BAD_REQUEST', `unknown session kind ${kind} (this server runs ${this.kinds.join(', ')})`);
+  }
+}
