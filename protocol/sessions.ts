@@ -57,6 +57,15 @@ export const SignCreateInputSchema = z.strictObject({
 });
 export type SignCreateInput = z.input<typeof SignCreateInputSchema>;
 
+/**
+ * session.create: a session of any protocol the server runs, by its kind; `request` is that
+ * protocol's create request (for `keygen` and `sign` the input of keygen.create / sign.create).
+ */
+export const SessionCreateInputSchema = z.strictObject({
+  kind: z.string().min(1).max(64),
+  request: z.unknown(),
+});
+
 // What a participant submits in each round; `kind` names the round (docs/sessions.md).
 export const Round1SubmissionSchema = z.strictObject({
   kind: z.literal('round1'),

@@ -1,3 +1,4 @@
+import type { ProtocolDefinition } from '../protocol/session/description.js';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -79,7 +80,11 @@ function createFeatures(services: Services): Feature[] {
  */
 export async function startServer(
   config: ServeConfig,
-  opts: { logger?: Logger } = {},
+  opts: {
+    logger?: Logger;
+    /** The session protocols to run (default: FROST keygen and signing). */
+    protocols?: readonly ProtocolDefinition[];
+  } = {},
 ): Promise<ServerHandle> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const tls = config.tlsCert && config.tlsKey ? loadTls(config.tlsCert, config.tlsKey) : undefined;
@@ -101,7 +106,13 @@ export async function startServer(
       })),
       issueToken: (claims) => issueToken(secret, claims),
       signing: createSigningService({ config, logger, sqlite: database.sqlite, metrics }),
-      sessions: new SessionService({ config, logger, db: database.db, metrics }),
+      sessions: new SessionService({
+        config,
+        logger,
+        db: database.db,
+        metrics,
+        ...(opts.protocols ? { protocols: opts.protocols } : {}),
+      }),
     };
     const createContext = createContextFactory(services);
     const features = createFeatures(services);

@@ -239,3 +239,21 @@ export interface ProtocolDefinition {
   session: AnySessionProtocol;
   checks: AnySessionChecks;
 }
+
+/**
+ * Both halves of a protocol under one name, checked to speak of the same context and input.
+ * The registry holds them erased: every description is typed for its own context, the
+ * machine and the server handle any.
+ */
+export function defineProtocol<
+  TContext extends AnyContext,
+  TInput extends SessionInputBase,
+  TSessionEvent extends TimedEvent,
+  TEvent extends TimedEvent,
+  TCreate,
+>(
+  session: SessionProtocol<TContext, TSessionEvent, TInput>,
+  checks: SessionChecks<TContext, TEvent, TInput, TCreate>,
+): ProtocolDefinition {
+  return { session, checks } as unknown as ProtocolDefinition;
+}

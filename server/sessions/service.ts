@@ -120,7 +120,8 @@ export class SessionService {
     const protocol = this.protocols.get(kind);
     const parsed = protocol.checks.createSchema.safeParse(request);
     if (!parsed.success) {
-      throw new AppError('BAD_REQUEST', `invalid input: ${describeIssues(parsed.error, { root: 'request' })}`);
+      const issues = parsed.error.issues.map((i) => ({ ...i, path: ['request', ...i.path] }));
+      throw new AppError('BAD_REQUEST', `invalid input: ${describeIssues({ issues })}`);
     }
     return createSession(this.createDeps(), principal, protocol, parsed.data);
   }

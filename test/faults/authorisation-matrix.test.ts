@@ -67,6 +67,7 @@ const EXPECTED: Record<string, Record<Caller, Outcome>> = {
   'participant.inbox':     row(F,         F,             'ok',   'ok',      'ok',   U),
   'keygen.create':         row('ok',      TAKEN,         F,      F,         TAKEN,  U),
   'sign.create':           row('ok',      TAKEN,         F,      F,         TAKEN,  U),
+  'session.create':        row('ok',      TAKEN,         F,      F,         TAKEN,  U),
   'session.get':           row('ok',      NF,            'ok',   NF,        'ok',   U),
   'session.list':          row('ok',      'ok',          'ok',   'ok',      'ok',   U),
   'session.abort':         row(DONE,      NF,            F,      F,         DONE,   U),
@@ -102,6 +103,10 @@ function inputs(keyId: string): Record<string, unknown> {
       participants: ['alice', 'bob', 'carol'],
     },
     'sign.create': { sessionId: 'sg-auth', keyId, message: 'aa', participants: ['alice', 'bob'] },
+    'session.create': {
+      kind: 'keygen',
+      request: { sessionId: 'kg-auth', threshold: 2, participants: ['alice', 'bob', 'carol'] },
+    },
     'session.get': { sessionId: 'sg-auth' },
     'session.abort': { sessionId: 'sg-auth' },
     'session.watch': { sessionId: 'sg-auth' },

@@ -4,18 +4,12 @@
  *
  * @module
  */
-import type { ProtocolDefinition } from '../../session/description.js';
+import { defineProtocol } from '../../session/description.js';
 import { frostKeygenSession } from './keygen.js';
 import { frostKeygenChecks } from './keygen-checks.js';
 import { frostSignSession } from './sign.js';
 import { frostSignChecks } from './sign-checks.js';
 
-export const frostKeygen: ProtocolDefinition = {
-  session: frostKeygenSession as never,
-  checks: frostKeygenChecks as never,
-};
+export const frostKeygen = defineProtocol(frostKeygenSession, frostKeygenChecks);
 
-export const frostSign: ProtocolDefinition = {
-  session: frostSignSession as never,
-  checks: frostSignChecks as never,
-};
+export const frostSign = defineProtocol(frostSignSession, frostSignChecks);

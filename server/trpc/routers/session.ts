@@ -1,6 +1,7 @@
 import {
   AbortInputSchema,
   ListInputSchema,
+  SessionCreateInputSchema,
   SessionGetInputSchema,
   WatchInputSchema,
 } from '../../../protocol/sessions.js';
@@ -10,6 +11,16 @@ import { authedProcedure, roleProcedure, router } from '../init.js';
  * Sessions as their coordinator, their participants and admins see them (others: NOT_FOUND).
  */
 export const sessionRouter = router({
+  /**
+   * Starts a session of any protocol this server runs (`kind`), with that protocol's own
+   * request; keygen.create and sign.create are the typed forms of the two FROST ones.
+   */
+  create: roleProcedure('coordinator', 'admin')
+    .input(SessionCreateInputSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.services.sessions.create(ctx.principal, input.kind, input.request),
+    ),
+
   get: authedProcedure
     .input(SessionGetInputSchema)
     .query(({ ctx, input }) => ctx.services.sessions.get(ctx.principal, input.sessionId)),
