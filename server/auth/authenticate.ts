@@ -6,7 +6,7 @@ import { AuthError, type TokenVerifier } from './jwt.js';
 /**
  * The one place a bearer token becomes a principal, for every edge (tRPC over HTTP and
  * WebSocket, the HTTP routes): the same checks, the same UNAUTHORIZED and FORBIDDEN
- * sentences (docs/signing.md, "Authentication"). Each edge only says how the token arrives.
+ * sentences (docs/signing.md, "HTTP endpoints"; docs/sessions.md, "Authorisation"). Each edge only says how the token arrives.
  *
  * @module
  */

@@ -9,7 +9,7 @@ import {
 import { authedProcedure, publicProcedure, roleProcedure, router, toTRPCError } from '../init.js';
 
 /**
- * Single-key signing, typed (SPEC §4 `signer.*`). Callers: `sign` (coordinator, admin),
+ * Single-key signing, typed (docs/signing.md, "Typed API"). Callers: `sign` (coordinator, admin),
  * `status` and `connected` (open, like GET /status and /connected). Typed signers, any
  * authenticated role (what matters is proving possession of the key): `attach` yields a
  * challenge, `prove` answers it, then `attach` yields requests that `respond` answers by id
