@@ -51,7 +51,8 @@ export function auditBatchWriter(
   now: () => number = Date.now,
 ): (rows: readonly AuditEntry[]) => void {
   const insert = sqlite.prepare(
-    'INSERT INTO audit_log (at, actor, role, action, session_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO audit_log (at, actor, role, action, session_id, outcome, detail) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   return sqlite.transaction((rows: readonly AuditEntry[]) => {
     for (const r of rows) {

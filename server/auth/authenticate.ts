@@ -6,7 +6,8 @@ import { AuthError, type TokenVerifier } from './jwt.js';
 /**
  * The one place a bearer token becomes a principal, for every edge (tRPC over HTTP and
  * WebSocket, the HTTP routes): the same checks, the same UNAUTHORIZED and FORBIDDEN
- * sentences (docs/signing.md, "HTTP endpoints"; docs/sessions.md, "Authorisation"). Each edge only says how the token arrives.
+ * sentences (docs/signing.md, "HTTP endpoints"; docs/sessions.md, "Authorisation"). Each edge
+ * only says how the token arrives.
  *
  * @module
  */
@@ -36,7 +37,8 @@ export function createAuthenticator(verify: TokenVerifier, clock: Clock): Authen
         const { sub, role, exp } = await verify(token);
         return { kind: 'ok', principal: { sub, role }, expiresAt: exp * 1000 };
       } catch (err) {
-        return { kind: 'invalid', reason: err instanceof AuthError ? err.message : 'invalid token' };
+        const reason = err instanceof AuthError ? err.message : 'invalid token';
+        return { kind: 'invalid', reason };
       }
     },
     principal(auth, missing) {
@@ -52,7 +54,11 @@ export function createAuthenticator(verify: TokenVerifier, clock: Clock): Authen
  * AppError FORBIDDEN unless the principal holds one of `allowed`:
  * `role participant may not <action> (needs coordinator or admin)`.
  */
-export function requireRole(principal: Principal, allowed: readonly Role[], action = 'do this'): void {
+export function requireRole(
+  principal: Principal,
+  allowed: readonly Role[],
+  action = 'do this',
+): void {
   if (allowed.includes(principal.role)) return;
   throw new AppError(
     'FORBIDDEN',

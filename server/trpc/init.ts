@@ -61,7 +61,9 @@ const t = initTRPC.context<Context>().create({
         : undefined;
     const issues = zodIssues?.map((i) => ({ path: issuePath(i), message: i.message }));
     // zod's own message is its issues as pretty-printed JSON; say it in one plain line instead.
-    const message = zodIssues ? `invalid input: ${describeIssues({ issues: zodIssues })}` : shape.message;
+    const message = zodIssues
+      ? `invalid input: ${describeIssues({ issues: zodIssues })}`
+      : shape.message;
     return {
       ...shape,
       message,
