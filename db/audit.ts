@@ -1,5 +1,14 @@
+import type Database from 'better-sqlite3';
 import type { Db } from './open.js';
 import { auditLog } from './schema.js';
+
+/**
+ * The one way into `audit_log`: single rows inside a caller's transaction (sessions, tokens,
+ * identities) and batches of many rows in one transaction (single-key signing writes a row per
+ * request). The database never reads a clock: callers give `at`, or a `now` to read it from.
+ *
+ * @module
+ */
 
 export interface AuditEntry {
   actor: string;
@@ -9,14 +18,19 @@ export interface AuditEntry {
   sessionId?: string | null;
   /** Facts about the action; never tokens, shares, nonces or escrow blobs. */
   detail?: Record<string, unknown>;
+  /** Epoch ms; when absent, `now()` of the writer. */
   at?: number;
 }
 
 /** Appends one row to audit_log (inside the caller's transaction when given one). */
-export function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): void {
+export function recordAudit(
+  db: Pick<Db, 'insert'>,
+  entry: AuditEntry,
+  now: () => number = Date.now,
+): void {
   db.insert(auditLog)
     .values({
-      at: entry.at ?? Date.now(),
+      at: entry.at ?? now(),
       actor: entry.actor,
       role: entry.role,
       action: entry.action,
@@ -25,4 +39,25 @@ export function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): void {
       detail: entry.detail ?? null,
     })
     .run();
+}
+
+/**
+ * A writer of many rows in one transaction. It uses one prepared statement rather than the
+ * Drizzle builder of `recordAudit`: building the query per row cost ~10% of the server's CPU at
+ * thousands of sign requests per second. The columns are those of `auditLog` in schema.ts.
+ */
+export function auditBatchWriter(
+  sqlite: Database.Database,
+  now: () => number = Date.now,
+): (rows: readonly AuditEntry[]) => void {
+  const insert = sqlite.prepare(
+    'INSERT INTO audit_log (at, actor, role, action, session_id, outcome, detail) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  return sqlite.transaction((rows: readonly AuditEntry[]) => {
+    for (const r of rows) {
+      const detail = r.detail ? JSON.stringify(r.detail) : null;
+      insert.run(r.at ?? now(), r.actor, r.role, r.action, r.sessionId ?? null, r.outcome, detail);
+    }
+  });
 }

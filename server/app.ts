@@ -6,35 +6,26 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { openDataDir } from '../db/open.js';
+import { createAuthenticator } from './auth/authenticate.js';
 import { cachedTokenVerifier } from './auth/cached-verifier.js';
-import { createTokenVerifier, issueToken } from './auth/jwt.js';
+import { createTokenVerifier } from './auth/jwt.js';
 import { loadOrCreateSecret, secretFromString } from './auth/secret.js';
+import { TokenIssuer } from './auth/token-issuer.js';
+import { systemClock, type Clock } from './clock.js';
 import type { ServeConfig } from './config.js';
+import type { Feature } from './feature.js';
 import { sendJson } from './http/json.js';
 import { createRequestListener, type HttpRoute } from './http/router.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createSessionsFeature } from './sessions/feature.js';
-import { SessionService } from './sessions/service.js';
 import { createSigningFeature } from './signing/feature.js';
-import { createSigningService } from './signing/service.js';
-import type { Services } from './services.js';
+import type { ServerDeps, Services } from './services.js';
 import { loadTls } from './tls.js';
 import { createContextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/router.js';
 import { closeClientsThatDoNotRead } from './trpc/slow-clients.js';
 import { routeUpgrades } from './ws/upgrade.js';
-
-/**
- * A capability of the server (legacy signers, sessions, ...): the HTTP routes and WebSocket
- * endpoints it serves and what it must do on shutdown.
- */
-export interface Feature {
-  routes?: HttpRoute[];
-  endpoints?: Record<string, WebSocketServer>;
-  /** Called on shutdown, before the database closes. */
-  close?(): void | Promise<void>;
-}
 
 export interface ServerHandle {
   /** `http(s)://host:port` */
@@ -46,7 +37,7 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
-function healthRoutes(services: Services): HttpRoute[] {
+function healthRoutes(services: ServerDeps): HttpRoute[] {
   return [
     {
       method: 'GET',
@@ -68,11 +59,6 @@ function healthRoutes(services: Services): HttpRoute[] {
   ];
 }
 
-/** The features beside tRPC and health; each issue's capability plugs in here. */
-function createFeatures(services: Services): Feature[] {
-  return [createSigningFeature(services), createSessionsFeature(services)];
-}
-
 /**
  * Starts one server on one port: tRPC over HTTP(S) and WebSocket at /trpc, the features'
  * routes and WebSocket endpoints, /healthz and /metrics. TLS files are checked before the
@@ -82,40 +68,46 @@ export async function startServer(
   config: ServeConfig,
   opts: {
     logger?: Logger;
+    clock?: Clock;
     /** The session protocols to run (default: FROST keygen and signing). */
     protocols?: readonly ProtocolDefinition[];
   } = {},
 ): Promise<ServerHandle> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const tls = config.tlsCert && config.tlsKey ? loadTls(config.tlsCert, config.tlsKey) : undefined;
+  const clock = opts.clock ?? systemClock;
+  const tls = config.tlsCert && config.tlsKey ? loadTls(config.tlsCert, config.tlsKey, clock) : undefined;
   const database = openDataDir(config.dataDir);
   try {
     const secret = config.jwtSecret ? secretFromString(config.jwtSecret) : loadOrCreateSecret(config.dataDir);
-    const metrics = createMetrics();
-    const services: Services = {
+    const verifyToken = createTokenVerifier({
+      secret,
+      ...(config.jwtJwks ? { jwks: config.jwtJwks } : {}),
+      ...(config.jwtIssuer ? { jwksIssuer: config.jwtIssuer } : {}),
+    });
+    const deps: ServerDeps = {
       config,
       logger,
       db: database.db,
       sqlite: database.sqlite,
-      metrics,
+      metrics: createMetrics(),
+      clock,
       // Verified tokens are remembered until they expire: every edge (HTTP, tRPC) shares it.
-      verifyToken: cachedTokenVerifier(createTokenVerifier({
-        secret,
-        ...(config.jwtJwks ? { jwks: config.jwtJwks } : {}),
-        ...(config.jwtIssuer ? { jwksIssuer: config.jwtIssuer } : {}),
-      })),
-      issueToken: (claims) => issueToken(secret, claims),
-      signing: createSigningService({ config, logger, sqlite: database.sqlite, metrics }),
-      sessions: new SessionService({
-        config,
-        logger,
-        db: database.db,
-        metrics,
-        ...(opts.protocols ? { protocols: opts.protocols } : {}),
-      }),
+      auth: createAuthenticator(cachedTokenVerifier(verifyToken, clock), clock),
+    };
+    // The features beside tRPC and health; each capability plugs in here.
+    const signing = createSigningFeature(deps);
+    const sessions = createSessionsFeature(deps, opts.protocols);
+    const features: Feature[] = [signing, sessions];
+    const tokens = new TokenIssuer({ secret, db: database.db, clock });
+    const services: Services = {
+      ...deps,
+      tokens,
+      signing: signing.signing,
+      signers: signing.signers,
+      sessions: sessions.sessions,
+      issueToken: (claims) => tokens.issue(claims),
     };
     const createContext = createContextFactory(services);
-    const features = createFeatures(services);
 
     const trpcHttp = createHTTPHandler({
       router: appRouter,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { SigSocketError } from '../protocol/errors.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/legacy.js';
+import { describeIssues } from '../protocol/validation.js';
 
 /**
  * Every setting of `sigsocket serve`, in one table: the CLI builds its flags from it, the
@@ -45,8 +47,11 @@ type Options = typeof serveOptions;
 export type ServeConfig = { [K in keyof Options]: z.output<Options[K]['schema']> };
 export type ServeConfigKey = keyof Options;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+/** A setting of `sigsocket serve` that cannot be used; the CLI prints it and exits 1. */
+export class ConfigError extends SigSocketError<'CONFIG_INVALID'> {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
 }
 
 /** `--tls-cert <file>` → `--tls-cert`. */
@@ -75,9 +80,8 @@ export function resolveConfig(
     const value = typeof raw === 'boolean' ? (raw ? 'on' : 'off') : raw;
     const parsed = (spec.schema as z.ZodType).safeParse(value === '' ? undefined : value);
     if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => i.message).join('; ');
       throw new ConfigError(
-        `invalid value for ${flagName(key)} (${envName(key)}): ${JSON.stringify(raw)}: ${why}`,
+        `invalid value for ${flagName(key)} (${envName(key)}): ${JSON.stringify(raw)}: ${describeIssues(parsed.error)}`,
       );
     }
     out[key] = parsed.data;

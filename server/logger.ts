@@ -3,7 +3,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 /**
- * Fields that hold what SPEC §7 says never to log: tokens and other credentials, secret keys,
+ * Fields that hold what docs/CONVENTIONS.md ("Logs") says never to log: tokens and other credentials, secret keys,
  * key shares (plain or encrypted), nonces and escrow blobs. Public values that share a word
  * (`verifyingShare(s)`, nonce commitments) are not in the list.
  */

@@ -1,14 +1,16 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import selfsigned from 'selfsigned';
+import { SigSocketError } from '../protocol/errors.js';
+import { systemClock, type Clock } from './clock.js';
 
-export class TlsConfigError extends Error {
-  override readonly name = 'TlsConfigError';
+/** A TLS file that cannot be served, naming the file; the CLI prints it and exits 1. */
+export class TlsConfigError extends SigSocketError<'TLS_CONFIG_INVALID'> {
   constructor(
     readonly file: string,
     problem: string,
   ) {
-    super(`TLS: ${file}: ${problem}`);
+    super('TLS_CONFIG_INVALID', `TLS: ${file}: ${problem}`);
   }
 }
 
@@ -38,7 +40,7 @@ export interface TlsMaterial {
  * Loads and checks a PEM certificate and key before the server listens: each problem
  * (missing, unreadable, malformed, not matching) names the file.
  */
-export function loadTls(certFile: string, keyFile: string): TlsMaterial {
+export function loadTls(certFile: string, keyFile: string, clock: Clock = systemClock): TlsMaterial {
   const cert = readPem(certFile, 'certificate');
   const key = readPem(keyFile, 'private key');
   let x509: crypto.X509Certificate;
@@ -56,14 +58,17 @@ export function loadTls(certFile: string, keyFile: string): TlsMaterial {
   if (!x509.checkPrivateKey(privateKey)) {
     throw new TlsConfigError(keyFile, `private key does not match the certificate ${certFile}`);
   }
-  if (new Date(x509.validTo).getTime() < Date.now()) {
+  if (new Date(x509.validTo).getTime() < clock()) {
     throw new TlsConfigError(certFile, `certificate expired on ${x509.validTo}`);
   }
   return { cert, key };
 }
 
 /** A self-signed development certificate for `host` (plus localhost, 127.0.0.1 and ::1). */
-export async function generateDevCert(host = 'localhost'): Promise<TlsMaterial> {
+export async function generateDevCert(
+  host = 'localhost',
+  clock: Clock = systemClock,
+): Promise<TlsMaterial> {
   const altNames: { type: 2 | 7; value?: string; ip?: string }[] = [
     { type: 2, value: 'localhost' },
     { type: 7, ip: '127.0.0.1' },
@@ -72,7 +77,7 @@ export async function generateDevCert(host = 'localhost'): Promise<TlsMaterial> 
   if (host !== 'localhost') {
     altNames.push(/^[\d.]+$|:/.test(host) ? { type: 7, ip: host } : { type: 2, value: host });
   }
-  const now = Date.now();
+  const now = clock();
   const pems = await selfsigned.generate([{ name: 'commonName', value: host }], {
     keyType: 'ec',
     curve: 'P-256',

@@ -1,14 +1,19 @@
 import fs from 'node:fs';
 import * as jose from 'jose';
 import { z } from 'zod';
+import { SigSocketError } from '../../protocol/errors.js';
 import { NameSchema, RoleSchema, type Principal, type Role } from '../../protocol/identity.js';
+import { describeIssues } from '../../protocol/validation.js';
+import { ConfigError } from '../config.js';
 
 /** Issuer of the tokens this server signs itself (HS256). */
 export const ISSUER = 'sigsocket';
 
-export class AuthError extends Error {
-  override readonly name = 'AuthError';
-  readonly code = 'UNAUTHORIZED';
+/** A bearer token that does not verify; the edges answer UNAUTHORIZED with its message. */
+export class AuthError extends SigSocketError<'AUTH_FAILED'> {
+  constructor(message: string) {
+    super('AUTH_FAILED', message);
+  }
 }
 
 const ClaimsSchema = z.object({ sub: NameSchema, role: RoleSchema, exp: z.number() });
@@ -52,7 +57,7 @@ function loadJwks(source: string): jose.JWTVerifyGetKey {
   try {
     parsed = JSON.parse(fs.readFileSync(source, 'utf8')) as jose.JSONWebKeySet;
   } catch (err) {
-    throw new Error(`--jwt-jwks ${source}: cannot read a JWKS: ${(err as Error).message}`);
+    throw new ConfigError(`--jwt-jwks ${source}: cannot read a JWKS: ${(err as Error).message}`);
   }
   return jose.createLocalJWKSet(parsed);
 }
@@ -88,7 +93,7 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) {
-      throw new AuthError(`invalid token claims: ${claims.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new AuthError(`invalid token claims: ${describeIssues(claims.error)}`);
     }
     return claims.data;
   };

@@ -11,7 +11,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** `{ "error": text, "code": CODE }` with the status of that code (SPEC §3). */
+/** `{ "error": text, "code": CODE }` with the status of that code (docs/signing.md, "HTTP endpoints"). */
 export function sendError(res: ServerResponse, code: ErrorCode, message: string): void {
   sendJson(res, errorCodes[code].http, { error: message, code });
 }

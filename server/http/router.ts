@@ -49,7 +49,7 @@ export function pathnameOf(url: string | undefined): string | undefined {
 /**
  * One request listener for the whole server: `/trpc` goes to tRPC, the listed routes to their
  * handlers, anything else is a JSON 404 (405 for a known path with another method).
- * Errors thrown by handlers become the JSON error body of SPEC §3.
+ * Errors thrown by handlers become the JSON error body of docs/signing.md ("HTTP endpoints").
  */
 export function createRequestListener(opts: {
   routes: HttpRoute[];

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { AuditEntry } from '../../db/audit.js';
+import { auditBatchWriter, type AuditEntry } from '../../db/audit.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -7,31 +8,20 @@ import type { Logger } from '../logger.js';
  * request (the database runs with synchronous=FULL, so per-row commits would cap single-key
  * signing at a few hundred per second). A batch is written after `delayMs` or once it holds
  * `maxBatch` rows, and on flush(). Rows carry no secrets.
- *
- * It uses one prepared statement rather than the Drizzle builder (`db/audit.ts`): building
- * the query per row cost ~10% of the server's CPU at thousands of sign requests per second.
- * The columns are those of `audit_log` in db/schema.ts.
  */
 export class AuditBatcher {
   private buffer: AuditEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private readonly insert: Database.Statement;
-  private readonly writeBatch: (rows: AuditEntry[]) => void;
+  private readonly writeBatch: (rows: readonly AuditEntry[]) => void;
 
   constructor(
     sqlite: Database.Database,
+    clock: Clock,
     private readonly logger: Logger,
     private readonly delayMs = 250,
     private readonly maxBatch = 1000,
   ) {
-    this.insert = sqlite.prepare(
-      'INSERT INTO audit_log (at, actor, role, action, session_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.writeBatch = sqlite.transaction((rows: AuditEntry[]) => {
-      for (const r of rows) {
-        this.insert.run(r.at ?? Date.now(), r.actor, r.role, r.action, r.sessionId ?? null, r.outcome, r.detail ? JSON.stringify(r.detail) : null);
-      }
-    });
+    this.writeBatch = auditBatchWriter(sqlite, clock);
   }
 
   record(entry: AuditEntry): void {

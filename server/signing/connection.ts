@@ -11,7 +11,6 @@ export type SignerKind = 'legacy' | 'typed';
  */
 export class SignerConnection {
   readonly id = randomUUID();
-  readonly registeredAt = Date.now();
   private readonly pending = new Map<string, PendingRequest>();
   private readonly byMessage = new Map<string, PendingRequest[]>();
   private open = true;

@@ -1,42 +1,38 @@
 import type { IncomingMessage } from 'node:http';
-import type { z } from 'zod';
 import { AppError } from '../../protocol/errors.js';
-import type { Principal } from '../../protocol/identity.js';
+import type { Principal, Role } from '../../protocol/identity.js';
 import { base64Encode } from '../../protocol/encoding.js';
 import { SignHttpBodySchema } from '../../protocol/signer-schemas.js';
-import { AuthError, bearerToken } from '../auth/jwt.js';
+import { describeIssues } from '../../protocol/validation.js';
+import { requireRole, type Authenticator } from '../auth/authenticate.js';
+import { bearerToken } from '../auth/jwt.js';
+import type { ServeConfig } from '../config.js';
 import { readJsonBody, sendJson } from '../http/json.js';
-import { signBodyLimit } from './limits.js';
 import type { HttpRoute } from '../http/router.js';
-import type { Services } from '../services.js';
+import { signBodyLimit } from './limits.js';
+import type { SigningService } from './service.js';
 
-/** Roles that may ask for signatures (SPEC §3). */
-const SIGN_ROLES: readonly string[] = ['coordinator', 'admin'];
+/** Roles that may ask for signatures (docs/signing.md, "HTTP endpoints"). */
+const SIGN_ROLES: readonly Role[] = ['coordinator', 'admin'];
 
-/** Zod issues → one line naming each field: `message: invalid base64: ...`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`).join('; ');
+const MISSING_BEARER = 'missing bearer token: send Authorization: Bearer <token>';
+
+export interface SigningRoutesDeps {
+  config: ServeConfig;
+  auth: Authenticator;
+  signing: SigningService;
 }
 
-/** `POST /sign`, `GET /status`, `GET /connected/:publicKey` (SPEC §3). */
-export function signingRoutes(services: Services): HttpRoute[] {
-  const { config, signing } = services;
+/** `POST /sign`, `GET /status`, `GET /connected/:publicKey` (docs/signing.md, "HTTP endpoints"). */
+export function signingRoutes({ config, auth, signing }: SigningRoutesDeps): HttpRoute[] {
   const bodyLimit = signBodyLimit(signing.maxMessageBytes);
 
+  /** The caller, when `--sign-auth on` (the default); undefined when anyone may ask. */
   async function authorise(req: IncomingMessage): Promise<Principal | undefined> {
     if (!config.signAuth) return undefined;
-    const token = bearerToken(req.headers.authorization);
-    if (!token) throw new AppError('UNAUTHORIZED', 'missing bearer token: send Authorization: Bearer <token>');
-    let principal: Principal;
-    try {
-      const verified = await services.verifyToken(token);
-      principal = { sub: verified.sub, role: verified.role };
-    } catch (err) {
-      throw new AppError('UNAUTHORIZED', err instanceof AuthError ? err.message : 'invalid token');
-    }
-    if (!SIGN_ROLES.includes(principal.role)) {
-      throw new AppError('FORBIDDEN', `role ${principal.role} may not request signatures (needs coordinator or admin)`);
-    }
+    const state = await auth.authenticate(bearerToken(req.headers.authorization));
+    const principal = auth.principal(state, MISSING_BEARER);
+    requireRole(principal, SIGN_ROLES, 'request signatures');
     return principal;
   }
 
@@ -47,7 +43,7 @@ export function signingRoutes(services: Services): HttpRoute[] {
       handler: async (req, res) => {
         const actor = await authorise(req);
         const parsed = SignHttpBodySchema.safeParse(await readJsonBody(req, bodyLimit));
-        if (!parsed.success) throw new AppError('BAD_REQUEST', `invalid request body: ${describeIssues(parsed.error)}`);
+        if (!parsed.success) throw new AppError('BAD_REQUEST', `invalid request body: ${describeIssues(parsed.error, { root: 'body' })}`);
         const { public_key, message, timeout_ms } = parsed.data;
         const result = await signing.requestSignature(public_key, message, { timeoutMs: timeout_ms, actor, via: 'http' });
         sendJson(res, 200, { response: base64Encode(result.message), signature: base64Encode(result.signature) });

@@ -184,7 +184,7 @@ class LegacySession {
   }
 }
 
-/** The `/ws` endpoint for legacy raw-WebSocket signers (SPEC §2). */
+/** The `/ws` endpoint for legacy raw-WebSocket signers (docs/signing.md, "Legacy protocol"). */
 export function createLegacyEndpoint(deps: Deps): WebSocketServer {
   // maxPayload: ws closes the connection with 1009 when a message exceeds the frame limit.
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes });

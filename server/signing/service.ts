@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { isSignatureEncoding } from '../../protocol/ecdsa/signature.js';
 import type { SignatureVerifier } from '../../protocol/ecdsa/verifier.js';
 import { AppError, type ErrorCode } from '../../protocol/errors.js';
-import { defaultVerifier } from '../../protocol/ecdsa/verifier.js';
 import type { Principal } from '../../protocol/identity.js';
 import { isProofChallenge, PROOF_PREFIX } from '../../protocol/legacy.js';
 import { base64Encode } from '../../protocol/encoding.js';
 import type Database from 'better-sqlite3';
+import type { Clock } from '../clock.js';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -15,9 +15,8 @@ import type { SignerConnection } from './connection.js';
 import { effectiveTimeoutMs, maxMessageBytes } from './limits.js';
 import type { PendingRequest, SignOutcome } from './pending.js';
 import { PublicKeyNormaliser } from './public-key.js';
-import { SignerRegistry } from './registry.js';
-import { TypedSigners } from './typed-signers.js';
-import { createThreadVerifier, inlineVerifier, type AsyncVerifier } from './verify-thread.js';
+import type { SignerRegistry } from './registry.js';
+import { inlineVerifier, type AsyncVerifier } from './verify-thread.js';
 
 export interface SignRequestOptions {
   /** Wait at most this long (default and cap from config). */
@@ -50,6 +49,9 @@ export interface SigningServiceDeps {
   metrics: Metrics;
   logger: Logger;
   sqlite: Database.Database;
+  clock: Clock;
+  /** Live signer connections by public key. */
+  registry: SignerRegistry;
   /** For proofs of possession (rare, synchronous). */
   verifier: SignatureVerifier;
   /** For sign responses (the hot path); defaults to `verifier`, inline. */
@@ -57,15 +59,13 @@ export interface SigningServiceDeps {
 }
 
 /**
- * Single-key remote signing (SPEC §2-§4): routes a request for key P to P's newest signer
+ * Single-key remote signing (docs/signing.md): routes a request for key P to P's newest signer
  * connection, waits (bounded per connection, with a timeout), verifies ECDSA over
  * SHA-256(message) and returns the signature, or fails with a typed AppError. Every request
  * is counted in the metrics and written to the audit log (key and sizes only).
  */
 export class SigningService {
   readonly registry: SignerRegistry;
-  /** `signer.attach` / `signer.prove` / `signer.respond`. */
-  readonly typed: TypedSigners;
   readonly verifier: SignatureVerifier;
   readonly responseVerifier: AsyncVerifier;
   readonly maxMessageBytes: number;
@@ -76,13 +76,11 @@ export class SigningService {
   private closed = false;
 
   constructor(private readonly deps: SigningServiceDeps) {
-    this.registry = new SignerRegistry(deps.metrics);
+    this.registry = deps.registry;
     this.verifier = deps.verifier;
     this.responseVerifier = deps.responseVerifier ?? inlineVerifier(deps.verifier);
     this.maxMessageBytes = maxMessageBytes(deps.config.maxFrameBytes);
-    this.audit = new AuditBatcher(deps.sqlite, deps.logger);
-    // A signer gets as long to prove possession of its key as to answer a sign request.
-    this.typed = new TypedSigners(this, deps.config.signTimeoutMs);
+    this.audit = new AuditBatcher(deps.sqlite, deps.clock, deps.logger);
   }
 
   /** Caller-supplied key (hex or base64, 33/65 bytes) → compressed hex; BAD_REQUEST otherwise. */
@@ -240,7 +238,7 @@ export class SigningService {
     }
     if (this.closed) return;
     this.audit.record({
-      at: Date.now(),
+      at: this.deps.clock(),
       actor: opts.actor?.sub ?? 'anonymous',
       role: opts.actor?.role ?? 'none',
       action: 'sign_request',
@@ -249,25 +247,16 @@ export class SigningService {
     });
   }
 
-  /** Shutdown: fail every pending request, unregister everyone, write the audit log out. */
+  /**
+   * Shutdown (after the adapters closed their attachments): fail every pending request,
+   * unregister everyone, write the audit log out.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.typed.closeAll();
     for (const connection of this.registry.all()) this.connectionClosed(connection, 'the server shut down');
     await new Promise((resolve) => setImmediate(resolve)); // let the failed requests record their outcome
     this.closed = true;
     this.audit.flush();
     await this.responseVerifier.close();
   }
-}
-
-/**
- * The service with the process's default verifier (libsecp256k1 when it loads, else noble),
- * checking sign responses in a worker thread when there is a core to spare.
- */
-export function createSigningService(deps: Omit<SigningServiceDeps, 'verifier' | 'responseVerifier'>): SigningService {
-  const verifier = defaultVerifier();
-  const responseVerifier = deps.config.verifyThread ? createThreadVerifier(verifier, deps.logger) : inlineVerifier(verifier);
-  deps.logger.debug({ ecdsa: responseVerifier.description }, 'signature verifier loaded');
-  return new SigningService({ ...deps, verifier, responseVerifier });
 }

@@ -1,14 +1,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { AppError, errorCodes, type ErrorCode } from '../../protocol/errors.js';
-import type { Principal, Role } from '../../protocol/identity.js';
+import type { Role } from '../../protocol/identity.js';
+import { describeIssues, issuePath, type IssueLike } from '../../protocol/validation.js';
+import { requireRole, type AuthState } from '../auth/authenticate.js';
 import type { Services } from '../services.js';
-
-/** Identity comes from the bearer token only (HTTP header or WebSocket connectionParams). */
-export type AuthState =
-  | { kind: 'none' }
-  | { kind: 'invalid'; reason: string }
-  | { kind: 'ok'; principal: Principal; expiresAt: number };
 
 /** The caller's WebSocket (tRPC over WS only): lets a subscription see and end a slow reader. */
 export interface ConnectionHandle {
@@ -19,6 +15,7 @@ export interface ConnectionHandle {
 
 export interface Context {
   services: Services;
+  /** Identity comes from the bearer token only (HTTP header or WebSocket connectionParams). */
   auth: AuthState;
   /** Aborted when the underlying connection goes away (WebSocket) or the request ends. */
   ip: string;
@@ -58,16 +55,14 @@ const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
-    const issues =
+    const zodIssues =
       cause && typeof cause === 'object' && 'issues' in cause && Array.isArray(cause.issues)
-        ? (cause.issues as { path?: readonly PropertyKey[]; message: string }[]).map((i) => ({
-            path: (i.path ?? []).map((p) => (typeof p === 'object' ? String((p as { key: unknown }).key) : String(p))).join('.'),
-            message: i.message,
-          }))
+        ? (cause.issues as IssueLike[])
         : undefined;
+    const issues = zodIssues?.map((i) => ({ path: issuePath(i), message: i.message }));
     // zod's own message is its issues as pretty-printed JSON; say it in one plain line instead.
-    const message = issues
-      ? `invalid input: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`
+    const message = zodIssues
+      ? `invalid input: ${describeIssues({ issues: zodIssues })}`
       : shape.message;
     return {
       ...shape,
@@ -90,34 +85,32 @@ const mapAppErrors = t.middleware(async function mapAppErrors({ next }) {
   return result;
 });
 
-function isAuthed(auth: AuthState): Extract<AuthState, { kind: 'ok' }> {
-  if (auth.kind === 'none') {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing token: send Authorization: Bearer <token> (HTTP) or connectionParams.token (WebSocket)' });
+const MISSING_TOKEN =
+  'missing token: send Authorization: Bearer <token> (HTTP) or connectionParams.token (WebSocket)';
+
+/** Runs an auth check of server/auth/, its AppError as the matching TRPCError. */
+function check<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    throw toTRPCError(err);
   }
-  if (auth.kind === 'invalid') throw new TRPCError({ code: 'UNAUTHORIZED', message: auth.reason });
-  // A WebSocket connection outlives its token's expiry: check on every call.
-  if (auth.expiresAt <= Date.now()) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'token expired' });
-  return auth;
 }
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapAppErrors);
 
+/** A procedure for any valid, unexpired token (checked on every call). */
 export const authedProcedure = publicProcedure.use(function requireToken({ ctx, next }) {
-  const auth = isAuthed(ctx.auth);
-  return next({ ctx: { principal: auth.principal } });
+  const principal = check(() => ctx.services.auth.principal(ctx.auth, MISSING_TOKEN));
+  return next({ ctx: { principal } });
 });
 
 /** A procedure open only to the given roles (FORBIDDEN for the others). */
 export function roleProcedure(...allowed: Role[]) {
-  return authedProcedure.use(function requireRole({ ctx, next }) {
-    if (!allowed.includes(ctx.principal.role)) {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message: `role ${ctx.principal.role} may not do this (needs ${allowed.join(' or ')})`,
-      });
-    }
+  return authedProcedure.use(function requireAllowedRole({ ctx, next }) {
+    check(() => requireRole(ctx.principal, allowed));
     return next();
   });
 }

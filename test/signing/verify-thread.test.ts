@@ -1,13 +1,29 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadVerifier } from '../../protocol/ecdsa/verifier.js';
 import { createThreadVerifier } from '../../server/signing/verify-thread.js';
 import { toDer, toHighS } from '../support/signing.js';
 
+/** A logger that keeps the messages of its error lines. */
+function errorLog(): { logger: pino.Logger; errors: string[] } {
+  const errors: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        errors.push((JSON.parse(line) as { msg: string }).msg);
+      }
+      done();
+    },
+  });
+  return { logger: pino({ level: 'error' }, sink), errors };
+}
+
 describe('verification in a worker thread', () => {
-  it('agrees with the inline verifier, batch after batch', async () => {
-    const thread = createThreadVerifier(loadVerifier('native'), pino({ level: 'silent' }));
+  it('agrees with the inline verifier, batch after batch, answered by the worker itself', async () => {
+    const { logger, errors } = errorLog();
+    const thread = createThreadVerifier(loadVerifier('native'), logger);
     expect(thread.description).toBe('libsecp256k1 (worker thread)');
     try {
       const sk = secp256k1.utils.randomSecretKey();
@@ -27,6 +43,8 @@ describe('verification in a worker thread', () => {
       const together = await Promise.all(cases.map(([s, m, k]) => thread.verify(s, m, k)));
       expect(together).toEqual(cases.map((c) => c[3]));
       for (const [s, m, k, valid] of cases.slice(0, 10)) expect(await thread.verify(s, m, k)).toBe(valid);
+      // A worker that failed to load would have handed every batch back to the event loop.
+      expect(errors).toEqual([]);
     } finally {
       await thread.close();
     }

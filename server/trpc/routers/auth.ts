@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { NameSchema, RoleSchema } from '../../../protocol/identity.js';
-import { recordAudit } from '../../../db/audit.js';
 import { TtlSchema } from '../../auth/jwt.js';
 import { authedProcedure, roleProcedure, router } from '../init.js';
 
@@ -12,14 +11,7 @@ export const authRouter = router({
   issueToken: roleProcedure('admin')
     .input(z.object({ sub: NameSchema, role: RoleSchema, ttl: TtlSchema.default('1h') }))
     .mutation(async ({ ctx, input }) => {
-      const token = await ctx.services.issueToken(input);
-      recordAudit(ctx.services.db, {
-        actor: ctx.principal.sub,
-        role: ctx.principal.role,
-        action: 'issue_token',
-        outcome: 'ok',
-        detail: { sub: input.sub, role: input.role, ttl: input.ttl },
-      });
+      const token = await ctx.services.tokens.issueFor(ctx.principal, input);
       return { token };
     }),
 });

@@ -10,7 +10,7 @@ import { roleProcedure, router } from '../init.js';
 const actor = roleProcedure('participant', 'admin');
 
 /**
- * Participants (SPEC §5): identity key registration with proof of possession, answers to
+ * Participants (docs/sessions.md, "API"): identity key registration with proof of possession, answers to
  * invitations, round submissions, and the resumable inbox of every event addressed to them.
  */
 export const participantRouter = router({

@@ -9,7 +9,7 @@ import {
 import { authedProcedure, publicProcedure, roleProcedure, router, toTRPCError } from '../init.js';
 
 /**
- * Single-key signing, typed (SPEC §4 `signer.*`). Callers: `sign` (coordinator, admin),
+ * Single-key signing, typed (docs/signing.md, "Typed API"). Callers: `sign` (coordinator, admin),
  * `status` and `connected` (open, like GET /status and /connected). Typed signers, any
  * authenticated role (what matters is proving possession of the key): `attach` yields a
  * challenge, `prove` answers it, then `attach` yields requests that `respond` answers by id
@@ -35,7 +35,7 @@ export const signerRouter = router({
   }),
 
   attach: authedProcedure.input(AttachInputSchema).subscription(async function* ({ ctx, input, signal }) {
-    const attachment = ctx.services.signing.typed.open(ctx.principal, input.publicKey);
+    const attachment = ctx.services.signers.open(ctx.principal, input.publicKey);
     const end = () => attachment.close();
     signal?.addEventListener('abort', end, { once: true });
     try {
@@ -49,12 +49,12 @@ export const signerRouter = router({
   }),
 
   prove: authedProcedure.input(ProveInputSchema).mutation(({ ctx, input }) => {
-    ctx.services.signing.typed.prove(ctx.principal, input.attachId, input.signature);
+    ctx.services.signers.prove(ctx.principal, input.attachId, input.signature);
     return { attached: true as const };
   }),
 
   respond: authedProcedure.input(RespondInputSchema).mutation(async ({ ctx, input }) => {
     const answer = 'refuse' in input ? { refuse: input.refuse } : { signature: input.signature };
-    return { outcome: await ctx.services.signing.typed.respond(ctx.principal, input.requestId, answer) };
+    return { outcome: await ctx.services.signers.respond(ctx.principal, input.requestId, answer) };
   }),
 });

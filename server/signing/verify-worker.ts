@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import { loadNativeBackend } from '../../protocol/ecdsa/native.js';
+import { unpackJobs, type VerifyBatchRequest, type VerifyBatchResult } from './verify-batch.js';
+
+/**
+ * The verification thread (started by verify-thread.ts): for each job of a batch, hash the
+ * message and check its compact low-S candidates with libsecp256k1; answer one byte per job.
+ *
+ * @module
+ */
+
+const port = parentPort;
+if (!port) throw new Error('verify-worker.ts runs as a worker thread (see verify-thread.ts)');
+const backend = loadNativeBackend();
+if (!backend) throw new Error('the libsecp256k1 binding cannot be loaded in the worker');
+
+port.on('message', ({ id, count, packed }: VerifyBatchRequest) => {
+  const results = new Uint8Array(count);
+  let i = 0;
+  for (const job of unpackJobs(packed, count)) {
+    const digest = createHash('sha256').update(job.message).digest();
+    if (job.candidates.some((c) => backend.verifyDigest(c, digest, job.publicKey))) results[i] = 1;
+    i++;
+  }
+  const answer: VerifyBatchResult = { id, results };
+  port.postMessage(answer, [results.buffer]);
+});
