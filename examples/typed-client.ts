@@ -9,7 +9,7 @@
 // (`npx sigsocket participant --key-file alice.key --auto-approve --token <alice's token>`).
 import { pathToFileURL } from 'node:url';
 import { followSession } from '../client/coordinator/index.js';
-import { isTerminalEventType } from '../client/session-events.js';
+import { isTerminalEventType } from '../protocol/session-events.js';
 import { closeClient, createClient, type SigSocketClient } from '../client/trpc.js';
 import { verifySignature, type Scheme } from '../protocol/frost/index.js';
 import type { SessionView } from '../protocol/session-view.js';

@@ -37,13 +37,7 @@ export interface Timeouts {
 /** Spec defaults (§5): 5 minutes to answer an invitation, 60 s per round. */
 export const DEFAULT_TIMEOUTS: Timeouts = { inviteMs: 5 * 60_000, roundMs: 60_000 };
 
-/** Final states, shared by both machines. Every one is announced to everyone in the session. */
-export const TERMINAL_STATES = ['completed', 'rejected', 'failed', 'timed_out', 'aborted'] as const;
-export type TerminalState = (typeof TERMINAL_STATES)[number];
-
-export function isTerminalState(value: unknown): value is TerminalState {
-  return (TERMINAL_STATES as readonly unknown[]).includes(value);
-}
+export { TERMINAL_STATES, isTerminalState, type TerminalState } from '../protocol/session-states.js';
 
 /** Which machine a context belongs to (lets one `explainRejection` serve both). */
 export type SessionKind = 'keygen' | 'sign';
