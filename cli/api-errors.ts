@@ -6,6 +6,6 @@ import { CliError } from './output.js';
 export function cliErrorFrom(err: unknown, serverUrl: string): unknown {
   if (!(err instanceof TRPCClientError)) return err;
   const refusal = refusalOf(err);
-  if (refusal) return new CliError(`${refusal.code}: ${refusal.message}`);
-  return new CliError(`cannot reach the server at ${serverUrl}: ${err.message}`);
+  if (refusal) return new CliError('CLI_API', `${refusal.code}: ${refusal.message}`);
+  return new CliError('CLI_API', `cannot reach the server at ${serverUrl}: ${err.message}`);
 }

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import type { ClientOptions } from '../client/trpc.js';
+import { describeIssues } from '../protocol/validation.js';
 import { CliError } from './output.js';
 
-/** Flags of every command that talks to a server (SPEC §8), as commander parses them. */
+/** Flags of every command that talks to a server (docs/coordinator.md, "Commands"), as parsed. */
 export interface ClientFlags {
   server: string;
   token?: string;
@@ -23,7 +24,7 @@ export function envSwitch(name: string): boolean {
   if (raw === undefined || raw === '') return false;
   if (/^(on|true|1|yes)$/i.test(raw)) return true;
   if (/^(off|false|0|no)$/i.test(raw)) return false;
-  throw new CliError(`invalid value for ${name}: ${JSON.stringify(raw)} (use on or off)`);
+  throw new CliError('CLI_USAGE', `invalid value for ${name}: ${JSON.stringify(raw)} (use on or off)`);
 }
 
 /**
@@ -47,16 +48,19 @@ export function addClientOptions(cmd: Command, opts: { token?: boolean } = {}): 
 /** Checks the flags and turns them into typed-client options. */
 export function resolveClientOptions(flags: ClientFlags, opts: { requireToken?: boolean } = {}): ClientOptions {
   const url = ServerUrlSchema.safeParse(flags.server);
-  if (!url.success) throw new CliError(`invalid --server ${JSON.stringify(flags.server)}: ${url.error.issues[0]?.message}`);
+  if (!url.success) {
+    const why = describeIssues(url.error, { first: true });
+    throw new CliError('CLI_USAGE', `invalid --server ${JSON.stringify(flags.server)}: ${why}`);
+  }
   if (opts.requireToken && !flags.token) {
-    throw new CliError('a token is required: pass --token or set SIGSOCKET_TOKEN (see `sigsocket token`)');
+    throw new CliError('CLI_USAGE', 'a token is required: pass --token or set SIGSOCKET_TOKEN (see `sigsocket token`)');
   }
   let ca: Buffer | undefined;
   if (flags.ca) {
     try {
       ca = fs.readFileSync(flags.ca);
     } catch (err) {
-      throw new CliError(`--ca ${flags.ca}: cannot read: ${(err as Error).message}`);
+      throw new CliError('CLI_FILE', `--ca ${flags.ca}: cannot read: ${(err as Error).message}`);
     }
   }
   return {

@@ -18,6 +18,7 @@ export function refuseOptionsAsValues(command: Command): void {
     const fromCommandLine = command.getOptionValueSource(option.attributeName()) === 'cli';
     if (fromCommandLine && typeof value === 'string' && names.has(value.split('=')[0]!)) {
       throw new CliError(
+        'CLI_USAGE',
         `${option.long ?? option.short} needs a value, but was followed by ${value}`,
       );
     }

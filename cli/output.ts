@@ -1,11 +1,20 @@
+import { SigSocketError } from '../protocol/errors.js';
+
+/**
+ * Why a command stopped: `CLI_USAGE` a flag or argument is wrong, `CLI_FILE` a file named on the
+ * command line cannot be used, `CLI_API` the server refused or could not be reached,
+ * `CLI_SESSION_ENDED` the session followed ended in a state other than `completed`.
+ */
+export type CliErrorCode = 'CLI_USAGE' | 'CLI_FILE' | 'CLI_API' | 'CLI_SESSION_ENDED';
+
 /** Fatal CLI error: printed as `sigsocket: <message>` on stderr, exit code 1 (or the one given). */
-export class CliError extends Error {
-  override readonly name = 'CliError';
+export class CliError extends SigSocketError<CliErrorCode> {
   constructor(
+    code: CliErrorCode,
     message: string,
     readonly exitCode = 1,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -1,8 +1,9 @@
 // Flags shared by the session commands (keygen, sign, watch, sessions), each with its
-// SIGSOCKET_<FLAG> environment fallback (SPEC §8), and their validation.
+// SIGSOCKET_<FLAG> environment fallback (docs/coordinator.md, "Commands"), and their validation.
 import { Option } from 'commander';
 import type { z } from 'zod';
 import { envSwitch, type ClientFlags } from './client-options.js';
+import { describeIssues } from '../protocol/validation.js';
 import { CliError } from './output.js';
 
 /** Flags of the commands that start a session (keygen, sign). */
@@ -52,6 +53,7 @@ export function timeoutsOf(
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms <= 0)
     throw new CliError(
+      'CLI_USAGE',
       `invalid --timeout-ms ${JSON.stringify(value)}: expected a positive integer`,
     );
   return { inviteMs: ms, roundMs: ms };
@@ -65,9 +67,11 @@ export function parseFlags<S extends z.ZodType>(
 ): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => {
-    const key = String(i.path[0] ?? '');
-    return `${flagOf[key] ?? (key || 'input')}: ${i.message}`;
+  // Each issue is named by the flag of its top-level field (a nested path says no more to a user).
+  const issues = r.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    return { message: issue.message, path: key === '' ? [] : [flagOf[key] ?? key] };
   });
-  throw new CliError(`invalid arguments: ${issues.join('; ')}`);
+  const why = describeIssues({ issues }, { root: 'input' });
+  throw new CliError('CLI_USAGE', `invalid arguments: ${why}`);
 }

@@ -44,7 +44,7 @@ export async function followToEnd(
     display.close();
     if (err instanceof SessionEndedError) {
       if (opts.json) printJson(err.session);
-      throw new CliError(err.message, exitCodeOf(err.state));
+      throw new CliError('CLI_SESSION_ENDED', err.message, exitCodeOf(err.state));
     }
     throw cliErrorFrom(err, opts.serverUrl);
   }

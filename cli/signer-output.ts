@@ -15,7 +15,7 @@ export function loadKeyForCli(file: string): Uint8Array {
     }
     return loaded.secretKey;
   } catch (err) {
-    if (err instanceof KeyFileError) throw new CliError(err.message);
+    if (err instanceof KeyFileError) throw new CliError('CLI_FILE', err.message);
     throw err;
   }
 }

@@ -71,7 +71,7 @@ export function registerParticipant(program: Command): void {
       });
     } catch (err) {
       await closeClient(client);
-      if (err instanceof KeystoreError) throw new CliError(err.message);
+      if (err instanceof KeystoreError) throw new CliError('CLI_FILE', err.message);
       throw err;
     }
     // Unreachable servers are waited for; a definite refusal (bad token, key conflict) ends it.

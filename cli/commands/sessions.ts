@@ -30,7 +30,7 @@ function fromDatabase(file: string, filter: Filter): SessionSummary[] {
   try {
     opened = openDatabaseReadOnly(file);
   } catch (err) {
-    if (err instanceof DatabaseFileError) throw new CliError(err.message);
+    if (err instanceof DatabaseFileError) throw new CliError('CLI_FILE', err.message);
     throw err;
   }
   try {

@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import { issueToken } from '../../server/auth/jwt.js';
 import { loadOrCreateSecret, secretFromString } from '../../server/auth/secret.js';
 import { RoleSchema, NameSchema } from '../../protocol/identity.js';
+import { describeIssues } from '../../protocol/validation.js';
 import { TtlSchema } from '../../server/auth/jwt.js';
 import { CliError, printJson, printLine } from '../output.js';
 import { decodeJwt } from 'jose';
 
-function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, flag: string): T {
+/** The flag's value checked by `schema`, or `invalid <flag> "<value>": <first issue>`. */
+function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new CliError(`invalid ${flag} ${JSON.stringify(value)}: ${r.error.issues[0]?.message}`);
-  return r.data;
+  if (r.success) return r.data;
+  const why = describeIssues(r.error, { first: true });
+  throw new CliError('CLI_USAGE', `invalid ${flag} ${JSON.stringify(value)}: ${why}`);
 }
 
 export function registerToken(program: Command): void {

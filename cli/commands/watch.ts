@@ -16,7 +16,7 @@ export function registerWatch(program: Command): void {
   addClientOptions(cmd);
   cmd.action(async (sessionId: string, flags: ClientFlags & { json?: boolean }) => {
     if (!SessionIdSchema.safeParse(sessionId).success)
-      throw new CliError(`invalid session id ${JSON.stringify(sessionId)}`);
+      throw new CliError('CLI_USAGE', `invalid session id ${JSON.stringify(sessionId)}`);
     const options = resolveClientOptions(flags, { requireToken: true });
     const client = createClient(options);
     try {
