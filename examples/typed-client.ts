@@ -8,11 +8,15 @@
 // with a server running (`npm start`) and one participant agent per name
 // (`npx sigsocket participant --key-file alice.key --auto-approve --token <alice's token>`).
 import { pathToFileURL } from 'node:url';
-import { followSession } from '../client/coordinator/index.js';
-import { isTerminalEventType } from '../client/session-events.js';
-import { closeClient, createClient, type SigSocketClient } from '../client/trpc.js';
+import {
+  closeClient,
+  createClient,
+  followSession,
+  isTerminalEventType,
+  type SessionView,
+  type SigSocketClient,
+} from '../client/index.js';
 import { verifySignature, type Scheme } from '../protocol/frost/index.js';
-import type { SessionView } from '../protocol/session-view.js';
 
 export interface ExampleOptions {
   server: string;

@@ -35,7 +35,7 @@ export interface SessionErrorView {
 export interface SessionView {
   id: string;
   kind: SessionKind;
-  /** The readable state: a working phase or completed | rejected | failed | timed_out | aborted. */
+  /** The readable state: a working phase or one of `TERMINAL_STATES` (`./session-states.ts`). */
   state: string;
   /** The current working phase (the last one once the session has ended). */
   phase: string;

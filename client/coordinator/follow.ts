@@ -3,12 +3,12 @@
 // falls between the read and the subscription; it is resumable (the client's WebSocket resends
 // the last event id on reconnect, and after a failed subscription we resubscribe from it).
 import type { Unsubscribable } from '@trpc/server/observable';
-import { isTerminalState } from '../../machines/index.js';
+import { isTerminalState } from '../../protocol/session-states.js';
 import type { SessionView } from '../../protocol/session-view.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
 import { retryTransient, sleep } from '../retry.js';
 import { isTransient, refusalOf } from '../server-errors.js';
-import { isTerminalEventType } from '../session-events.js';
+import { isTerminalEventType } from '../../protocol/session-events.js';
 import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
 import { advance, type SessionProgress } from './progress.js';
 import { SessionEndedError } from './session-ended-error.js';

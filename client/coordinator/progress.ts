@@ -9,7 +9,7 @@ import {
   SessionEndedSchema,
   SubmittedSchema,
   isTerminalEventType,
-} from '../session-events.js';
+} from '../../protocol/session-events.js';
 
 export interface SessionProgress {
   view: SessionView;

@@ -6,7 +6,7 @@ import {
   PhaseChangedSchema,
   SessionEndedSchema,
   isTerminalEventType,
-} from '../session-events.js';
+} from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
 import { onInvitation } from './invitations.js';
 import { onKeygenEnded, onRound1Packages, onRound2Shares, startRound1 } from './keygen-rounds.js';

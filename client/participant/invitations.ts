@@ -1,10 +1,10 @@
 // keygen_invite / sign_invite: ask the approval policy once, remember the answer, answer the
 // server. A replayed invitation is answered again the same way without asking; one for a session
 // that already ended, or that we answered before losing the keystore, is not asked about at all.
-import { isTerminalState } from '../../machines/index.js';
+import { isTerminalState } from '../../protocol/session-states.js';
 import { StoppedError } from '../retry.js';
 import { refusalOf } from '../server-errors.js';
-import { KeygenInviteSchema, SignInviteSchema } from '../session-events.js';
+import { KeygenInviteSchema, SignInviteSchema } from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
 import type { SessionRecord } from './records.js';
 import type { ApprovalDecision, Invitation } from './types.js';

@@ -11,7 +11,11 @@ import {
   type IndexMap,
   type KeyShare,
 } from '../../protocol/frost/index.js';
-import { Round1PackagesSchema, Round2SharesSchema, type KeygenInvite } from '../session-events.js';
+import {
+  Round1PackagesSchema,
+  Round2SharesSchema,
+  type KeygenInvite,
+} from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
 import { checkTranscript } from './transcript.js';
 

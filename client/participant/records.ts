@@ -6,7 +6,7 @@ import {
   NonceCommitmentsSchema,
   NoncesSchema,
 } from '../../protocol/frost/schemas.js';
-import { KeygenInviteSchema, SignInviteSchema } from '../session-events.js';
+import { KeygenInviteSchema, SignInviteSchema } from '../../protocol/session-events.js';
 import type { Keystore } from './keystore.js';
 
 /** `session/<sessionId>`: the invitation we answered (the context of every later event). */

@@ -3,7 +3,7 @@
 // back into the keystore.
 import { decryptEscrow } from '../../protocol/e2e.js';
 import type { KeyShare } from '../../protocol/frost/index.js';
-import type { SignInvite } from '../session-events.js';
+import type { SignInvite } from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
 
 export class MissingKeyShareError extends Error {

@@ -2,7 +2,7 @@
 // round restarts), sign on `signing_package`. Nonces live in the NonceStore: stored before the
 // commitments go out, deleted before the share goes out, reported lost when gone.
 import { signShare, type SigningPackage } from '../../protocol/frost/index.js';
-import { SigningPackageEventSchema, type SignInvite } from '../session-events.js';
+import { SigningPackageEventSchema, type SignInvite } from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
 import type { SessionRecord } from './records.js';
 import { signingKey } from './signing-key.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SessionEvent, Submission } from '../../protocol/sessions.js';
-import type { KeygenInvite, SignInvite } from '../session-events.js';
+import type { KeygenInvite, SignInvite } from '../../protocol/session-events.js';
 import type { SigSocketClient } from '../trpc.js';
 
 /** What the approval policy sees: the invitation (a sign invite without its escrow blob). */

@@ -36,13 +36,7 @@ export interface Timeouts {
 /** Defaults (docs/sessions.md, Deadlines): 5 minutes to answer an invitation, 60 s per round. */
 export const DEFAULT_TIMEOUTS: Timeouts = { inviteMs: 5 * 60_000, roundMs: 60_000 };
 
-/** Final states, shared by both machines. Every one is announced to everyone in the session. */
-export const TERMINAL_STATES = ['completed', 'rejected', 'failed', 'timed_out', 'aborted'] as const;
-export type TerminalState = (typeof TERMINAL_STATES)[number];
-
-export function isTerminalState(value: unknown): value is TerminalState {
-  return (TERMINAL_STATES as readonly unknown[]).includes(value);
-}
+export { TERMINAL_STATES, isTerminalState, type TerminalState } from '../protocol/session-states.js';
 
 /** The protocol a session runs (`keygen`, `sign`, …): the `sessions.kind` column. */
 export type SessionKind = string;

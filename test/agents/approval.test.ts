@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { askOnTerminal } from '../../client/cli/approval-prompt.js';
+import { askOnTerminal } from '../../cli/approval-prompt.js';
 import type { Invitation } from '../../client/participant/index.js';
 
 const invitation = (sessionId: string): Invitation => ({

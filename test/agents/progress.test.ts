@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { advance } from '../../client/coordinator/index.js';
-import { describeInvitation } from '../../client/cli/invitation-text.js';
-import { logLine, statusLine, timeLeft } from '../../client/cli/progress-format.js';
-import { createProgressDisplay } from '../../client/cli/progress.js';
-import { sessionsTable, summaryOfView } from '../../client/cli/sessions-table.js';
+import { describeInvitation } from '../../cli/invitation-text.js';
+import { logLine, statusLine, timeLeft } from '../../cli/progress-format.js';
+import { createProgressDisplay } from '../../cli/progress.js';
+import { sessionsTable, summaryOfView } from '../../cli/sessions-table.js';
 import type { SessionView } from '../../protocol/session-view.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
 

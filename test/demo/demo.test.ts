@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { schnorr, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import type { DemoResult } from '../../client/demo/run.js';
+import type { DemoResult } from '../../cli/demo/run.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/server.js';
 
