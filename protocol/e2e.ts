@@ -17,6 +17,7 @@ import {
   parsePublicKey,
   publicKeyFromBytes,
 } from './encoding.js';
+import { SigSocketError } from './errors.js';
 import { KeyShareSchema, ScalarHexSchema } from './frost/schemas.js';
 
 export const SHARE_LABEL = 'sigsocket/v1/frost-dkg-share';
@@ -31,15 +32,7 @@ export type E2eErrorCode =
   | 'DECRYPTION_FAILED'
   | 'INVALID_PLAINTEXT';
 
-export class E2eError extends Error {
-  override readonly name = 'E2eError';
-  constructor(
-    readonly code: E2eErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class E2eError extends SigSocketError<E2eErrorCode> {}
 
 /** Encrypted round-2 share: nonce(24) || ciphertext(32) || tag(16) = 72 bytes. */
 export const EncryptedShareSchema = hexBytes(NONCE_BYTES + 32 + TAG_BYTES);

@@ -4,6 +4,7 @@
 // when its handler finished, so a stop or crash replays it, and every handler is idempotent.
 import { pino } from 'pino';
 import { bytesToHex } from '../../protocol/encoding.js';
+import { SigSocketError } from '../../protocol/errors.js';
 import { publicKeyOf } from '../../protocol/ecdsa/sign.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
 import { abortable, retryTransient, StoppedError } from '../retry.js';
@@ -17,9 +18,11 @@ import { registerIdentity } from './registration.js';
 import { SessionQueues } from './session-queues.js';
 import type { AgentEvent, Approve, ParticipantHandle, ParticipantOptions } from './types.js';
 
-export class ParticipantError extends Error {
-  override readonly name = 'ParticipantError';
-  readonly code = 'REGISTRATION_REFUSED';
+/** The server refused to register the agent's identity key: the agent cannot start. */
+export class ParticipantError extends SigSocketError<'REGISTRATION_REFUSED'> {
+  constructor(message: string) {
+    super('REGISTRATION_REFUSED', message);
+  }
 }
 
 const acceptAll: Approve = () => true;
