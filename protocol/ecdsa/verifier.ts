@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SigSocketError } from '../errors.js';
 import type { EcdsaBackend } from './backend.js';
 import { loadNativeBackend } from './native.js';
 import { nobleBackend } from './noble.js';
@@ -46,7 +47,12 @@ export function loadVerifier(choice: BackendChoice = 'auto'): SignatureVerifier 
   if (choice === 'noble') return createVerifier(nobleBackend);
   const native = loadNativeBackend();
   if (native) return createVerifier(native);
-  if (choice === 'native') throw new Error('the libsecp256k1 binding (secp256k1 npm package) cannot be loaded');
+  if (choice === 'native') {
+    throw new SigSocketError(
+      'NATIVE_VERIFIER_UNAVAILABLE',
+      'the libsecp256k1 binding (secp256k1 npm package) cannot be loaded',
+    );
+  }
   return createVerifier(nobleBackend);
 }
 
