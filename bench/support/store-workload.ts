@@ -9,6 +9,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { pino } from 'pino';
 import type { Db } from '../../db/open.js';
 import * as schema from '../../db/schema.js';
+import { runDkg } from '../../harness/frost-rounds.js';
 import { DEFAULT_TIMEOUTS, type AnySessionEvent, type JsonObject } from '../../machines/index.js';
 import { randomSecretKey, publicKeyOf } from '../../protocol/ecdsa/sign.js';
 import { bytesToHex } from '../../protocol/encoding.js';
@@ -16,7 +17,6 @@ import { EventBus } from '../../server/sessions/bus.js';
 import { keygenFlow } from '../../server/sessions/keygen-flow.js';
 import { SessionRuntime } from '../../server/sessions/runtime.js';
 import { signFlow } from '../../server/sessions/sign-flow.js';
-import { runDkg } from '../../test/protocol/helpers.js';
 
 const N = 3;
 const T = 2;
