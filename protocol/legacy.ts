@@ -1,5 +1,5 @@
-// Frames of the legacy raw-WebSocket signer protocol (SPEC §2), shared by the server's /ws
-// adapter and the reference signer. Text frames only; byte strings are base64 (standard or
+// Frames of the legacy raw-WebSocket signer protocol (docs/signing.md §1), shared by the server's
+// /ws adapter and the reference signer. Text frames only; byte strings are base64 (standard or
 // URL-safe alphabet, padding optional on input; we send standard padded base64).
 import { randomBytes } from 'node:crypto';
 import { base64Decode, base64Encode, parsePublicKey } from './encoding.js';
@@ -7,7 +7,7 @@ import { SigSocketError } from './errors.js';
 
 /** Challenges (legacy and typed) start with this; callers may not ask signers to sign it. */
 export const PROOF_PREFIX = 'sigsocket-proof:';
-/** SPEC §2: the largest frame either side sends by default (the server's --max-frame-bytes). */
+/** The largest frame either side sends by default (--max-frame-bytes; docs/signing.md §1). */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 const PROOF_PREFIX_BYTES = Buffer.from(PROOF_PREFIX, 'ascii');
 

@@ -1,4 +1,4 @@
-// The participant agent (SPEC §5, §8): registers its identity key, follows its inbox with
+// The participant agent (docs/participant.md): registers its identity key, follows its inbox with
 // resume, and runs every session it accepts. Events of one session are handled in order, one at
 // a time; different sessions proceed concurrently. An event counts as handled (cursor) only
 // when its handler finished, so a stop or crash replays it, and every handler is idempotent.

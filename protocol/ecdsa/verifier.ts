@@ -6,8 +6,9 @@ import { nobleBackend } from './noble.js';
 import { signatureCandidates } from './signature.js';
 
 /**
- * ECDSA-secp256k1 verification as SigSocket accepts it (SPEC §2.4): the signature is 64-byte
- * compact r||s or DER, high-S is accepted (normalised), the message is hashed with SHA-256.
+ * ECDSA-secp256k1 verification as SigSocket accepts it (docs/signing.md §4): the signature is
+ * 64-byte compact r||s or DER, high-S is accepted (normalised), the message is hashed with
+ * SHA-256.
  */
 export interface SignatureVerifier {
   /** Which backend does the curve work: `libsecp256k1` (native) or `noble` (pure JS). */
