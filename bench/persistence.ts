@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabaseFile } from '../db/open.js';
-import { tempDir } from '../test/support/server.js';
+import { tempDir } from '../harness/temp-dir.js';
 import { collectGarbage } from './support/gc.js';
 import { startSessionCluster } from './support/session-cluster.js';
 import { endToEnd } from './support/session-runs.js';

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isValidSecretKey, randomSecretKey } from '../protocol/ecdsa/sign.js';
+import { SigSocketError } from '../protocol/errors.js';
 import { createFileDurable } from './durable-fs.js';
 
-export class KeyFileError extends Error {
-  override readonly name = 'KeyFileError';
-}
+export type KeyFileErrorCode = 'CANNOT_READ' | 'NOT_A_SECRET_KEY' | 'CANNOT_CREATE';
+
+export class KeyFileError extends SigSocketError<KeyFileErrorCode> {}
 
 export interface LoadedKey {
   secretKey: Uint8Array;
@@ -26,17 +27,24 @@ export function loadOrCreateKeyFile(file: string): LoadedKey {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new KeyFileError(`key file ${file}: cannot read: ${(err as Error).message}`);
+      throw new KeyFileError(
+        'CANNOT_READ',
+        `key file ${file}: cannot read: ${(err as Error).message}`,
+      );
     }
     return createKeyFile(file);
   }
   const hex = text.trim();
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
-    throw new KeyFileError(`key file ${file}: expected a secret key as 64 hex digits`);
+    throw new KeyFileError(
+      'NOT_A_SECRET_KEY',
+      `key file ${file}: expected a secret key as 64 hex digits`,
+    );
   }
   const secretKey = new Uint8Array(Buffer.from(hex, 'hex'));
   if (!isValidSecretKey(secretKey)) {
     throw new KeyFileError(
+      'NOT_A_SECRET_KEY',
       `key file ${file}: not a valid secp256k1 secret key (zero or not below the group order)`,
     );
   }
@@ -51,7 +59,10 @@ function createKeyFile(file: string): LoadedKey {
     createFileDurable(path.resolve(file), Buffer.from(secretKey).toString('hex') + '\n');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateKeyFile(file);
-    throw new KeyFileError(`key file ${file}: cannot create: ${(err as Error).message}`);
+    throw new KeyFileError(
+      'CANNOT_CREATE',
+      `key file ${file}: cannot create: ${(err as Error).message}`,
+    );
   }
   return { secretKey, created: true, readableByOthers: false };
 }

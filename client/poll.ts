@@ -1,3 +1,5 @@
+import { SigSocketError } from '../protocol/errors.js';
+
 /**
  * Polls `check` until it returns true, or fails after `limitMs` naming `what`. A check that
  * throws counts as not yet (e.g. a server still starting); its last error is reported if time
@@ -18,7 +20,7 @@ export async function waitUntil(
     }
     if (Date.now() > until) {
       const why = lastError ? `: ${(lastError as Error).message}` : '';
-      throw new Error(`timed out waiting for ${what}${why}`);
+      throw new SigSocketError('WAIT_TIMED_OUT', `timed out waiting for ${what}${why}`);
     }
     await new Promise((r) => setTimeout(r, 10));
   }

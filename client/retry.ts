@@ -1,9 +1,10 @@
+import { SigSocketError } from '../protocol/errors.js';
 import { reconnectDelayMs } from './trpc.js';
 
-export class StoppedError extends Error {
-  override readonly name = 'StoppedError';
+/** The caller's AbortSignal fired: the wait or retry loop ended on request, not on failure. */
+export class StoppedError extends SigSocketError<'STOPPED'> {
   constructor() {
-    super('stopped');
+    super('STOPPED', 'stopped');
   }
 }
 

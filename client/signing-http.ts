@@ -1,6 +1,7 @@
 // The single-key HTTP endpoints (docs/signing.md §2) from a client: `POST /sign` with a bearer
 // token and `GET /connected/{public_key}`.
 import { base64Decode, base64Encode } from '../protocol/encoding.js';
+import { SigSocketError } from '../protocol/errors.js';
 import { createFetch, type TlsTrust } from './transport.js';
 
 export type FetchLike = (input: URL, init?: RequestInit) => Promise<Response>;
@@ -29,14 +30,13 @@ export async function postSign(
 }
 
 /** A `POST /sign` the server answered with an error (`code` as in docs/signing.md §2). */
-export class HttpSignError extends Error {
-  override readonly name = 'HttpSignError';
+export class HttpSignError extends SigSocketError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
   ) {
-    super(`POST /sign: ${status} ${code}: ${message}`);
+    super(code, `POST /sign: ${status} ${code}: ${message}`);
   }
 }
 

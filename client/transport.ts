@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import WebSocket from 'ws';
+import { SigSocketError } from '../protocol/errors.js';
 import { MAX_MESSAGE_BYTES } from '../protocol/signer-schemas.js';
 
 /** How a client trusts the server's certificate: a CA file, or (development only) not at all. */
@@ -26,7 +27,10 @@ export function tlsOptions(trust: TlsTrust): { ca?: string | Buffer; rejectUnaut
 export function toWebSocketUrl(serverUrl: string, path: string): string {
   const url = new URL(serverUrl);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`server URL must start with http:// or https:// (got ${serverUrl})`);
+    throw new SigSocketError(
+      'INVALID_SERVER_URL',
+      `server URL must start with http:// or https:// (got ${serverUrl})`,
+    );
   }
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.pathname = path;

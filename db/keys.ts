@@ -2,7 +2,10 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from './queryable.js';
 import { escrows, keys } from './schema.js';
 
-/** Threshold keys (SPEC §6 `keys`) and their participants' escrow blobs. */
+/**
+ * Threshold keys (table `keys`; docs/sessions.md, Inspecting with `sqlite3`) and their
+ * participants' escrow blobs.
+ */
 export type KeyRow = typeof keys.$inferSelect;
 export type NewKeyRow = typeof keys.$inferInsert;
 

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { SigSocketError } from '../protocol/errors.js';
 
-export class DataDirLockedError extends Error {
-  override readonly name = 'DataDirLockedError';
+export class DataDirLockedError extends SigSocketError<'DATA_DIR_LOCKED'> {
   constructor(
     readonly lockFile: string,
     readonly pid: number,
   ) {
     super(
+      'DATA_DIR_LOCKED',
       `data directory ${path.dirname(lockFile)} is in use by process ${pid} ` +
         `(lock file ${lockFile}); stop that server or use another --data-dir`,
     );
@@ -53,5 +54,6 @@ export function lockDataDir(dir: string): () => void {
       fs.rmSync(lockFile, { force: true }); // stale: its owner is gone
     }
   }
-  throw new Error(`could not take the lock ${lockFile}`);
+  // Three takeovers in a row lost to another process: give up rather than loop.
+  throw new SigSocketError('DATA_DIR_LOCK_CONTENDED', `could not take the lock ${lockFile}`);
 }

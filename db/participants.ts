@@ -2,7 +2,10 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from './queryable.js';
 import { participants } from './schema.js';
 
-/** Registered participants and their identity keys (SPEC §6 `participants`). */
+/**
+ * Registered participants and their identity keys (table `participants`; docs/sessions.md,
+ * Inspecting with `sqlite3`).
+ */
 export type ParticipantRow = typeof participants.$inferSelect;
 
 export function getParticipantRow(db: Queryable, name: string): ParticipantRow | undefined {

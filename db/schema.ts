@@ -1,8 +1,9 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
- * The tables of SPEC §6. Column names are snake_case in SQLite (drizzle `casing: 'snake_case'`,
- * set both in drizzle.config.ts and at runtime in db/open.ts). Times are epoch milliseconds.
+ * The tables (queried as an operator would in docs/sessions.md, Inspecting with `sqlite3`).
+ * Column names are snake_case in SQLite (drizzle `casing: 'snake_case'`, set both in
+ * drizzle.config.ts and at runtime in db/open.ts). Times are epoch milliseconds.
  * JSON columns hold plain JSON text so an operator can read them with the `sqlite3` shell.
  */
 

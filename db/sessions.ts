@@ -3,7 +3,7 @@ import { preparedPerDatabase } from './prepared.js';
 import type { Queryable } from './queryable.js';
 import { sessions } from './schema.js';
 
-/** Session rows (SPEC §6 `sessions`). */
+/** Session rows (table `sessions`; docs/sessions.md, Inspecting with `sqlite3`). */
 export type SessionRow = typeof sessions.$inferSelect;
 export type NewSessionRow = typeof sessions.$inferInsert;
 export type SessionRowPatch = Partial<Omit<NewSessionRow, 'id' | 'kind' | 'createdAt'>>;

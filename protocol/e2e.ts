@@ -17,7 +17,9 @@ import {
   parsePublicKey,
   publicKeyFromBytes,
 } from './encoding.js';
+import { SigSocketError } from './errors.js';
 import { KeyShareSchema, ScalarHexSchema } from './frost/schemas.js';
+import { describeIssues } from './validation.js';
 
 export const SHARE_LABEL = 'sigsocket/v1/frost-dkg-share';
 export const ESCROW_LABEL = 'sigsocket/v1/frost-escrow';
@@ -31,15 +33,7 @@ export type E2eErrorCode =
   | 'DECRYPTION_FAILED'
   | 'INVALID_PLAINTEXT';
 
-export class E2eError extends Error {
-  override readonly name = 'E2eError';
-  constructor(
-    readonly code: E2eErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class E2eError extends SigSocketError<E2eErrorCode> {}
 
 /** Encrypted round-2 share: nonce(24) || ciphertext(32) || tag(16) = 72 bytes. */
 export const EncryptedShareSchema = hexBytes(NONCE_BYTES + 32 + TAG_BYTES);
@@ -120,7 +114,8 @@ function open(label: string, shared: Uint8Array, binding: Uint8Array, box: Uint8
 function parseBlob(schema: z.ZodType<string>, blob: string, what: string): Uint8Array {
   const r = schema.safeParse(blob);
   if (!r.success) {
-    throw new E2eError('MALFORMED_CIPHERTEXT', `malformed ${what}: ${r.error.issues[0]?.message}`);
+    const why = describeIssues(r.error, { first: true });
+    throw new E2eError('MALFORMED_CIPHERTEXT', `malformed ${what}: ${why}`);
   }
   return hexToBytes(r.data);
 }
@@ -197,7 +192,7 @@ export function encryptEscrow(
   // Non-strict parse: a DkgOutput (with verifyingShares) may be passed; extras are not escrowed.
   const share = z.object(KeyShareSchema.shape).safeParse(args.keyShare);
   if (!share.success) {
-    const why = share.error.issues[0]?.message;
+    const why = describeIssues(share.error, { first: true });
     throw new E2eError('INVALID_PLAINTEXT', `invalid key share: ${why}`);
   }
   if (!matchesVerifyingShare(share.data.signingShare, share.data.verifyingShare)) {

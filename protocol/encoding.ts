@@ -3,18 +3,11 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { base64, base64nopad, base64url, base64urlnopad } from '@scure/base';
 import { z } from 'zod';
+import { SigSocketError } from './errors.js';
 
 export type EncodingErrorCode = 'INVALID_HEX' | 'INVALID_BASE64' | 'INVALID_PUBLIC_KEY';
 
-export class EncodingError extends Error {
-  override readonly name = 'EncodingError';
-  constructor(
-    readonly code: EncodingErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class EncodingError extends SigSocketError<EncodingErrorCode> {}
 
 const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Who may do what: the `role` claim of a token (SPEC §5, §7). */
+/** Who may do what: the `role` claim of a token (docs/sessions.md, Authorisation). */
 export const roles = ['coordinator', 'participant', 'admin'] as const;
 export const RoleSchema = z.enum(roles);
 export type Role = z.infer<typeof RoleSchema>;

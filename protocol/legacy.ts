@@ -1,18 +1,23 @@
-// Frames of the legacy raw-WebSocket signer protocol (SPEC §2), shared by the server's /ws
-// adapter and the reference signer. Text frames only; byte strings are base64 (standard or
+// Frames of the legacy raw-WebSocket signer protocol (docs/signing.md §1), shared by the server's
+// /ws adapter and the reference signer. Text frames only; byte strings are base64 (standard or
 // URL-safe alphabet, padding optional on input; we send standard padded base64).
 import { randomBytes } from 'node:crypto';
 import { base64Decode, base64Encode, parsePublicKey } from './encoding.js';
+import { SigSocketError } from './errors.js';
 
 /** Challenges (legacy and typed) start with this; callers may not ask signers to sign it. */
 export const PROOF_PREFIX = 'sigsocket-proof:';
-/** SPEC §2: the largest frame either side sends by default (the server's --max-frame-bytes). */
+/** The largest frame either side sends by default (--max-frame-bytes; docs/signing.md §1). */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 const PROOF_PREFIX_BYTES = Buffer.from(PROOF_PREFIX, 'ascii');
 
-export class LegacyFrameError extends Error {
-  override readonly name = 'LegacyFrameError';
-}
+/** Which frame was malformed: the introduction, a sign request or a sign response. */
+export type LegacyFrameErrorCode =
+  | 'INVALID_INTRODUCTION'
+  | 'INVALID_SIGN_REQUEST'
+  | 'INVALID_SIGN_RESPONSE';
+
+export class LegacyFrameError extends SigSocketError<LegacyFrameErrorCode> {}
 
 /** A fresh proof-of-possession challenge: `sigsocket-proof:` followed by 32 random bytes. */
 export function proofChallenge(): Uint8Array {
@@ -29,12 +34,18 @@ export function isProofChallenge(message: Uint8Array): boolean {
 /** Introduction: the signer's public key (hex or base64 of 33/65 bytes) → compressed hex. */
 export function parseIntroduction(frame: string): string {
   if (frame.length > 200) {
-    throw new LegacyFrameError(`introduction must be a public key, got ${frame.length} characters`);
+    throw new LegacyFrameError(
+      'INVALID_INTRODUCTION',
+      `introduction must be a public key, got ${frame.length} characters`,
+    );
   }
   try {
     return parsePublicKey(frame.trim());
   } catch (err) {
-    throw new LegacyFrameError(`invalid public key: ${(err as Error).message}`);
+    throw new LegacyFrameError(
+      'INVALID_INTRODUCTION',
+      `invalid public key: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -43,7 +54,10 @@ export function decodeSignRequest(frame: string): Uint8Array {
   try {
     return base64Decode(frame);
   } catch (err) {
-    throw new LegacyFrameError(`sign request is not base64: ${(err as Error).message}`);
+    throw new LegacyFrameError(
+      'INVALID_SIGN_REQUEST',
+      `sign request is not base64: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -60,21 +74,34 @@ export interface SignResponse {
 export function parseSignResponse(frame: string): SignResponse {
   const dot = frame.indexOf('.');
   if (dot < 0 || frame.indexOf('.', dot + 1) >= 0) {
-    throw new LegacyFrameError('a sign response is base64(message).base64(signature): one dot');
+    throw new LegacyFrameError(
+      'INVALID_SIGN_RESPONSE',
+      'a sign response is base64(message).base64(signature): one dot',
+    );
   }
   let message: Uint8Array;
   let signature: Uint8Array;
   try {
     message = base64Decode(frame.slice(0, dot));
   } catch (err) {
-    throw new LegacyFrameError(`echoed message is not base64: ${(err as Error).message}`);
+    throw new LegacyFrameError(
+      'INVALID_SIGN_RESPONSE',
+      `echoed message is not base64: ${(err as Error).message}`,
+    );
   }
   try {
     signature = base64Decode(frame.slice(dot + 1));
   } catch (err) {
-    throw new LegacyFrameError(`signature is not base64: ${(err as Error).message}`);
+    throw new LegacyFrameError(
+      'INVALID_SIGN_RESPONSE',
+      `signature is not base64: ${(err as Error).message}`,
+    );
   }
-  if (message.length === 0) throw new LegacyFrameError('echoed message is empty');
-  if (signature.length === 0) throw new LegacyFrameError('signature is empty');
+  if (message.length === 0) {
+    throw new LegacyFrameError('INVALID_SIGN_RESPONSE', 'echoed message is empty');
+  }
+  if (signature.length === 0) {
+    throw new LegacyFrameError('INVALID_SIGN_RESPONSE', 'signature is empty');
+  }
   return { message, signature };
 }

@@ -1,7 +1,7 @@
 /**
- * What the session API returns (SPEC §5): the outputs of keygen.*, sign.*, session.*,
- * participant.* and key.*. Plain JSON; clients import these types (the router type infers
- * the same shapes).
+ * What the session API returns (docs/sessions.md, API): the outputs of keygen.*, sign.*, session.*,
+ * participant.* and key.*. Plain JSON; clients import these types (the router type infers the same
+ * shapes).
  *
  * @module
  */

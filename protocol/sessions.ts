@@ -11,9 +11,9 @@ import { SchemeSchema } from './frost/schemes.js';
 import { NameSchema } from './identity.js';
 
 /**
- * The threshold-session API contract (docs/sessions.md): the inputs of the tRPC procedures and the
- * envelope of the events the subscriptions deliver. Shared by the server (validation at the
- * edge) and the participant/coordinator clients.
+ * The threshold-session API contract (docs/sessions.md, API and Events): the inputs of the tRPC
+ * procedures and the envelope of the events the subscriptions deliver. Shared by the server
+ * (validation at the edge) and the participant/coordinator clients.
  */
 
 /** Client-chosen session ids make creation idempotent (same id + same request = same session). */

@@ -1,4 +1,4 @@
-// Zod schemas of the single-key signing API (SPEC §3 HTTP bodies and §4 `signer.*` inputs),
+// Zod schemas of the single-key signing API (docs/signing.md §2 HTTP bodies, §3 `signer.*`),
 // shared by the server's edges and the clients.
 import { z } from 'zod';
 import { base64Decode } from './encoding.js';
@@ -36,7 +36,7 @@ const MessageBytes = base64Bytes({ min: 1, max: MAX_MESSAGE_BYTES });
 const TimeoutMs = z.number().int().min(1).max(2_147_483_647);
 export const SignatureBytes = base64Bytes({ min: MIN_SIGNATURE_BYTES, max: MAX_SIGNATURE_BYTES });
 
-/** POST /sign body (SPEC §3). */
+/** POST /sign body (docs/signing.md §2). */
 export const SignHttpBodySchema = z.object({
   public_key: PublicKeyText,
   message: MessageBytes,

@@ -4,7 +4,7 @@
 // on submission, the expected confirmation, aggregate + verify) — in memory on one thread,
 // with no server, no network, no storage. End-to-end encryption of the round-2 shares, escrow
 // and keystore sealing are not FROST and are left out: they are part of the measured overhead.
-import { runDkg, signRound } from '../../test/protocol/helpers.js';
+import { runDkg, signRound } from '../../harness/frost-rounds.js';
 import {
   aggregate,
   verifyRound1,

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { followSession, startKeygen, startSign } from '../../client/coordinator/index.js';
 import { runParticipant, type ParticipantHandle } from '../../client/participant/index.js';
 import { closeClient, createClient, type SigSocketClient } from '../../client/trpc.js';
+import { startTestServer, type TestServer } from '../../harness/server.js';
+import { tempDir } from '../../harness/temp-dir.js';
 import { randomSecretKey } from '../../protocol/ecdsa/sign.js';
 import { verifySignature, type Scheme } from '../../protocol/frost/index.js';
-import { startTestServer, tempDir, type TestServer } from '../../test/support/server.js';
 
 export interface SessionCluster {
   server: TestServer;

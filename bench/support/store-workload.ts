@@ -9,6 +9,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { pino } from 'pino';
 import type { Db } from '../../db/open.js';
 import * as schema from '../../db/schema.js';
+import { runDkg } from '../../harness/frost-rounds.js';
 import {
   DEFAULT_TIMEOUTS,
   type AnySessionEvent,
@@ -20,7 +21,6 @@ import { bytesToHex } from '../../protocol/encoding.js';
 import { EventBus } from '../../server/sessions/bus.js';
 import { ProtocolRegistry } from '../../server/sessions/protocols.js';
 import { SessionRuntime } from '../../server/sessions/runtime.js';
-import { runDkg } from '../../test/protocol/helpers.js';
 
 const N = 3;
 const T = 2;

@@ -1,3 +1,4 @@
+import { SigSocketError } from '../../protocol/errors.js';
 import type { SessionErrorView, SessionView } from '../../protocol/session-view.js';
 
 /** Exit codes of the CLI per final state (0 = completed). */
@@ -8,17 +9,14 @@ export type EndedState = (typeof ENDED_STATES)[number];
  * A followed session ended without completing. `code` is `SESSION_<STATE>` (e.g.
  * SESSION_TIMED_OUT); `error` says who and why, `waitingFor` who was still owed.
  */
-export class SessionEndedError extends Error {
-  override readonly name = 'SessionEndedError';
-  readonly code: string;
+export class SessionEndedError extends SigSocketError<`SESSION_${string}`> {
   readonly state: string;
   readonly error: SessionErrorView | null;
   readonly waitingFor: string[];
 
   constructor(readonly session: SessionView) {
-    super(describeEnd(session));
+    super(`SESSION_${session.state.toUpperCase()}`, describeEnd(session));
     this.state = session.state;
-    this.code = `SESSION_${session.state.toUpperCase()}`;
     this.error = session.error;
     this.waitingFor = session.error?.waitingFor ?? session.waitingFor;
   }

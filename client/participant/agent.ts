@@ -1,9 +1,10 @@
-// The participant agent (SPEC §5, §8): registers its identity key, follows its inbox with
+// The participant agent (docs/participant.md): registers its identity key, follows its inbox with
 // resume, and runs every session it accepts. Events of one session are handled in order, one at
 // a time; different sessions proceed concurrently. An event counts as handled (cursor) only
 // when its handler finished, so a stop or crash replays it, and every handler is idempotent.
 import { pino } from 'pino';
 import { bytesToHex } from '../../protocol/encoding.js';
+import { SigSocketError } from '../../protocol/errors.js';
 import { publicKeyOf } from '../../protocol/ecdsa/sign.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
 import { abortable, retryTransient, StoppedError } from '../retry.js';
@@ -17,9 +18,11 @@ import { registerIdentity } from './registration.js';
 import { SessionQueues } from './session-queues.js';
 import type { AgentEvent, Approve, ParticipantHandle, ParticipantOptions } from './types.js';
 
-export class ParticipantError extends Error {
-  override readonly name = 'ParticipantError';
-  readonly code = 'REGISTRATION_REFUSED';
+/** The server refused to register the agent's identity key: the agent cannot start. */
+export class ParticipantError extends SigSocketError<'REGISTRATION_REFUSED'> {
+  constructor(message: string) {
+    super('REGISTRATION_REFUSED', message);
+  }
 }
 
 const acceptAll: Approve = () => true;

@@ -21,7 +21,12 @@ import { checkTranscript } from './transcript.js';
 
 const memberAt = (invite: KeygenInvite, index: number) => {
   const member = invite.participants.find((p) => p.index === index);
-  if (!member) throw new Error(`keygen ${invite.sessionId} has no participant with index ${index}`);
+  if (!member) {
+    throw new FrostError(
+      'INVALID_INPUT',
+      `keygen ${invite.sessionId} has no participant with index ${index}`,
+    );
+  }
   return member;
 };
 

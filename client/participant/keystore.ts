@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { publicKeyOf } from '../../protocol/ecdsa/sign.js';
 import { lengthPrefixed } from '../../protocol/e2e.js';
 import { bytesToHex } from '../../protocol/encoding.js';
+import { SigSocketError } from '../../protocol/errors.js';
 import {
   ensurePrivateDir,
   readFileIfExists,
@@ -43,15 +44,7 @@ const MetaSchema = z.object({
 
 export type KeystoreErrorCode = 'IDENTITY_MISMATCH' | 'CORRUPT' | 'INVALID_RECORD_ID';
 
-export class KeystoreError extends Error {
-  override readonly name = 'KeystoreError';
-  constructor(
-    readonly code: KeystoreErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class KeystoreError extends SigSocketError<KeystoreErrorCode> {}
 
 export class Keystore {
   private constructor(

@@ -2,13 +2,15 @@
 // invitation carries (our own share, sealed to our identity key at keygen), which is then put
 // back into the keystore.
 import { decryptEscrow } from '../../protocol/e2e.js';
+import { SigSocketError } from '../../protocol/errors.js';
 import type { KeyShare } from '../../protocol/frost/index.js';
 import type { SignInvite } from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
 
-export class MissingKeyShareError extends Error {
-  override readonly name = 'MissingKeyShareError';
-  readonly code = 'MISSING_KEY_SHARE';
+export class MissingKeyShareError extends SigSocketError<'MISSING_KEY_SHARE'> {
+  constructor(message: string) {
+    super('MISSING_KEY_SHARE', message);
+  }
 }
 
 export function signingKey(ctx: AgentContext, invite: SignInvite): KeyShare {

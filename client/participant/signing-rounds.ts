@@ -1,7 +1,7 @@
 // Signing as a participant (docs/protocol.md §4): commit on entering `commitments` (or when the
 // round restarts), sign on `signing_package`. Nonces live in the NonceStore: stored before the
 // commitments go out, deleted before the share goes out, reported lost when gone.
-import { signShare, type SigningPackage } from '../../protocol/frost/index.js';
+import { FrostError, signShare, type SigningPackage } from '../../protocol/frost/index.js';
 import { SigningPackageEventSchema, type SignInvite } from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
 import type { SessionRecord } from './records.js';
@@ -41,7 +41,8 @@ export async function onSigningPackage(
     event.keyId !== invite.keyId ||
     event.message.toLowerCase() !== invite.message.toLowerCase()
   ) {
-    throw new Error(
+    throw new FrostError(
+      'INVALID_SIGNING_PACKAGE',
       `signing package of ${sessionId} does not match the invitation (key or message)`,
     );
   }

@@ -40,7 +40,7 @@ function legacyUrl(url: string): string {
 }
 
 /**
- * The reference signer of the legacy raw-WebSocket protocol (SPEC §2): introduces its
+ * The reference signer of the legacy raw-WebSocket protocol (docs/signing.md §1): introduces its
  * compressed public key in hex, answers the proof-of-possession challenge, then answers each
  * `base64(message)` with `base64(message).base64(signature)` (compact, low-S). Reconnects with
  * backoff until stopped.

@@ -19,9 +19,9 @@ export interface TypedSignerOptions {
 }
 
 /**
- * A typed signer (SPEC §4): subscribes to `signer.attach`, proves possession of its key by
- * signing the challenge (`signer.prove`), then answers each request with `signer.respond`
- * (a compact low-S signature, or a refusal). The client's WebSocket reconnects by itself and
+ * A typed signer (docs/signing.md §3): subscribes to `signer.attach`, proves possession of its key
+ * by signing the challenge (`signer.prove`), then answers each request with `signer.respond` (a
+ * compact low-S signature, or a refusal). The client's WebSocket reconnects by itself and
  * re-subscribes, which starts a fresh challenge; if the subscription ends with an error, this
  * re-subscribes with backoff until stopped.
  */

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
+import { SigSocketError } from '../errors.js';
 import type { EcdsaBackend } from './backend.js';
 import { loadNativeBackend } from './native.js';
 import { nobleBackend } from './noble.js';
 import { signatureCandidates } from './signature.js';
 
 /**
- * ECDSA-secp256k1 verification as SigSocket accepts it (SPEC §2.4): the signature is 64-byte
- * compact r||s or DER, high-S is accepted (normalised), the message is hashed with SHA-256.
+ * ECDSA-secp256k1 verification as SigSocket accepts it (docs/signing.md §4): the signature is
+ * 64-byte compact r||s or DER, high-S is accepted (normalised), the message is hashed with
+ * SHA-256.
  */
 export interface SignatureVerifier {
   /** Which backend does the curve work: `libsecp256k1` (native) or `noble` (pure JS). */
@@ -46,7 +48,12 @@ export function loadVerifier(choice: BackendChoice = 'auto'): SignatureVerifier 
   if (choice === 'noble') return createVerifier(nobleBackend);
   const native = loadNativeBackend();
   if (native) return createVerifier(native);
-  if (choice === 'native') throw new Error('the libsecp256k1 binding (secp256k1 npm package) cannot be loaded');
+  if (choice === 'native') {
+    throw new SigSocketError(
+      'NATIVE_VERIFIER_UNAVAILABLE',
+      'the libsecp256k1 binding (secp256k1 npm package) cannot be loaded',
+    );
+  }
   return createVerifier(nobleBackend);
 }
 

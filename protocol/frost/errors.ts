@@ -1,4 +1,6 @@
 // Typed failures of the threshold layer. `culprits` holds participant indexes (1..n) to blame.
+import { SigSocketError } from '../errors.js';
+
 export type FrostErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_PARTICIPANTS'
@@ -12,14 +14,13 @@ export type FrostErrorCode =
   | 'INVALID_SIGNATURE_SHARE'
   | 'AGGREGATION_FAILED';
 
-export class FrostError extends Error {
-  override readonly name = 'FrostError';
+export class FrostError extends SigSocketError<FrostErrorCode> {
   constructor(
-    readonly code: FrostErrorCode,
+    code: FrostErrorCode,
     message: string,
     readonly culprits: number[] = [],
   ) {
     const who = culprits.length > 1 ? 'culprits' : 'culprit';
-    super(culprits.length ? `${message} (${who}: ${culprits.join(', ')})` : message);
+    super(code, culprits.length ? `${message} (${who}: ${culprits.join(', ')})` : message);
   }
 }

@@ -3,6 +3,7 @@
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { z } from 'zod';
 import { hexBytes, hexString, hexToBytes } from '../encoding.js';
+import { describeIssues } from '../validation.js';
 import { FrostError } from './errors.js';
 import { MAX_PARTICIPANTS, SchemeSchema, schemeInfo, type Scheme } from './schemes.js';
 
@@ -155,11 +156,9 @@ export function parseWire<T extends z.ZodType>(
 ): z.output<T> {
   const res = schema.safeParse(value);
   if (res.success) return res.data;
-  const issue = res.error.issues[0];
-  const path = issue?.path.length ? `.${issue.path.join('.')}` : '';
   throw new FrostError(
     'INVALID_INPUT',
-    `invalid ${what}${path}: ${issue?.message ?? 'malformed'}`,
+    `invalid ${what}: ${describeIssues(res.error, { first: true })}`,
     culprit === undefined ? [] : [culprit],
   );
 }

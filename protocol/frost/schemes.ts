@@ -2,6 +2,7 @@
 import type { FROST } from '@noble/curves/abstract/frost.js';
 import { schnorr_FROST, secp256k1_FROST } from '@noble/curves/secp256k1.js';
 import { z } from 'zod';
+import { FrostError } from './errors.js';
 
 export const SCHEMES = ['frost-secp256k1', 'frost-secp256k1-tr'] as const;
 export type Scheme = (typeof SCHEMES)[number];
@@ -37,7 +38,7 @@ const INFO: Record<Scheme, SchemeInfo> = {
 
 export function schemeInfo(scheme: Scheme): SchemeInfo {
   const info = INFO[scheme];
-  if (!info) throw new Error(`unknown scheme: ${String(scheme)}`);
+  if (!info) throw new FrostError('INVALID_INPUT', `unknown scheme: ${String(scheme)}`);
   return info;
 }
 

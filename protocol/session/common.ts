@@ -36,7 +36,7 @@ export interface Timeouts {
 /** Defaults (docs/sessions.md, Deadlines): 5 minutes to answer an invitation, 60 s per round. */
 export const DEFAULT_TIMEOUTS: Timeouts = { inviteMs: 5 * 60_000, roundMs: 60_000 };
 
-export { TERMINAL_STATES, isTerminalState, type TerminalState } from '../protocol/session-states.js';
+export { TERMINAL_STATES, isTerminalState, type TerminalState } from '../session-states.js';
 
 /** The protocol a session runs (`keygen`, `sign`, …): the `sessions.kind` column. */
 export type SessionKind = string;

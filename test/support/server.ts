@@ -1,37 +1,4 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { issueToken } from '../../server/auth/jwt.js';
-import { loadOrCreateSecret } from '../../server/auth/secret.js';
-import { startServer, type ServerHandle } from '../../server/app.js';
-import { resolveConfig, type ServeConfigKey } from '../../server/config.js';
-import type { Role } from '../../protocol/identity.js';
-
-export function tempDir(prefix = 'sigsocket-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-export interface TestServer extends ServerHandle {
-  dataDir: string;
-  /** A token signed with this server's data-dir secret. */
-  token(sub: string, role: Role, ttl?: string): Promise<string>;
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
-/**
- * A real server on 127.0.0.1 with a free port and a fresh data directory (or the given one).
- * Use with `await using server = await startTestServer()`, or call close().
- */
-export async function startTestServer(
-  overrides: Partial<Record<ServeConfigKey, unknown>> = {},
-): Promise<TestServer> {
-  const dataDir = (overrides.dataDir as string | undefined) ?? tempDir();
-  const config = resolveConfig({ port: 0, logLevel: 'silent', ...overrides, dataDir }, {});
-  const server = await startServer(config);
-  const secret = loadOrCreateSecret(dataDir);
-  return Object.assign(server, {
-    dataDir,
-    token: (sub: string, role: Role, ttl = '1h') => issueToken(secret, { sub, role, ttl }),
-    [Symbol.asyncDispose]: () => server.close(),
-  });
-}
+// The in-process server and temp directories live in harness/ (shared with bench/); re-exported
+// here so the tests keep one short import.
+export { startTestServer, type TestServer } from '../../harness/server.js';
+export { tempDir } from '../../harness/temp-dir.js';
