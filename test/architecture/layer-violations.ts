@@ -8,21 +8,7 @@ import path from 'node:path';
 import { cruise, type IViolation } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
-import { existingFolders, repoRoot } from './repo-root.js';
-
-/** Every folder of TypeScript sources the rules speak of. */
-export const CHECKED_FOLDERS = [
-  'protocol',
-  'machines',
-  'db',
-  'server',
-  'client',
-  'cli',
-  'harness',
-  'bench',
-  'test',
-  'examples',
-] as const;
+import { existingFolders, PRODUCT_FOLDERS, repoRoot, SUPPORT_FOLDERS } from './folders.js';
 
 /** One line per violation: `rule: from → to`, the whole chain for a cycle, `rule: module` for
  * a rule on a module alone (an orphan). */
@@ -40,7 +26,7 @@ export async function findLayerViolations(): Promise<string[]> {
   const tsConfigFile = path.join(repoRoot, 'tsconfig.json');
   const tsConfig = extractTSConfig(tsConfigFile);
   const result = await cruise(
-    existingFolders(CHECKED_FOLDERS),
+    existingFolders([...PRODUCT_FOLDERS, ...SUPPORT_FOLDERS]),
     { ...options, baseDir: repoRoot, tsConfig: { fileName: tsConfigFile }, validate: true },
     {},
     { tsConfig },
