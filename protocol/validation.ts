@@ -28,6 +28,8 @@ export interface DescribeOptions {
   first?: boolean;
   /** Name for an issue at the root (e.g. `body`); without it the message stands alone. */
   root?: string;
+  /** Where the checked value sits in a larger input (`submission`): prefixed to every path. */
+  under?: string;
 }
 
 /** The issues as one line: `path: message; path: message`. */
@@ -39,7 +41,8 @@ export function describeIssues(
   if (issues.length === 0) return 'malformed';
   return issues
     .map((issue) => {
-      const path = issuePath(issue) || options.root;
+      const own = issuePath(issue);
+      const path = options.under ? [options.under, own].filter(Boolean).join('.') : own || options.root;
       return path ? `${path}: ${issue.message}` : issue.message;
     })
     .join('; ');

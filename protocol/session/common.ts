@@ -41,7 +41,7 @@ export { TERMINAL_STATES, isTerminalState, type TerminalState } from '../session
 /** The protocol a session runs (`keygen`, `sign`, …): the `sessions.kind` column. */
 export type SessionKind = string;
 
-/** Per-participant status values common to both machines. */
+/** Per-participant status values every protocol has. */
 export type InvitationStatus = 'invited' | 'accepted' | 'rejected';
 
 /**
@@ -102,7 +102,7 @@ export interface SessionContextBase<TPhase extends string, TStatus extends strin
   error: SessionError | null;
 }
 
-/** Fields every session input has (the machine-specific inputs extend it). */
+/** Fields every session input has (each protocol's input extends it). */
 export interface SessionInputBase {
   sessionId: string;
   coordinator: string;
@@ -113,7 +113,7 @@ export interface SessionInputBase {
   at: number;
 }
 
-// Events accepted by both machines. Every event from outside carries `at` (epoch ms).
+// Events every session accepts. Every event from outside carries `at` (epoch ms).
 
 /** A participant accepts or declines its invitation. */
 export interface RespondEvent {
@@ -149,6 +149,9 @@ export interface AbortEvent {
 }
 
 export type CommonSessionEvent = RespondEvent | FailEvent | TimeoutEvent | AbortEvent;
+
+/** A protocol's own events: all but those every session takes. */
+export type OwnEvent<TEvent> = Exclude<TEvent, CommonSessionEvent>;
 
 /** Every event from outside carries the runtime's clock. */
 export interface TimedEvent {

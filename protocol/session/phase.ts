@@ -1,6 +1,6 @@
 /**
  * Phase entry and deadlines. XState does not restore `after` timers from persisted snapshots,
- * so the machines keep an absolute `deadline` in context and the runtime arms its own timer.
+ * so the session machine keeps an absolute `deadline` in context and the runtime arms its own timer.
  *
  * @module
  */

@@ -4,7 +4,7 @@ import { AppError } from '../../protocol/errors.js';
 import type { Principal } from '../../protocol/identity.js';
 
 /**
- * Who sees what (SPEC §5). Identity is the token's `sub`: an admin sees everything, a
+ * Who sees what (docs/sessions.md, Authorisation). Identity is the token's `sub`: an admin sees everything, a
  * coordinator its own sessions and keys, a participant those that name it. Anything else is
  * NOT_FOUND, with the same message as a session or key that does not exist.
  */

@@ -60,9 +60,7 @@ export function admit(
   }
   const parsed = spec.schema.safeParse(submission);
   if (!parsed.success) {
-    const why = describeIssues({
-      issues: parsed.error.issues.map((i) => ({ ...i, path: ['submission', ...i.path] })),
-    });
+    const why = describeIssues(parsed.error, { under: 'submission' });
     throw new AppError('BAD_REQUEST', `invalid input: ${why}`);
   }
   const event = spec.event(participant, parsed.data as never, at);

@@ -15,7 +15,7 @@ export interface StreamTarget {
 }
 
 /**
- * The two resumable event streams (SPEC §4): `session.watch` and `participant.inbox`, fed from
+ * The two resumable event streams (docs/sessions.md, Subscriptions): `session.watch` and `participant.inbox`, fed from
  * `session_events` and the bus of committed events, bounded per subscriber.
  */
 export class EventStreams {

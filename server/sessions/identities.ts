@@ -22,7 +22,7 @@ import { ChallengeStore } from './challenges.js';
 export type RegisterInput = z.output<typeof RegisterInputSchema>;
 
 /**
- * Participants' identity keys (SPEC §5): registered once with proof of possession (an ECDSA
+ * Participants' identity keys (docs/sessions.md, API): registered once with proof of possession (an ECDSA
  * signature over `identityProofMessage(name, key, challenge)` with a fresh challenge);
  * replacing a key needs the old key's signature over the same message, or an admin.
  */

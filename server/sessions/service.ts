@@ -120,8 +120,8 @@ export class SessionService {
     const protocol = this.protocols.get(kind);
     const parsed = protocol.checks.createSchema.safeParse(request);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ ...i, path: ['request', ...i.path] }));
-      throw new AppError('BAD_REQUEST', `invalid input: ${describeIssues({ issues })}`);
+      const why = describeIssues(parsed.error, { under: 'request' });
+      throw new AppError('BAD_REQUEST', `invalid input: ${why}`);
     }
     return createSession(this.createDeps(), principal, protocol, parsed.data);
   }

@@ -32,7 +32,7 @@ const PAGE = 200;
 export const TOO_SLOW_CODE = 1013;
 
 /**
- * A resumable tracked event stream (SPEC §4): subscribe to live events first, then backfill
+ * A resumable tracked event stream (docs/sessions.md, Subscriptions): subscribe to live events first, then backfill
  * from SQLite after `lastEventId`, then drain live events, skipping ids already sent — so a
  * client resuming with its last id, even after a server restart, gets every missed event once.
  *

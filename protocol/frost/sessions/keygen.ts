@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { SessionInputError, type Participant } from '../../session/common.js';
+import { SessionInputError, type OwnEvent, type Participant } from '../../session/common.js';
 import type { SessionProtocol } from '../../session/description.js';
 import { complaintBy } from '../../session/lifecycle.js';
 import { broadcast, direct } from '../../session/notifications.js';
@@ -29,8 +29,6 @@ import {
   type KeygenPublicResult,
 } from './keygen-types.js';
 
-type KeygenProtocolEvent = Exclude<KeygenEvent, { type: 'RESPOND' | 'FAIL' | 'TIMEOUT' | 'ABORT' }>;
-
 /** Throws `SessionInputError` unless 2 ≤ t ≤ n, names are unique and indexes are 1..n. */
 export function assertKeygenInput(input: KeygenInput): void {
   assertSessionInput(input, input.participants, 'keygen', SCHEMES);
@@ -43,7 +41,7 @@ export function assertKeygenInput(input: KeygenInput): void {
   }
 }
 
-export const frostKeygenSession: SessionProtocol<KeygenContext, KeygenProtocolEvent, KeygenInput> =
+export const frostKeygenSession: SessionProtocol<KeygenContext, OwnEvent<KeygenEvent>, KeygenInput> =
   {
     kind: 'keygen',
     schemes: SCHEMES,

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { SessionInputError, type Participant } from '../../session/common.js';
+import { SessionInputError, type OwnEvent, type Participant } from '../../session/common.js';
 import type { SessionProtocol } from '../../session/description.js';
 import { broadcast, direct } from '../../session/notifications.js';
 import {
@@ -37,8 +37,6 @@ import {
   type SignEvent,
   type SignInput,
 } from './sign-types.js';
-
-type SignProtocolEvent = Exclude<SignEvent, { type: 'RESPOND' | 'FAIL' | 'TIMEOUT' | 'ABORT' }>;
 
 /** Throws `SessionInputError` unless ≥ threshold signers have distinct names and indexes. */
 export function assertSignInput(input: SignInput): void {
@@ -101,7 +99,7 @@ function noncesLostRefusal(context: SignContext, event: NoncesLostEvent): Reject
   );
 }
 
-export const frostSignSession: SessionProtocol<SignContext, SignProtocolEvent, SignInput> = {
+export const frostSignSession: SessionProtocol<SignContext, OwnEvent<SignEvent>, SignInput> = {
   kind: 'sign',
   schemes: SCHEMES,
   members: (input) => input.signers,
