@@ -6,6 +6,7 @@
  * @module
  */
 import type { Scheme } from './frost/schemes.js';
+import type { SessionError } from './session/common.js';
 
 /** The protocol a session runs: `keygen` and `sign` for FROST; others as registered. */
 export type SessionKind = 'keygen' | 'sign' | (string & {});
@@ -20,17 +21,8 @@ export interface SessionParticipantView {
   status: string;
 }
 
-/** Why a session did not complete (the machine's `SessionError`). */
-export interface SessionErrorView {
-  code: string;
-  message: string;
-  phase: string;
-  culprits: string[];
-  accuser?: string;
-  accused?: string;
-  by?: string;
-  waitingFor?: string[];
-}
+/** Why a session did not complete: the machine's `SessionError`, as stored. */
+export type SessionErrorView = SessionError;
 
 export interface SessionView {
   id: string;

@@ -1,15 +1,16 @@
 // Following a session to its end over session.watch. The stream starts after the newest event
 // the first session.get reflects (its lastEventId), so progress only moves forward and nothing
 // falls between the read and the subscription; it is resumable (the client's WebSocket resends
-// the last event id on reconnect, and after a failed subscription we resubscribe from it).
-import type { Unsubscribable } from '@trpc/server/observable';
+// the last event id on reconnect, and after a failed subscription we resubscribe from it:
+// client/resubscribe.ts).
 import { isTerminalState } from '../../protocol/session-states.js';
 import type { SessionView } from '../../protocol/session-view.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
-import { retryTransient, sleep } from '../retry.js';
+import { keepSubscribed } from '../resubscribe.js';
+import { retryTransient } from '../retry.js';
 import { isTransient, refusalOf } from '../server-errors.js';
 import { isTerminalEventType } from '../../protocol/session-events.js';
-import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
+import type { SigSocketClient } from '../trpc.js';
 import { advance, type SessionProgress } from './progress.js';
 import { SessionEndedError } from './session-ended-error.js';
 
@@ -42,18 +43,14 @@ export async function followSession(
   }
 
   return new Promise<SessionView>((resolve, reject) => {
-    let lastEventId = view.lastEventId ?? undefined;
-    let subscription: Unsubscribable | undefined;
-    let attempt = 0;
     let settled = false;
 
     const onAbort = () => fail(opts.signal?.reason);
     const settle = (outcome: { view: SessionView } | { error: unknown }) => {
       if (settled) return;
       settled = true;
-      stop.abort();
+      stop.abort(); // also ends the subscription
       opts.signal?.removeEventListener('abort', onAbort);
-      subscription?.unsubscribe();
       if ('error' in outcome) reject(outcome.error);
       else if (outcome.view.state === 'completed') resolve(outcome.view);
       else reject(new SessionEndedError(outcome.view));
@@ -64,30 +61,25 @@ export async function followSession(
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     const onEvent = (event: SessionEvent) => {
-      lastEventId = String(event.id);
       view = advance(view, event);
       onProgress({ view, event });
       // The final view comes from session.get: it has the stored result and error in full.
       if (isTerminalEventType(event.type)) get().then((final) => settle({ view: final }), fail);
     };
 
-    const resubscribe = () => {
-      subscription?.unsubscribe();
-      if (!settled) sleep(reconnectDelayMs(++attempt), signal).then(subscribe, () => {});
-    };
-
-    function subscribe(): void {
-      if (signal.aborted) return;
-      subscription = client.session.watch.subscribe(
-        lastEventId ? { sessionId, lastEventId } : { sessionId },
-        {
-          onStarted: () => (attempt = 0),
-          onData: (tracked) => onEvent(tracked.data),
-          onError: (err) => (refusalOf(err) ? fail(err) : resubscribe()),
-          onComplete: resubscribe,
-        },
-      );
-    }
-    subscribe();
+    keepSubscribed<SessionEvent>({
+      open: (lastEventId, observer) =>
+        client.session.watch.subscribe(
+          lastEventId ? { sessionId, lastEventId } : { sessionId },
+          observer,
+        ),
+      after: view.lastEventId ?? undefined,
+      signal,
+      onEvent,
+      // A definite refusal (NOT_FOUND, FORBIDDEN, ...) ends following; anything else resubscribes.
+      onError: (err) => {
+        if (refusalOf(err)) fail(err);
+      },
+    });
   });
 }

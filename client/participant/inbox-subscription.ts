@@ -1,12 +1,10 @@
-// participant.inbox, kept open: the client's WebSocket reconnects by itself and resends the last
-// event id it saw; when the subscription itself fails (e.g. the server dropped a subscriber that
-// fell behind) we subscribe again, with backoff, from the last event received.
-import type { Unsubscribable } from '@trpc/server/observable';
+// participant.inbox, kept open (client/resubscribe.ts): on a failed subscription we log, report
+// the agent `disconnected` and subscribe again from the last event received.
 import type { Logger } from 'pino';
 import type { SessionEvent } from '../../protocol/sessions.js';
-import { sleep } from '../retry.js';
+import { keepSubscribed } from '../resubscribe.js';
 import { connectionProblem } from '../server-errors.js';
-import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
+import type { SigSocketClient } from '../trpc.js';
 import type { AgentEvent } from './types.js';
 
 export interface InboxOptions {
@@ -22,49 +20,27 @@ export interface InboxOptions {
 
 export function followInbox(opts: InboxOptions): void {
   const { client, emit, log, signal } = opts;
-  let lastReceived = opts.after;
-  let subscription: Unsubscribable | undefined;
-  let attempt = 0;
-
-  const resubscribe = () => {
-    subscription?.unsubscribe();
-    subscription = undefined;
-    sleep(reconnectDelayMs(++attempt), signal).then(subscribe, () => {});
-  };
-
-  function subscribe(): void {
-    if (signal.aborted) return;
-    subscription = client.participant.inbox.subscribe(
-      lastReceived ? { lastEventId: lastReceived } : {},
-      {
-        onStarted: () => {
-          attempt = 0;
-          emit({ type: 'subscribed', lastEventId: lastReceived ?? null });
-          opts.onStarted();
-        },
-        onData: ({ data }) => {
-          lastReceived = String(data.id);
-          opts.onEvent(data);
-        },
-        onError: (err) => {
-          if (signal.aborted) return;
-          log.warn({ err: err.message }, 'inbox subscription failed; subscribing again');
-          emit({ type: 'disconnected', message: connectionProblem(err) });
-          resubscribe();
-        },
-        onComplete: () => {
-          if (signal.aborted) return;
-          emit({ type: 'disconnected' });
-          resubscribe();
-        },
+  keepSubscribed<SessionEvent>({
+    open: (lastEventId, observer) =>
+      client.participant.inbox.subscribe(lastEventId ? { lastEventId } : {}, {
+        ...observer,
         onConnectionStateChange: (state) => {
           if (state.state === 'connecting' && state.error && !signal.aborted)
             emit({ type: 'disconnected', message: connectionProblem(state.error) });
         },
-      },
-    );
-  }
-
-  signal.addEventListener('abort', () => subscription?.unsubscribe(), { once: true });
-  subscribe();
+      }),
+    after: opts.after,
+    signal,
+    onEvent: opts.onEvent,
+    onStarted: (lastEventId) => {
+      emit({ type: 'subscribed', lastEventId: lastEventId ?? null });
+      opts.onStarted();
+    },
+    onError: (err) => {
+      const message = err instanceof Error ? err.message : String(err);
+      log.warn({ err: message }, 'inbox subscription failed; subscribing again');
+      emit({ type: 'disconnected', message: connectionProblem(err) });
+    },
+    onComplete: () => emit({ type: 'disconnected' }),
+  });
 }

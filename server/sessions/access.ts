@@ -4,36 +4,37 @@ import { AppError } from '../../protocol/errors.js';
 import type { Principal } from '../../protocol/identity.js';
 
 /**
- * Who sees what (docs/sessions.md, Authorisation). Identity is the token's `sub`: an admin sees everything, a
- * coordinator its own sessions and keys, a participant those that name it. Anything else is
- * NOT_FOUND, with the same message as a session or key that does not exist.
+ * Who sees what (docs/sessions.md, Authorisation). Identity is the token's `sub`: an admin sees
+ * everything, a coordinator its own sessions and keys, a participant those that name it. Anything
+ * else is NOT_FOUND, with the same message as a session or key that does not exist.
  */
-export function canSeeSession(
-  principal: Principal,
-  row: Pick<SessionRow, 'coordinator' | 'participants'>,
-): boolean {
+function canSee(principal: Principal, coordinator: string, names: readonly string[]): boolean {
   switch (principal.role) {
     case 'admin':
       return true;
     case 'coordinator':
-      return row.coordinator === principal.sub;
+      return coordinator === principal.sub;
     case 'participant':
-      return row.participants.includes(principal.sub);
+      return names.includes(principal.sub);
   }
+}
+
+export function canSeeSession(
+  principal: Principal,
+  row: Pick<SessionRow, 'coordinator' | 'participants'>,
+): boolean {
+  return canSee(principal, row.coordinator, row.participants);
 }
 
 export function canSeeKey(
   principal: Principal,
   row: Pick<KeyRow, 'coordinator' | 'participants'>,
 ): boolean {
-  switch (principal.role) {
-    case 'admin':
-      return true;
-    case 'coordinator':
-      return row.coordinator === principal.sub;
-    case 'participant':
-      return row.participants.some((p) => p.name === principal.sub);
-  }
+  return canSee(
+    principal,
+    row.coordinator,
+    row.participants.map((p) => p.name),
+  );
 }
 
 export function sessionNotFound(sessionId: string): AppError {
