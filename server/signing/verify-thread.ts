@@ -12,6 +12,8 @@ export interface AsyncVerifier {
   readonly description: string;
   /** ECDSA over SHA-256(message); compact or DER, either S (as SignatureVerifier.verify). */
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean>;
+  /** Settles once verification runs where `description` says (a worker has loaded). */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export interface AsyncVerifier {
 export function inlineVerifier(verifier: SignatureVerifier): AsyncVerifier {
   return {
     description: `${verifier.backend} (inline)`,
+    ready: Promise.resolve(),
     verify: async (signature, message, publicKey) => verifier.verify(signature, message, publicKey),
     close: async () => {},
   };
@@ -29,7 +32,8 @@ export function inlineVerifier(verifier: SignatureVerifier): AsyncVerifier {
  * the largest single cost on the event loop (~40% of it, measured by the benchmark); moving it
  * to another core lets the event loop do the I/O. Jobs arriving in one event-loop turn travel
  * as one message (verify-batch.ts). Signature encodings are normalised here (cheap), hashing
- * and the curve check happen in the worker (verify-worker.ts). If the worker dies, verification continues inline.
+ * and the curve check happen in the worker (verify-worker.ts). Until the worker says it is ready,
+ * and after it dies, verification runs inline.
  */
 export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger): AsyncVerifier {
   if (fallback.backend !== 'libsecp256k1' || os.availableParallelism() < 2) return inlineVerifier(fallback);
@@ -42,14 +46,24 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
   let scheduled = false;
 
   const verifyInline = ({ job, signature }: Entry) => fallback.verify(signature, job.message, job.publicKey);
+  let ready = false;
+  let markReady = () => {};
+  const readyPromise = new Promise<void>((resolve) => (markReady = resolve));
   const failOver = (err: unknown) => {
+    markReady(); // inline from now on: that is where verification runs
     if (!worker) return;
     logger.error({ err }, 'verification thread failed; verifying inline from now on');
     worker = undefined;
     for (const batch of inFlight.values()) for (const entry of batch) entry.resolve(verifyInline(entry));
     inFlight.clear();
   };
-  worker.on('message', ({ id, results }: VerifyBatchResult) => {
+  worker.on('message', (message: VerifyBatchResult | { ready: true }) => {
+    if ('ready' in message) {
+      ready = true;
+      markReady();
+      return;
+    }
+    const { id, results } = message;
     const batch = inFlight.get(id);
     inFlight.delete(id);
     batch?.forEach(({ resolve }, i) => resolve(results[i] === 1));
@@ -61,7 +75,7 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
     scheduled = false;
     const batch = queue;
     queue = [];
-    if (!worker) {
+    if (!worker || !ready) {
       for (const entry of batch) entry.resolve(verifyInline(entry));
       return;
     }
@@ -73,6 +87,7 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
 
   return {
     description: 'libsecp256k1 (worker thread)',
+    ready: readyPromise,
     verify(signature, message, publicKey) {
       const job = { candidates: signatureCandidates(signature), message, publicKey };
       if (job.candidates.length === 0) return Promise.resolve(false);

@@ -26,6 +26,8 @@ describe('verification in a worker thread', () => {
     const thread = createThreadVerifier(loadVerifier('native'), logger);
     expect(thread.description).toBe('libsecp256k1 (worker thread)');
     try {
+      // Until the worker has loaded, batches are verified inline: wait, so the worker answers.
+      await thread.ready;
       const sk = secp256k1.utils.randomSecretKey();
       const pk = secp256k1.getPublicKey(sk, true);
       const other = secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), false);
