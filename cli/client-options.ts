@@ -24,7 +24,10 @@ export function envSwitch(name: string): boolean {
   if (raw === undefined || raw === '') return false;
   if (/^(on|true|1|yes)$/i.test(raw)) return true;
   if (/^(off|false|0|no)$/i.test(raw)) return false;
-  throw new CliError('CLI_USAGE', `invalid value for ${name}: ${JSON.stringify(raw)} (use on or off)`);
+  throw new CliError(
+    'CLI_USAGE',
+    `invalid value for ${name}: ${JSON.stringify(raw)} (use on or off)`,
+  );
 }
 
 /**
@@ -38,22 +41,37 @@ export function addClientOptions(cmd: Command, opts: { token?: boolean } = {}): 
       .default('http://127.0.0.1:8080'),
   );
   if (opts.token !== false) {
-    cmd.addOption(new Option('--token <jwt>', 'bearer token (see `sigsocket token`)').env('SIGSOCKET_TOKEN'));
+    cmd.addOption(
+      new Option('--token <jwt>', 'bearer token (see `sigsocket token`)').env('SIGSOCKET_TOKEN'),
+    );
   }
-  cmd.addOption(new Option('--ca <file>', 'PEM CA certificate to trust for https/wss').env('SIGSOCKET_CA'));
-  cmd.addOption(new Option('--insecure', 'accept any TLS certificate: development only [env SIGSOCKET_INSECURE=on]'));
+  cmd.addOption(
+    new Option('--ca <file>', 'PEM CA certificate to trust for https/wss').env('SIGSOCKET_CA'),
+  );
+  cmd.addOption(
+    new Option(
+      '--insecure',
+      'accept any TLS certificate: development only [env SIGSOCKET_INSECURE=on]',
+    ),
+  );
   return cmd;
 }
 
 /** Checks the flags and turns them into typed-client options. */
-export function resolveClientOptions(flags: ClientFlags, opts: { requireToken?: boolean } = {}): ClientOptions {
+export function resolveClientOptions(
+  flags: ClientFlags,
+  opts: { requireToken?: boolean } = {},
+): ClientOptions {
   const url = ServerUrlSchema.safeParse(flags.server);
   if (!url.success) {
     const why = describeIssues(url.error, { first: true });
     throw new CliError('CLI_USAGE', `invalid --server ${JSON.stringify(flags.server)}: ${why}`);
   }
   if (opts.requireToken && !flags.token) {
-    throw new CliError('CLI_USAGE', 'a token is required: pass --token or set SIGSOCKET_TOKEN (see `sigsocket token`)');
+    throw new CliError(
+      'CLI_USAGE',
+      'a token is required: pass --token or set SIGSOCKET_TOKEN (see `sigsocket token`)',
+    );
   }
   let ca: Buffer | undefined;
   if (flags.ca) {
@@ -73,7 +91,10 @@ export function resolveClientOptions(flags: ClientFlags, opts: { requireToken?: 
 
 /** `--key-file <file>` with its `SIGSOCKET_KEY_FILE` fallback (required). */
 export function keyFileOption(): Option {
-  return new Option('--key-file <file>', 'secp256k1 secret key, 64 hex digits (created with mode 0600 if missing)')
+  return new Option(
+    '--key-file <file>',
+    'secp256k1 secret key, 64 hex digits (created with mode 0600 if missing)',
+  )
     .env('SIGSOCKET_KEY_FILE')
     .makeOptionMandatory();
 }

@@ -24,11 +24,7 @@ export { StoppedError } from './retry.js';
 // Single-key signing: the reference signers and the HTTP endpoints.
 export { runSigner, type TypedSignerOptions } from './signer/typed.js';
 export { runLegacySigner, type LegacySignerOptions } from './signer/legacy.js';
-export type {
-  Approve as ApproveSignature,
-  SignerEvent,
-  SignerHandle,
-} from './signer/types.js';
+export type { Approve as ApproveSignature, SignerEvent, SignerHandle } from './signer/types.js';
 export {
   HttpSignError,
   postSign,

@@ -42,7 +42,8 @@ export function lockDataDir(dir: string): () => void {
         if (released) return;
         released = true;
         try {
-          if (fs.readFileSync(lockFile, 'utf8').trim() === String(process.pid)) fs.unlinkSync(lockFile);
+          if (fs.readFileSync(lockFile, 'utf8').trim() === String(process.pid))
+            fs.unlinkSync(lockFile);
         } catch {
           // already gone
         }
@@ -50,7 +51,8 @@ export function lockDataDir(dir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number.parseInt(fs.readFileSync(lockFile, 'utf8').trim(), 10);
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) throw new DataDirLockedError(lockFile, pid);
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid))
+        throw new DataDirLockedError(lockFile, pid);
       fs.rmSync(lockFile, { force: true }); // stale: its owner is gone
     }
   }

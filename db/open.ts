@@ -16,7 +16,10 @@ export interface OpenedDatabase {
   close(): void;
 }
 
-export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const migrationsFolder = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'migrations',
+);
 
 /** Opens a database file and applies pending migrations (a no-op when up to date). */
 export function openDatabaseFile(file: string): OpenedDatabase {

@@ -176,7 +176,12 @@ export function sessionMachine<
       }),
       recordAnswer: enqueueActions(({ context, event, enqueue }) => {
         const { participant, accept, reason } = event as RespondEvent;
-        const marked = markStatus(context, participant, accept ? 'accepted' : 'rejected', 'accepted');
+        const marked = markStatus(
+          context,
+          participant,
+          accept ? 'accepted' : 'rejected',
+          'accepted',
+        );
         enqueue.assign(marked);
         enqueue.emit(participantAnswered({ ...context, ...marked }, participant, accept, reason));
         if (!accept) enqueue.assign(rejectedBy(context, event as RespondEvent));
@@ -222,7 +227,8 @@ export function sessionMachine<
       nobodyOwed: ({ context }: Args) => context.waitingFor.length === 0,
       /** An acceptable protocol event whose outcome takes this route. */
       leadsTo: (args: Args, params: { route: Route }) =>
-        acceptable(args) && routeOf(specOf(args.event.type).apply(args.context, args.event)) === params.route,
+        acceptable(args) &&
+        routeOf(specOf(args.event.type).apply(args.context, args.event)) === params.route,
       /** Nobody is owed and the round settles this way. */
       settlesAs: ({ context }: Args, params: { route: Route }) =>
         context.waitingFor.length === 0 && settlementRoute(settlement(context)) === params.route,
@@ -233,7 +239,9 @@ export function sessionMachine<
   const phases = protocol.rounds.map((r) => r.phase);
 
   function roundState(phase: string, next: string | undefined) {
-    const events = Object.entries(protocol.events as Record<string, EventSpec<AnyContext, TimedEvent>>)
+    const events = Object.entries(
+      protocol.events as Record<string, EventSpec<AnyContext, TimedEvent>>,
+    )
       .filter(([, spec]) => spec.phases.includes(phase))
       .map(([type]) => [type, eventTransitions()] as const);
     return {

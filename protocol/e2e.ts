@@ -28,10 +28,7 @@ const TAG_BYTES = 16;
 const MAX_ESCROW_BYTES = 4096;
 
 export type E2eErrorCode =
-  | 'INVALID_KEY'
-  | 'MALFORMED_CIPHERTEXT'
-  | 'DECRYPTION_FAILED'
-  | 'INVALID_PLAINTEXT';
+  'INVALID_KEY' | 'MALFORMED_CIPHERTEXT' | 'DECRYPTION_FAILED' | 'INVALID_PLAINTEXT';
 
 export class E2eError extends SigSocketError<E2eErrorCode> {}
 

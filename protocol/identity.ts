@@ -8,7 +8,10 @@ export type Role = z.infer<typeof RoleSchema>;
 /** Names of coordinators and participants: the token's `sub`, also used in sessions. */
 export const NameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'a name is 1-64 letters, digits, . _ @ - (starting with a letter or digit)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/,
+    'a name is 1-64 letters, digits, . _ @ - (starting with a letter or digit)',
+  );
 
 export interface Principal {
   sub: string;

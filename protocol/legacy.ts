@@ -13,9 +13,7 @@ const PROOF_PREFIX_BYTES = Buffer.from(PROOF_PREFIX, 'ascii');
 
 /** Which frame was malformed: the introduction, a sign request or a sign response. */
 export type LegacyFrameErrorCode =
-  | 'INVALID_INTRODUCTION'
-  | 'INVALID_SIGN_REQUEST'
-  | 'INVALID_SIGN_RESPONSE';
+  'INVALID_INTRODUCTION' | 'INVALID_SIGN_REQUEST' | 'INVALID_SIGN_RESPONSE';
 
 export class LegacyFrameError extends SigSocketError<LegacyFrameErrorCode> {}
 
@@ -27,7 +25,9 @@ export function proofChallenge(): Uint8Array {
 export function isProofChallenge(message: Uint8Array): boolean {
   return (
     message.length >= PROOF_PREFIX_BYTES.length &&
-    Buffer.from(message.buffer, message.byteOffset, PROOF_PREFIX_BYTES.length).equals(PROOF_PREFIX_BYTES)
+    Buffer.from(message.buffer, message.byteOffset, PROOF_PREFIX_BYTES.length).equals(
+      PROOF_PREFIX_BYTES,
+    )
   );
 }
 

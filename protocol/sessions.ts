@@ -121,7 +121,9 @@ export interface ProtocolSubmission {
   [field: string]: unknown;
 }
 
-const BUILT_IN_KINDS: ReadonlySet<string> = new Set(SubmissionSchema.options.map((o) => o.shape.kind.value));
+const BUILT_IN_KINDS: ReadonlySet<string> = new Set(
+  SubmissionSchema.options.map((o) => o.shape.kind.value),
+);
 
 /**
  * A built-in submission is checked here, at the edge, with exact messages; one of another kind
@@ -165,14 +167,24 @@ export const RegisterInputSchema = z.strictObject({
  * The bytes an identity key signs to prove possession (ECDSA over SHA-256 of these bytes):
  * `sigsocket-identity:v1:<name>:<identityKey hex>:<challenge hex>` in UTF-8.
  */
-export function identityProofMessage(name: string, identityKey: string, challenge: string): Uint8Array {
+export function identityProofMessage(
+  name: string,
+  identityKey: string,
+  challenge: string,
+): Uint8Array {
   return new TextEncoder().encode(`sigsocket-identity:v1:${name}:${identityKey}:${challenge}`);
 }
 
 /** Resume point of a tracked subscription: the last event id the client saw. */
-export const LastEventIdSchema = z.string().regex(/^\d{1,15}$/).nullish();
+export const LastEventIdSchema = z
+  .string()
+  .regex(/^\d{1,15}$/)
+  .nullish();
 
-export const WatchInputSchema = z.strictObject({ sessionId: SessionIdSchema, lastEventId: LastEventIdSchema });
+export const WatchInputSchema = z.strictObject({
+  sessionId: SessionIdSchema,
+  lastEventId: LastEventIdSchema,
+});
 export const InboxInputSchema = z.strictObject({ lastEventId: LastEventIdSchema }).optional();
 
 export const SessionKindSchema = z.enum(['keygen', 'sign']);

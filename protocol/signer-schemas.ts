@@ -23,7 +23,10 @@ export function base64Bytes({ min = 0, max }: { min?: number; max: number }) {
         return z.NEVER;
       }
       if (bytes.length < min || bytes.length > max) {
-        ctx.addIssue({ code: 'custom', message: `expected ${min}..${max} bytes, got ${bytes.length}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected ${min}..${max} bytes, got ${bytes.length}`,
+        });
         return z.NEVER;
       }
       return bytes;
@@ -62,7 +65,9 @@ export const ProveInputSchema = z.object({
 /** signer.respond: either a signature or a refusal with a reason the caller will see. */
 export const RespondInputSchema = z.union([
   z.object({ requestId: z.uuid(), signature: SignatureBytes }).strict(),
-  z.object({ requestId: z.uuid(), refuse: z.object({ reason: z.string().min(1).max(200) }) }).strict(),
+  z
+    .object({ requestId: z.uuid(), refuse: z.object({ reason: z.string().min(1).max(200) }) })
+    .strict(),
 ]);
 
 /** What a typed signer receives on its `signer.attach` subscription. */

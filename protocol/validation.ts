@@ -42,7 +42,9 @@ export function describeIssues(
   return issues
     .map((issue) => {
       const own = issuePath(issue);
-      const path = options.under ? [options.under, own].filter(Boolean).join('.') : own || options.root;
+      const path = options.under
+        ? [options.under, own].filter(Boolean).join('.')
+        : own || options.root;
       return path ? `${path}: ${issue.message}` : issue.message;
     })
     .join('; ');

@@ -75,10 +75,13 @@ export async function startServer(
 ): Promise<ServerHandle> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const tls = config.tlsCert && config.tlsKey ? loadTls(config.tlsCert, config.tlsKey, clock) : undefined;
+  const tls =
+    config.tlsCert && config.tlsKey ? loadTls(config.tlsCert, config.tlsKey, clock) : undefined;
   const database = openDataDir(config.dataDir);
   try {
-    const secret = config.jwtSecret ? secretFromString(config.jwtSecret) : loadOrCreateSecret(config.dataDir);
+    const secret = config.jwtSecret
+      ? secretFromString(config.jwtSecret)
+      : loadOrCreateSecret(config.dataDir);
     const verifyToken = createTokenVerifier({
       secret,
       ...(config.jwtJwks ? { jwks: config.jwtJwks } : {}),
@@ -124,16 +127,28 @@ export async function startServer(
 
     // ws caps a message (all its fragments together) at maxPayload; never the 100 MiB default.
     const trpcWss = new WebSocketServer({ noServer: true, maxPayload: config.maxTrpcMessageBytes });
-    closeClientsThatDoNotRead(trpcWss, { maxBufferedBytes: config.subscriberMaxBufferedBytes, logger });
+    closeClientsThatDoNotRead(trpcWss, {
+      maxBufferedBytes: config.subscriberMaxBufferedBytes,
+      logger,
+    });
     const trpcWs = applyWSSHandler({
       wss: trpcWss,
       router: appRouter,
       createContext: ({ req, res, info }) => createContext({ req, info, ws: res }),
-      keepAlive: { enabled: true, pingMs: config.heartbeatMs, pongWaitMs: config.heartbeatTimeoutMs },
+      keepAlive: {
+        enabled: true,
+        pingMs: config.heartbeatMs,
+        pongWaitMs: config.heartbeatTimeoutMs,
+      },
     });
     const endpoints: Record<string, WebSocketServer> = { '/trpc': trpcWss };
     for (const f of features) Object.assign(endpoints, f.endpoints ?? {});
-    routeUpgrades({ server, endpoints, maxConnectionsPerIp: config.maxConnectionsPerIp, metrics: services.metrics });
+    routeUpgrades({
+      server,
+      endpoints,
+      maxConnectionsPerIp: config.maxConnectionsPerIp,
+      metrics: services.metrics,
+    });
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -21,13 +21,17 @@ function readPem(file: string, what: string): string {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const problem =
-      code === 'ENOENT' ? `${what} file not found` :
-      code === 'EACCES' ? `${what} file is not readable (permission denied)` :
-      code === 'EISDIR' ? `${what} path is a directory, not a file` :
-      `cannot read the ${what} file (${code ?? (err as Error).message})`;
+      code === 'ENOENT'
+        ? `${what} file not found`
+        : code === 'EACCES'
+          ? `${what} file is not readable (permission denied)`
+          : code === 'EISDIR'
+            ? `${what} path is a directory, not a file`
+            : `cannot read the ${what} file (${code ?? (err as Error).message})`;
     throw new TlsConfigError(file, problem);
   }
-  if (!text.includes('-----BEGIN')) throw new TlsConfigError(file, `not a PEM ${what} (no -----BEGIN line)`);
+  if (!text.includes('-----BEGIN'))
+    throw new TlsConfigError(file, `not a PEM ${what} (no -----BEGIN line)`);
   return text;
 }
 
@@ -40,7 +44,11 @@ export interface TlsMaterial {
  * Loads and checks a PEM certificate and key before the server listens: each problem
  * (missing, unreadable, malformed, not matching) names the file.
  */
-export function loadTls(certFile: string, keyFile: string, clock: Clock = systemClock): TlsMaterial {
+export function loadTls(
+  certFile: string,
+  keyFile: string,
+  clock: Clock = systemClock,
+): TlsMaterial {
   const cert = readPem(certFile, 'certificate');
   const key = readPem(keyFile, 'private key');
   let x509: crypto.X509Certificate;

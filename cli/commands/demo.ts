@@ -32,10 +32,16 @@ function thresholdOf(flags: DemoFlags): { threshold: number; parties: number } {
   const parties = integerFlag(flags.parties, '--parties');
   if (threshold > parties) {
     const why = 'a t-of-n key needs 2 ≤ t ≤ n';
-    throw new CliError('CLI_USAGE', `--threshold ${threshold} is more than --parties ${parties}: ${why}`);
+    throw new CliError(
+      'CLI_USAGE',
+      `--threshold ${threshold} is more than --parties ${parties}: ${why}`,
+    );
   }
   if (parties > MAX_PARTIES) {
-    throw new CliError('CLI_USAGE', `--parties ${parties}: the demo runs at most ${MAX_PARTIES} participants`);
+    throw new CliError(
+      'CLI_USAGE',
+      `--parties ${parties}: the demo runs at most ${MAX_PARTIES} participants`,
+    );
   }
   return { threshold, parties };
 }
@@ -95,7 +101,11 @@ export function registerDemo(program: Command): void {
       if (json) printJson(result);
       else printDemoSummary(result);
       if (result.error) {
-        throw new CliError('CLI_SESSION_ENDED', `demo failed: ${result.error.message}`, exitCodeOf(result.error.state));
+        throw new CliError(
+          'CLI_SESSION_ENDED',
+          `demo failed: ${result.error.message}`,
+          exitCodeOf(result.error.state),
+        );
       }
     });
 }

@@ -9,7 +9,11 @@ export function registerDevCert(program: Command): void {
     .command('dev-cert')
     .description('write a self-signed development certificate (cert.pem, key.pem)')
     .option('--out-dir <dir>', 'where to write cert.pem and key.pem', './certs')
-    .option('--host <name>', 'host name or IP the certificate is for (localhost, 127.0.0.1 and ::1 are always included)', 'localhost')
+    .option(
+      '--host <name>',
+      'host name or IP the certificate is for (localhost, 127.0.0.1 and ::1 are always included)',
+      'localhost',
+    )
     .option('--json', 'print the file paths as JSON')
     .action(async (opts: { outDir: string; host: string; json?: boolean }) => {
       const { cert, key } = await generateDevCert(opts.host);
@@ -20,7 +24,9 @@ export function registerDevCert(program: Command): void {
       fs.writeFileSync(keyFile, key, { mode: 0o600 });
       fs.chmodSync(keyFile, 0o600);
       if (opts.json) return printJson({ cert: certFile, key: keyFile });
-      printLine(`wrote ${certFile} and ${keyFile} (self-signed for ${opts.host}; development only)`);
+      printLine(
+        `wrote ${certFile} and ${keyFile} (self-signed for ${opts.host}; development only)`,
+      );
       printLine(`serve:   npx sigsocket serve --tls-cert ${certFile} --tls-key ${keyFile}`);
       printLine(`clients: --server https://${opts.host}:8080 --ca ${certFile}`);
     });

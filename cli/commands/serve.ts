@@ -19,7 +19,9 @@ export function registerServe(program: Command): void {
     printLine(`  typed API     ${server.url}/trpc  (subscriptions: ${server.wsUrl}/trpc)`);
     printLine(`  legacy signers ${server.wsUrl}/ws`);
     printLine(`  data          ${config.dataDir}/sigsocket.db`);
-    printLine(`  get a token:  npx sigsocket token --data-dir ${config.dataDir} --sub alice --role coordinator`);
+    printLine(
+      `  get a token:  npx sigsocket token --data-dir ${config.dataDir} --sub alice --role coordinator`,
+    );
     const stop = (signal: string) => {
       printLine(`\n${signal}: shutting down`);
       server.close().then(

@@ -23,18 +23,37 @@ export function registerToken(program: Command): void {
     .requiredOption('--sub <name>', 'subject: the coordinator or participant name')
     .requiredOption('--role <role>', 'coordinator | participant | admin')
     .option('--ttl <duration>', 'lifetime, e.g. 15m, 1h, 7d', '1h')
-    .option('--data-dir <dir>', 'data directory whose jwt-secret signs the token [env SIGSOCKET_DATA_DIR]', process.env['SIGSOCKET_DATA_DIR'] ?? './data')
-    .option('--jwt-secret <secret>', 'sign with this HS256 secret instead [env SIGSOCKET_JWT_SECRET]', process.env['SIGSOCKET_JWT_SECRET'])
+    .option(
+      '--data-dir <dir>',
+      'data directory whose jwt-secret signs the token [env SIGSOCKET_DATA_DIR]',
+      process.env['SIGSOCKET_DATA_DIR'] ?? './data',
+    )
+    .option(
+      '--jwt-secret <secret>',
+      'sign with this HS256 secret instead [env SIGSOCKET_JWT_SECRET]',
+      process.env['SIGSOCKET_JWT_SECRET'],
+    )
     .option('--json', 'print { token, sub, role, expiresAt }')
-    .action(async (opts: { sub: string; role: string; ttl: string; dataDir: string; jwtSecret?: string; json?: boolean }) => {
-      const sub = check(NameSchema, opts.sub, '--sub');
-      const role = check(RoleSchema, opts.role, '--role');
-      const ttl = check(TtlSchema, opts.ttl, '--ttl');
-      const secret = opts.jwtSecret ? secretFromString(opts.jwtSecret) : loadOrCreateSecret(opts.dataDir);
-      const token = await issueToken(secret, { sub, role, ttl });
-      if (opts.json) {
-        const exp = decodeJwt(token).exp ?? 0;
-        printJson({ token, sub, role, expiresAt: new Date(exp * 1000).toISOString() });
-      } else printLine(token);
-    });
+    .action(
+      async (opts: {
+        sub: string;
+        role: string;
+        ttl: string;
+        dataDir: string;
+        jwtSecret?: string;
+        json?: boolean;
+      }) => {
+        const sub = check(NameSchema, opts.sub, '--sub');
+        const role = check(RoleSchema, opts.role, '--role');
+        const ttl = check(TtlSchema, opts.ttl, '--ttl');
+        const secret = opts.jwtSecret
+          ? secretFromString(opts.jwtSecret)
+          : loadOrCreateSecret(opts.dataDir);
+        const token = await issueToken(secret, { sub, role, ttl });
+        if (opts.json) {
+          const exp = decodeJwt(token).exp ?? 0;
+          printJson({ token, sub, role, expiresAt: new Date(exp * 1000).toISOString() });
+        } else printLine(token);
+      },
+    );
 }

@@ -1,6 +1,24 @@
 const NAMES = [
-  'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy',
-  'kim', 'leo', 'mia', 'nick', 'olga', 'pat', 'quinn', 'rose', 'sam', 'tina',
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'kim',
+  'leo',
+  'mia',
+  'nick',
+  'olga',
+  'pat',
+  'quinn',
+  'rose',
+  'sam',
+  'tina',
 ];
 
 /** The demo has at most this many participants. */

@@ -6,7 +6,11 @@ export const nobleBackend: EcdsaBackend = {
   name: 'noble',
   verifyDigest(compactLowS, digest, publicKey) {
     try {
-      return secp256k1.verify(compactLowS, digest, publicKey, { prehash: false, lowS: true, format: 'compact' });
+      return secp256k1.verify(compactLowS, digest, publicKey, {
+        prehash: false,
+        lowS: true,
+        format: 'compact',
+      });
     } catch {
       return false;
     }

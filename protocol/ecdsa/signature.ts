@@ -4,8 +4,14 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 
 /** secp256k1 group order n and n/2, big-endian. */
-const ORDER = Buffer.from('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141', 'hex');
-const HALF_ORDER = Buffer.from('7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex');
+const ORDER = Buffer.from(
+  'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141',
+  'hex',
+);
+const HALF_ORDER = Buffer.from(
+  '7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0',
+  'hex',
+);
 const N = BigInt('0x' + ORDER.toString('hex'));
 const ZERO = Buffer.alloc(32);
 

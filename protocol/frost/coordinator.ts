@@ -188,4 +188,3 @@ export function verifySignature(
     return false;
   }
 }
-

@@ -159,7 +159,10 @@ export function dkgRound2(
   const secret = toNobleSecret({ ...s, step: 1, round1: undefined });
   let out: Record<string, { signingShare: Uint8Array }>;
   try {
-    out = suite.DKG.round2(secret, others.map(([i, p]) => toNobleRound1(i, p)));
+    out = suite.DKG.round2(
+      secret,
+      others.map(([i, p]) => toNobleRound1(i, p)),
+    );
   } catch (err) {
     throw new FrostError('INVALID_INPUT', `DKG round 2 failed: ${(err as Error).message}`);
   } finally {
@@ -220,7 +223,11 @@ export function dkgRound3(
   const secret = toNobleSecret(s);
   let key;
   try {
-    key = suite.DKG.round3(secret, others.map(([i, p]) => toNobleRound1(i, p)), shares);
+    key = suite.DKG.round3(
+      secret,
+      others.map(([i, p]) => toNobleRound1(i, p)),
+      shares,
+    );
   } catch (err) {
     throw new FrostError('INVALID_INPUT', `DKG round 3 failed: ${(err as Error).message}`);
   } finally {

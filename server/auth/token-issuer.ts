@@ -13,9 +13,7 @@ export interface TokenClaims {
 
 /** Tokens signed with this server's HS256 secret. */
 export class TokenIssuer {
-  constructor(
-    private readonly deps: { secret: Uint8Array; db: Db; clock: Clock },
-  ) {}
+  constructor(private readonly deps: { secret: Uint8Array; db: Db; clock: Clock }) {}
 
   /** A token for the server's own tools (the demo, tests); not audited. */
   issue(claims: TokenClaims): Promise<string> {

@@ -93,7 +93,8 @@ export function createRequestListener(opts: {
         });
       return;
     }
-    if (pathKnown) sendError(res, 'METHOD_NOT_ALLOWED', `method ${req.method} not allowed on ${pathname}`);
+    if (pathKnown)
+      sendError(res, 'METHOD_NOT_ALLOWED', `method ${req.method} not allowed on ${pathname}`);
     else sendError(res, 'NOT_FOUND', `no such endpoint: ${pathname}`);
   };
 }

@@ -34,7 +34,8 @@ export class ProtocolRegistry {
       if (session.kind !== checks.kind) {
         throw new Error(`protocol halves disagree on their kind: ${session.kind} / ${checks.kind}`);
       }
-      if (this.byKind.has(session.kind)) throw new Error(`protocol ${session.kind} is registered twice`);
+      if (this.byKind.has(session.kind))
+        throw new Error(`protocol ${session.kind} is registered twice`);
       const machine = sessionMachine(session as never);
       this.byKind.set(session.kind, { kind: session.kind, session, checks, machine });
       for (const kind of Object.keys(checks.submissions)) this.submissionKinds.add(kind);
@@ -53,6 +54,9 @@ export class ProtocolRegistry {
   get(kind: string): RegisteredProtocol {
     const found = this.byKind.get(kind);
     if (found) return found;
-    throw new AppError('BAD_REQUEST', `unknown session kind ${kind} (this server runs ${this.kinds.join(', ')})`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `unknown session kind ${kind} (this server runs ${this.kinds.join(', ')})`,
+    );
   }
 }

@@ -287,7 +287,8 @@ export class SessionRuntime {
     } catch (err) {
       // Never leave a session without a timer: try again shortly.
       this.deps.logger.error({ err, sessionId }, 'could not time out a session; retrying');
-      if (this.live.has(sessionId)) this.timers.arm(sessionId, this.deps.clock() + TIMEOUT_RETRY_MS);
+      if (this.live.has(sessionId))
+        this.timers.arm(sessionId, this.deps.clock() + TIMEOUT_RETRY_MS);
     }
   }
 

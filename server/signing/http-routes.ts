@@ -43,10 +43,21 @@ export function signingRoutes({ config, auth, signing }: SigningRoutesDeps): Htt
       handler: async (req, res) => {
         const actor = await authorise(req);
         const parsed = SignHttpBodySchema.safeParse(await readJsonBody(req, bodyLimit));
-        if (!parsed.success) throw new AppError('BAD_REQUEST', `invalid request body: ${describeIssues(parsed.error, { root: 'body' })}`);
+        if (!parsed.success)
+          throw new AppError(
+            'BAD_REQUEST',
+            `invalid request body: ${describeIssues(parsed.error, { root: 'body' })}`,
+          );
         const { public_key, message, timeout_ms } = parsed.data;
-        const result = await signing.requestSignature(public_key, message, { timeoutMs: timeout_ms, actor, via: 'http' });
-        sendJson(res, 200, { response: base64Encode(result.message), signature: base64Encode(result.signature) });
+        const result = await signing.requestSignature(public_key, message, {
+          timeoutMs: timeout_ms,
+          actor,
+          via: 'http',
+        });
+        sendJson(res, 200, {
+          response: base64Encode(result.message),
+          signature: base64Encode(result.signature),
+        });
       },
     },
     {

@@ -21,7 +21,12 @@ export const LegacyClose = {
 /** Consecutive protocol errors (no valid response in between) that close a connection. */
 export const MAX_PROTOCOL_ERRORS = 5;
 
-type ProtocolErrorKind = 'binary_frame' | 'malformed_response' | 'unmatched_response' | 'oversized_frame' | 'invalid_frame';
+type ProtocolErrorKind =
+  | 'binary_frame'
+  | 'malformed_response'
+  | 'unmatched_response'
+  | 'oversized_frame'
+  | 'invalid_frame';
 
 interface Deps {
   config: ServeConfig;
@@ -32,7 +37,9 @@ interface Deps {
 
 /** Close reasons are limited to 123 bytes by RFC 6455. */
 function reason(text: string): string {
-  return Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8') + '...';
+  return Buffer.byteLength(text) <= 123
+    ? text
+    : Buffer.from(text).subarray(0, 120).toString('utf8') + '...';
 }
 
 /**
@@ -79,8 +86,10 @@ class LegacySession {
 
   private handshakeTimedOut(): void {
     const ms = this.deps.config.signTimeoutMs;
-    if (this.state === 'introducing') this.close(LegacyClose.BAD_INTRODUCTION, `no introduction within ${ms} ms`);
-    else if (this.state === 'proving') this.close(LegacyClose.PROOF_FAILED, `no proof of possession within ${ms} ms`);
+    if (this.state === 'introducing')
+      this.close(LegacyClose.BAD_INTRODUCTION, `no introduction within ${ms} ms`);
+    else if (this.state === 'proving')
+      this.close(LegacyClose.PROOF_FAILED, `no proof of possession within ${ms} ms`);
   }
 
   private close(code: number, why: string): void {
@@ -95,13 +104,22 @@ class LegacySession {
     const text = isBinary ? undefined : data.toString();
     switch (this.state) {
       case 'introducing':
-        if (text === undefined) return this.close(LegacyClose.BAD_INTRODUCTION, 'the introduction must be a text frame holding the public key');
+        if (text === undefined)
+          return this.close(
+            LegacyClose.BAD_INTRODUCTION,
+            'the introduction must be a text frame holding the public key',
+          );
         return this.introduce(text);
       case 'proving':
-        if (text === undefined) return this.close(LegacyClose.PROOF_FAILED, 'the proof of possession must be a text frame');
+        if (text === undefined)
+          return this.close(
+            LegacyClose.PROOF_FAILED,
+            'the proof of possession must be a text frame',
+          );
         return this.prove(text);
       case 'serving':
-        if (text === undefined) return this.protocolError('binary_frame', 'binary frames are not part of the protocol');
+        if (text === undefined)
+          return this.protocolError('binary_frame', 'binary frames are not part of the protocol');
         return this.respond(text);
     }
   }
@@ -127,11 +145,17 @@ class LegacySession {
     }
     const challenge = this.challenge!;
     if (!Buffer.from(response.message).equals(challenge)) {
-      return this.close(LegacyClose.PROOF_FAILED, 'proof of possession: the echoed message is not the challenge');
+      return this.close(
+        LegacyClose.PROOF_FAILED,
+        'proof of possession: the echoed message is not the challenge',
+      );
     }
     const key = Buffer.from(this.publicKey!, 'hex');
     if (!this.deps.signing.verifyProof(key, challenge, response.signature)) {
-      return this.close(LegacyClose.PROOF_FAILED, 'proof of possession: the signature does not verify against the introduced key');
+      return this.close(
+        LegacyClose.PROOF_FAILED,
+        'proof of possession: the signature does not verify against the introduced key',
+      );
     }
     this.startServing();
   }
@@ -140,7 +164,9 @@ class LegacySession {
     clearTimeout(this.handshakeTimer);
     this.state = 'serving';
     const key = Buffer.from(this.publicKey!, 'hex');
-    this.connection = new SignerConnection('legacy', this.publicKey!, key, (request) => this.ws.send(request.messageKey));
+    this.connection = new SignerConnection('legacy', this.publicKey!, key, (request) =>
+      this.ws.send(request.messageKey),
+    );
     this.deps.signing.register(this.connection);
   }
 
@@ -153,7 +179,11 @@ class LegacySession {
     }
     const connection = this.connection!;
     const request = connection.takeByMessage(base64Encode(response.message));
-    if (!request) return this.protocolError('unmatched_response', 'the echoed message matches no pending request');
+    if (!request)
+      return this.protocolError(
+        'unmatched_response',
+        'the echoed message matches no pending request',
+      );
     this.errorsInARow = 0;
     void this.deps.signing.answer(connection, request, response.signature);
   }
@@ -161,17 +191,27 @@ class LegacySession {
   private protocolError(kind: ProtocolErrorKind, detail: string): void {
     this.deps.metrics.protocolErrors.inc({ kind });
     this.errorsInARow++;
-    this.log.warn({ kind, detail, publicKey: this.publicKey, inARow: this.errorsInARow }, 'legacy protocol error');
+    this.log.warn(
+      { kind, detail, publicKey: this.publicKey, inARow: this.errorsInARow },
+      'legacy protocol error',
+    );
     if (this.errorsInARow >= MAX_PROTOCOL_ERRORS) {
-      this.close(LegacyClose.PROTOCOL_ERRORS, `${this.errorsInARow} protocol errors in a row; last: ${detail}`);
+      this.close(
+        LegacyClose.PROTOCOL_ERRORS,
+        `${this.errorsInARow} protocol errors in a row; last: ${detail}`,
+      );
     }
   }
 
   /** ws reports oversized (it closes with 1009) and invalid frames (1002/1007) as errors. */
   private onSocketError(err: Error & { code?: string }): void {
-    const kind: ProtocolErrorKind = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'oversized_frame' : 'invalid_frame';
+    const kind: ProtocolErrorKind =
+      err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'oversized_frame' : 'invalid_frame';
     this.deps.metrics.protocolErrors.inc({ kind });
-    this.log.warn({ kind, detail: err.message, publicKey: this.publicKey }, 'legacy protocol error');
+    this.log.warn(
+      { kind, detail: err.message, publicKey: this.publicKey },
+      'legacy protocol error',
+    );
   }
 
   private onClose(): void {

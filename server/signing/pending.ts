@@ -1,9 +1,7 @@
 import type { AppError } from '../../protocol/errors.js';
 
 /** What a signer answered for one request, after verification. */
-export type SignOutcome =
-  | { ok: true; signature: Uint8Array }
-  | { ok: false; error: AppError };
+export type SignOutcome = { ok: true; signature: Uint8Array } | { ok: false; error: AppError };
 
 /** One sign request waiting for its signer. */
 export interface PendingRequest {

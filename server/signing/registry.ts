@@ -39,7 +39,13 @@ export class SignerRegistry {
     return this.byKey.has(publicKey);
   }
 
-  counts(): { connections: number; signers: number; pending: number; legacy: number; typed: number } {
+  counts(): {
+    connections: number;
+    signers: number;
+    pending: number;
+    legacy: number;
+    typed: number;
+  } {
     let pending = 0;
     for (const list of this.byKey.values()) for (const c of list) pending += c.pendingCount;
     const { legacy, typed } = this.kinds;

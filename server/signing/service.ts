@@ -115,10 +115,18 @@ export class SigningService {
     this.registry.unregister(connection);
     const left = connection.close();
     for (const request of left) {
-      request.settle({ ok: false, error: new AppError('SIGNER_DISCONNECTED', `${why} before answering`) });
+      request.settle({
+        ok: false,
+        error: new AppError('SIGNER_DISCONNECTED', `${why} before answering`),
+      });
     }
     this.deps.logger.info(
-      { signer: connection.kind, publicKey: connection.publicKey, connection: connection.id, failed: left.length },
+      {
+        signer: connection.kind,
+        publicKey: connection.publicKey,
+        connection: connection.id,
+        failed: left.length,
+      },
       'signer unregistered',
     );
   }
@@ -128,7 +136,11 @@ export class SigningService {
    * rejects with AppError BAD_REQUEST, SIGNER_NOT_CONNECTED, TOO_MANY_PENDING, TIMEOUT,
    * INVALID_SIGNATURE, INVALID_RESPONSE, SIGNER_DISCONNECTED or SIGNER_REFUSED.
    */
-  async requestSignature(publicKeyInput: string, message: Uint8Array, opts: SignRequestOptions): Promise<SignResult> {
+  async requestSignature(
+    publicKeyInput: string,
+    message: Uint8Array,
+    opts: SignRequestOptions,
+  ): Promise<SignResult> {
     const started = performance.now();
     let publicKey: string | undefined;
     let kind: string | undefined;
@@ -137,13 +149,24 @@ export class SigningService {
       publicKey = this.normalisePublicKey(publicKeyInput);
       this.checkMessage(message);
       const connection = this.registry.current(publicKey);
-      if (!connection) throw new AppError('SIGNER_NOT_CONNECTED', `no signer is connected for public key ${publicKey}`);
+      if (!connection)
+        throw new AppError(
+          'SIGNER_NOT_CONNECTED',
+          `no signer is connected for public key ${publicKey}`,
+        );
       kind = connection.kind;
       const limit = this.deps.config.maxPendingPerSigner;
       if (connection.pendingCount >= limit) {
-        throw new AppError('TOO_MANY_PENDING', `the signer for ${publicKey} already has ${limit} requests in flight`);
+        throw new AppError(
+          'TOO_MANY_PENDING',
+          `the signer for ${publicKey} already has ${limit} requests in flight`,
+        );
       }
-      const signature = await this.dispatch(connection, message, effectiveTimeoutMs(opts.timeoutMs, this.deps.config));
+      const signature = await this.dispatch(
+        connection,
+        message,
+        effectiveTimeoutMs(opts.timeoutMs, this.deps.config),
+      );
       this.deps.metrics.signLatency.observe((performance.now() - started) / 1000);
       this.recordOutcome('ok', opts, publicKey, message, kind);
       return { message, signature };
@@ -157,22 +180,35 @@ export class SigningService {
   private checkMessage(message: Uint8Array): void {
     if (message.length === 0) throw new AppError('BAD_REQUEST', 'message must not be empty');
     if (message.length > this.maxMessageBytes) {
-      throw new AppError('BAD_REQUEST', `message is ${message.length} bytes; at most ${this.maxMessageBytes} bytes can be signed`);
+      throw new AppError(
+        'BAD_REQUEST',
+        `message is ${message.length} bytes; at most ${this.maxMessageBytes} bytes can be signed`,
+      );
     }
     if (isProofChallenge(message)) {
       // Else a caller could have a connected signer sign another connection's challenge.
-      throw new AppError('BAD_REQUEST', `messages beginning with "${PROOF_PREFIX}" are reserved for proofs of possession`);
+      throw new AppError(
+        'BAD_REQUEST',
+        `messages beginning with "${PROOF_PREFIX}" are reserved for proofs of possession`,
+      );
     }
   }
 
-  private dispatch(connection: SignerConnection, message: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+  private dispatch(
+    connection: SignerConnection,
+    message: Uint8Array,
+    timeoutMs: number,
+  ): Promise<Uint8Array> {
     return new Promise<Uint8Array>((resolve, reject) => {
       const id = randomUUID();
       let settled = false;
       const byId = this.byId;
       const timer = setTimeout(() => {
         connection.forget(request);
-        request.settle({ ok: false, error: new AppError('TIMEOUT', `the signer did not answer within ${timeoutMs} ms`) });
+        request.settle({
+          ok: false,
+          error: new AppError('TIMEOUT', `the signer did not answer within ${timeoutMs} ms`),
+        });
       }, timeoutMs);
       const request: PendingRequest = {
         id,
@@ -199,14 +235,30 @@ export class SigningService {
    * A signer's answer to `request` (already taken off its connection): verified against the
    * connection's key, then settled. Returns the outcome so the adapter can tell the signer.
    */
-  async answer(connection: SignerConnection, request: PendingRequest, signature: Uint8Array): Promise<SignOutcome> {
+  async answer(
+    connection: SignerConnection,
+    request: PendingRequest,
+    signature: Uint8Array,
+  ): Promise<SignOutcome> {
     let outcome: SignOutcome;
     if (await this.responseVerifier.verify(signature, request.message, connection.publicKeyBytes)) {
       outcome = { ok: true, signature };
     } else if (isSignatureEncoding(signature)) {
-      outcome = { ok: false, error: new AppError('INVALID_SIGNATURE', `the signature does not verify against public key ${connection.publicKey}`) };
+      outcome = {
+        ok: false,
+        error: new AppError(
+          'INVALID_SIGNATURE',
+          `the signature does not verify against public key ${connection.publicKey}`,
+        ),
+      };
     } else {
-      outcome = { ok: false, error: new AppError('INVALID_RESPONSE', `the signer sent ${signature.length} bytes that are neither a 64-byte compact nor a DER signature`) };
+      outcome = {
+        ok: false,
+        error: new AppError(
+          'INVALID_RESPONSE',
+          `the signer sent ${signature.length} bytes that are neither a 64-byte compact nor a DER signature`,
+        ),
+      };
     }
     request.settle(outcome);
     return outcome;
@@ -214,11 +266,17 @@ export class SigningService {
 
   /** The key holder declined (typed signers only: the legacy protocol cannot say no). */
   refuse(request: PendingRequest, reason: string): void {
-    request.settle({ ok: false, error: new AppError('SIGNER_REFUSED', `the signer refused: ${reason}`) });
+    request.settle({
+      ok: false,
+      error: new AppError('SIGNER_REFUSED', `the signer refused: ${reason}`),
+    });
   }
 
   /** The typed connection and request for a request id, if `owner` attached that signer. */
-  takeTypedRequest(id: string, owner: string): { connection: SignerConnection; request: PendingRequest } | undefined {
+  takeTypedRequest(
+    id: string,
+    owner: string,
+  ): { connection: SignerConnection; request: PendingRequest } | undefined {
     const connection = this.byId.get(id);
     if (!connection || connection.owner !== owner) return undefined;
     const request = connection.takeById(id);
@@ -234,7 +292,10 @@ export class SigningService {
   ): void {
     this.deps.metrics.signRequests.inc({ outcome });
     if (outcome !== 'ok') {
-      this.deps.logger.debug({ outcome, publicKey, messageBytes: message.length, via: opts.via }, 'sign request failed');
+      this.deps.logger.debug(
+        { outcome, publicKey, messageBytes: message.length, via: opts.via },
+        'sign request failed',
+      );
     }
     if (this.closed) return;
     this.audit.record({
@@ -243,7 +304,12 @@ export class SigningService {
       role: opts.actor?.role ?? 'none',
       action: 'sign_request',
       outcome,
-      detail: { publicKey: publicKey ?? null, messageBytes: message.length, signer: signer ?? null, via: opts.via },
+      detail: {
+        publicKey: publicKey ?? null,
+        messageBytes: message.length,
+        signer: signer ?? null,
+        via: opts.via,
+      },
     });
   }
 
@@ -253,7 +319,8 @@ export class SigningService {
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    for (const connection of this.registry.all()) this.connectionClosed(connection, 'the server shut down');
+    for (const connection of this.registry.all())
+      this.connectionClosed(connection, 'the server shut down');
     await new Promise((resolve) => setImmediate(resolve)); // let the failed requests record their outcome
     this.closed = true;
     this.audit.flush();

@@ -37,7 +37,10 @@ export class Attachment {
     private readonly onClose: (a: Attachment) => void,
   ) {
     this.proofTimer = setTimeout(
-      () => this.fail(new AppError('UNAUTHORIZED', `no proof of possession within ${proofTimeoutMs} ms`)),
+      () =>
+        this.fail(
+          new AppError('UNAUTHORIZED', `no proof of possession within ${proofTimeoutMs} ms`),
+        ),
       proofTimeoutMs,
     );
   }
@@ -53,7 +56,8 @@ export class Attachment {
       const item = this.queue.shift();
       if (item?.type === 'attached') yield { type: 'attached', publicKey: this.publicKey };
       else if (item?.type === 'request') {
-        if (!item.request.settled) yield { type: 'request', requestId: item.request.id, message: item.request.messageKey };
+        if (!item.request.settled)
+          yield { type: 'request', requestId: item.request.id, message: item.request.messageKey };
       } else if (this.failure) throw this.failure;
       else if (this.state === 'closed') return;
       else await new Promise<void>((resolve) => (this.wake = resolve));
@@ -68,16 +72,26 @@ export class Attachment {
 
   /** Checks the proof; on success registers the signer. Throws (and ends the stream) if bad. */
   prove(signature: Uint8Array): void {
-    if (this.state !== 'proving') throw new AppError('CONFLICT', 'this attachment is already proven or closed');
+    if (this.state !== 'proving')
+      throw new AppError('CONFLICT', 'this attachment is already proven or closed');
     const key = Buffer.from(this.publicKey, 'hex');
     if (!this.signing.verifyProof(key, this.challenge, signature)) {
-      const error = new AppError('INVALID_SIGNATURE', `proof of possession failed: the signature does not verify against ${this.publicKey}`);
+      const error = new AppError(
+        'INVALID_SIGNATURE',
+        `proof of possession failed: the signature does not verify against ${this.publicKey}`,
+      );
       this.fail(new AppError('UNAUTHORIZED', error.message));
       throw error;
     }
     clearTimeout(this.proofTimer);
     this.state = 'attached';
-    this.connection = new SignerConnection('typed', this.publicKey, key, (request) => this.push({ type: 'request', request }), this.owner.sub);
+    this.connection = new SignerConnection(
+      'typed',
+      this.publicKey,
+      key,
+      (request) => this.push({ type: 'request', request }),
+      this.owner.sub,
+    );
     this.signing.register(this.connection);
     this.push({ type: 'attached' });
   }
@@ -114,7 +128,10 @@ export class TypedSigners {
     const publicKey = this.signing.normalisePublicKey(publicKeyInput);
     const held = this.perOwner.get(owner.sub) ?? 0;
     if (held >= MAX_ATTACHMENTS_PER_OWNER) {
-      throw new AppError('TOO_MANY_PENDING', `${owner.sub} already holds ${held} signer attachments`);
+      throw new AppError(
+        'TOO_MANY_PENDING',
+        `${owner.sub} already holds ${held} signer attachments`,
+      );
     }
     const attachment = new Attachment(owner, publicKey, this.signing, this.proofTimeoutMs, (a) => {
       this.attachments.delete(a.id);
@@ -142,7 +159,11 @@ export class TypedSigners {
     answer: { signature: Uint8Array } | { refuse: { reason: string } },
   ): Promise<'ok' | 'refused'> {
     const found = this.signing.takeTypedRequest(requestId, owner.sub);
-    if (!found) throw new AppError('NOT_FOUND', 'no pending request with this id for you (it may have timed out)');
+    if (!found)
+      throw new AppError(
+        'NOT_FOUND',
+        'no pending request with this id for you (it may have timed out)',
+      );
     if ('refuse' in answer) {
       this.signing.refuse(found.request, answer.refuse.reason);
       return 'refused';

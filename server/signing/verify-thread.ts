@@ -36,7 +36,8 @@ export function inlineVerifier(verifier: SignatureVerifier): AsyncVerifier {
  * and after it dies, verification runs inline.
  */
 export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger): AsyncVerifier {
-  if (fallback.backend !== 'libsecp256k1' || os.availableParallelism() < 2) return inlineVerifier(fallback);
+  if (fallback.backend !== 'libsecp256k1' || os.availableParallelism() < 2)
+    return inlineVerifier(fallback);
   let worker: Worker | undefined = startWorker(new URL('./verify-worker.js', import.meta.url));
   worker.unref();
   type Entry = { job: VerifyJob; signature: Uint8Array; resolve: (ok: boolean) => void };
@@ -45,7 +46,8 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
   let nextId = 0;
   let scheduled = false;
 
-  const verifyInline = ({ job, signature }: Entry) => fallback.verify(signature, job.message, job.publicKey);
+  const verifyInline = ({ job, signature }: Entry) =>
+    fallback.verify(signature, job.message, job.publicKey);
   let ready = false;
   let markReady = () => {};
   const readyPromise = new Promise<void>((resolve) => (markReady = resolve));
@@ -54,7 +56,8 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
     if (!worker) return;
     logger.error({ err }, 'verification thread failed; verifying inline from now on');
     worker = undefined;
-    for (const batch of inFlight.values()) for (const entry of batch) entry.resolve(verifyInline(entry));
+    for (const batch of inFlight.values())
+      for (const entry of batch) entry.resolve(verifyInline(entry));
     inFlight.clear();
   };
   worker.on('message', (message: VerifyBatchResult | { ready: true }) => {
@@ -102,7 +105,8 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
     async close() {
       const w = worker;
       worker = undefined;
-      for (const batch of inFlight.values()) for (const entry of batch) entry.resolve(verifyInline(entry));
+      for (const batch of inFlight.values())
+        for (const entry of batch) entry.resolve(verifyInline(entry));
       inFlight.clear();
       await w?.terminate();
     },

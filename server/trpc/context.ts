@@ -13,13 +13,21 @@ export function createContextFactory(services: Services) {
     ws?: WebSocket;
   }): Promise<Context> => {
     const fromParams = opts.info.connectionParams?.['token'];
-    const token = typeof fromParams === 'string' ? fromParams : bearerToken(opts.req.headers.authorization);
+    const token =
+      typeof fromParams === 'string' ? fromParams : bearerToken(opts.req.headers.authorization);
     const ws = opts.ws;
     return {
       services,
       auth: await services.auth.authenticate(token),
       ip: opts.req.socket.remoteAddress ?? 'unknown',
-      ...(ws ? { connection: { bufferedAmount: () => ws.bufferedAmount, close: (code, reason) => ws.close(code, reason) } } : {}),
+      ...(ws
+        ? {
+            connection: {
+              bufferedAmount: () => ws.bufferedAmount,
+              close: (code, reason) => ws.close(code, reason),
+            },
+          }
+        : {}),
     };
   };
 }

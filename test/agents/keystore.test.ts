@@ -121,7 +121,10 @@ describe('participant keystore', () => {
     expect(new InboxCursor(dir).classify(7)).toBe('duplicate');
     // Overwritten in place: a shorter state is padded with spaces and still parses.
     const file = path.join(dir, 'cursor.json');
-    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ lastEventId: '8', handledAbove: [] });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({
+      lastEventId: '8',
+      handledAbove: [],
+    });
     expect(mode(file)).toBe(0o600);
   });
 });

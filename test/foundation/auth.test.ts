@@ -31,7 +31,10 @@ async function errorOf(promise: Promise<unknown>) {
 describe('auth', () => {
   it('whoami returns the token subject and role', async () => {
     await using server = await startTestServer();
-    expect(await whoami(server.url, await server.token('alice', 'coordinator'))).toEqual({ sub: 'alice', role: 'coordinator' });
+    expect(await whoami(server.url, await server.token('alice', 'coordinator'))).toEqual({
+      sub: 'alice',
+      role: 'coordinator',
+    });
   });
 
   it('refuses a missing, tampered, foreign or expired token with 401', async () => {
@@ -44,7 +47,14 @@ describe('auth', () => {
       .setSubject('alice')
       .setIssuer('sigsocket')
       .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
-      .sign(new Uint8Array(Buffer.from(fs.readFileSync(path.join(server.dataDir, 'jwt-secret'), 'utf8').trim(), 'hex')));
+      .sign(
+        new Uint8Array(
+          Buffer.from(
+            fs.readFileSync(path.join(server.dataDir, 'jwt-secret'), 'utf8').trim(),
+            'hex',
+          ),
+        ),
+      );
     for (const token of [undefined, 'not-a-jwt', tampered, foreign, expired]) {
       const err = await errorOf(whoami(server.url, token));
       expect(err.data?.code).toBe('UNAUTHORIZED');
@@ -56,14 +66,25 @@ describe('auth', () => {
 
   it('refuses a wrong role with 403 and lets an admin mint tokens', async () => {
     await using server = await startTestServer();
-    const coordinator = createClient({ url: server.url, token: await server.token('carol', 'coordinator') });
-    const err = await errorOf(coordinator.auth.issueToken.mutate({ sub: 'bob', role: 'participant' }));
+    const coordinator = createClient({
+      url: server.url,
+      token: await server.token('carol', 'coordinator'),
+    });
+    const err = await errorOf(
+      coordinator.auth.issueToken.mutate({ sub: 'bob', role: 'participant' }),
+    );
     expect(err.data?.code).toBe('FORBIDDEN');
     expect(err.data?.httpStatus).toBe(403);
     const admin = createClient({ url: server.url, token: await server.token('root', 'admin') });
-    const { token } = await admin.auth.issueToken.mutate({ sub: 'bob', role: 'participant', ttl: '5m' });
+    const { token } = await admin.auth.issueToken.mutate({
+      sub: 'bob',
+      role: 'participant',
+      ttl: '5m',
+    });
     expect(await whoami(server.url, token)).toEqual({ sub: 'bob', role: 'participant' });
-    const audit = server.services.sqlite.prepare("select actor, action, outcome from audit_log where action = 'issue_token'").all();
+    const audit = server.services.sqlite
+      .prepare("select actor, action, outcome from audit_log where action = 'issue_token'")
+      .all();
     expect(audit).toEqual([{ actor: 'root', action: 'issue_token', outcome: 'ok' }]);
     await Promise.all([closeClient(coordinator), closeClient(admin)]);
   });
@@ -73,8 +94,14 @@ describe('auth', () => {
     const { createTRPCClient, createWSClient, wsLink } = await import('@trpc/client');
     const { default: WebSocket } = await import('ws');
     const token = await server.token('dave', 'participant');
-    const wsClient = createWSClient({ url: `${server.wsUrl}/trpc`, WebSocket: WebSocket as never, connectionParams: { token } });
-    const client = createTRPCClient<import('../../server/trpc/router.js').AppRouter>({ links: [wsLink({ client: wsClient })] });
+    const wsClient = createWSClient({
+      url: `${server.wsUrl}/trpc`,
+      WebSocket: WebSocket as never,
+      connectionParams: { token },
+    });
+    const client = createTRPCClient<import('../../server/trpc/router.js').AppRouter>({
+      links: [wsLink({ client: wsClient })],
+    });
     expect(await client.auth.whoami.query()).toEqual({ sub: 'dave', role: 'participant' });
     await wsClient.close();
   });
@@ -89,7 +116,10 @@ describe('auth', () => {
     await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
     const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
     try {
-      await using server = await startTestServer({ jwtJwks: jwksUrl, jwtIssuer: 'https://idp.example' });
+      await using server = await startTestServer({
+        jwtJwks: jwksUrl,
+        jwtIssuer: 'https://idp.example',
+      });
       const sign = (iss: string) =>
         new jose.SignJWT({ role: 'coordinator' })
           .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
@@ -97,8 +127,13 @@ describe('auth', () => {
           .setIssuer(iss)
           .setExpirationTime('5m')
           .sign(privateKey);
-      expect(await whoami(server.url, await sign('https://idp.example'))).toEqual({ sub: 'erin', role: 'coordinator' });
-      expect((await errorOf(whoami(server.url, await sign('https://other.example')))).data?.code).toBe('UNAUTHORIZED');
+      expect(await whoami(server.url, await sign('https://idp.example'))).toEqual({
+        sub: 'erin',
+        role: 'coordinator',
+      });
+      expect(
+        (await errorOf(whoami(server.url, await sign('https://other.example')))).data?.code,
+      ).toBe('UNAUTHORIZED');
     } finally {
       jwksServer.close();
     }
@@ -106,7 +141,17 @@ describe('auth', () => {
 
   it('`sigsocket token` signs with the data directory secret the server verifies with', async () => {
     const dataDir = tempDir();
-    const cli = await runCli(['token', '--sub', 'frank', '--role', 'admin', '--ttl', '10m', '--data-dir', dataDir]);
+    const cli = await runCli([
+      'token',
+      '--sub',
+      'frank',
+      '--role',
+      'admin',
+      '--ttl',
+      '10m',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(cli.code).toBe(0);
     await using server = await startTestServer({ dataDir });
     expect(await whoami(server.url, cli.stdout.trim())).toEqual({ sub: 'frank', role: 'admin' });

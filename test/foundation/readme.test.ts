@@ -18,14 +18,18 @@ describe('README', () => {
   });
 
   it('shows the quick start commands', () => {
-    for (const command of ['npm ci', 'npm run demo', 'npm start', 'npm test']) expect(readme).toContain(command);
+    for (const command of ['npm ci', 'npm run demo', 'npm start', 'npm test'])
+      expect(readme).toContain(command);
   });
 });
 
 describe('README typed-client example', () => {
   it('shows the main function of examples/typed-client.ts exactly as compiled', () => {
     const example = fs.readFileSync(path.join(repoRoot, 'examples/typed-client.ts'), 'utf8');
-    const main = example.slice(example.indexOf('export async function main'), example.indexOf('\n\nif (process.argv'));
+    const main = example.slice(
+      example.indexOf('export async function main'),
+      example.indexOf('\n\nif (process.argv'),
+    );
     expect(main.length).toBeGreaterThan(500);
     expect(readme).toContain(main);
   });

@@ -81,7 +81,10 @@ describe('round-2 share encryption', () => {
       { ciphertext: '00' + ciphertext.slice(2) },
     ];
     for (const c of cases) {
-      expect(codeOf(() => open(c)), JSON.stringify(c)).toBe('DECRYPTION_FAILED');
+      expect(
+        codeOf(() => open(c)),
+        JSON.stringify(c),
+      ).toBe('DECRYPTION_FAILED');
     }
   });
 
@@ -150,7 +153,10 @@ describe('escrow', () => {
       { escrow: otherEphemeral },
     ];
     for (const c of cases) {
-      expect(codeOf(() => open(c)), JSON.stringify(c)).toBe('DECRYPTION_FAILED');
+      expect(
+        codeOf(() => open(c)),
+        JSON.stringify(c),
+      ).toBe('DECRYPTION_FAILED');
     }
   });
 

@@ -28,7 +28,10 @@ describe('hex', () => {
     expect(hexToBytes('00ABff')).toEqual(new Uint8Array([0, 171, 255]));
     expect(hexToBytes('')).toEqual(new Uint8Array());
     for (const bad of ['0', 'zz', '0x00', ' 00', '00 ']) {
-      expect(codeOf(() => hexToBytes(bad)), bad).toBe('INVALID_HEX');
+      expect(
+        codeOf(() => hexToBytes(bad)),
+        bad,
+      ).toBe('INVALID_HEX');
     }
     expect(codeOf(() => hexToBytes('0000', 3))).toBe('INVALID_HEX');
   });
@@ -59,7 +62,10 @@ describe('base64', () => {
   it('rejects garbage', () => {
     const garbage = ['+/-_AA', 'QR==', 'Q', 'QQ=', 'QQ===', 'QQ==QQ==', 'a b=', 'QQ==\n', '@@@@'];
     for (const bad of garbage) {
-      expect(codeOf(() => base64Decode(bad)), bad).toBe('INVALID_BASE64');
+      expect(
+        codeOf(() => base64Decode(bad)),
+        bad,
+      ).toBe('INVALID_BASE64');
     }
   });
 });
@@ -96,7 +102,10 @@ describe('public keys', () => {
       'not a key',
     ];
     for (const b of bad) {
-      expect(codeOf(() => parsePublicKey(b)), b).toBe('INVALID_PUBLIC_KEY');
+      expect(
+        codeOf(() => parsePublicKey(b)),
+        b,
+      ).toBe('INVALID_PUBLIC_KEY');
       expect(PublicKeySchema.safeParse(b).success).toBe(false);
     }
   });

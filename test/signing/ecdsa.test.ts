@@ -13,7 +13,10 @@ const uncompressed = secp256k1.getPublicKey(secretKey, false);
 const otherKey = secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true);
 const message = new TextEncoder().encode('transfer 10 to bob');
 const compact = secp256k1.sign(message, secretKey);
-const ORDER = Buffer.from('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141', 'hex');
+const ORDER = Buffer.from(
+  'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141',
+  'hex',
+);
 
 interface Case {
   name: string;
@@ -30,14 +33,28 @@ const cases: Case[] = [
   { name: 'DER high-S', signature: toDer(toHighS(compact)), valid: true },
   { name: 'uncompressed key', signature: compact, key: uncompressed, valid: true },
   { name: 'wrong key', signature: compact, key: otherKey, valid: false },
-  { name: 'wrong message', signature: compact, message: new TextEncoder().encode('transfer 99 to eve'), valid: false },
+  {
+    name: 'wrong message',
+    signature: compact,
+    message: new TextEncoder().encode('transfer 99 to eve'),
+    valid: false,
+  },
   { name: 'garbage bytes', signature: new Uint8Array(40).fill(0x5a), valid: false },
   { name: 'empty', signature: new Uint8Array(0), valid: false },
   { name: 'all zero compact', signature: new Uint8Array(64), valid: false },
   { name: 'r = n', signature: new Uint8Array([...ORDER, ...compact.subarray(32)]), valid: false },
   { name: 'truncated DER', signature: toDer(compact).subarray(0, 30), valid: false },
-  { name: 'DER with trailing byte', signature: new Uint8Array([...toDer(compact), 0]), valid: false },
-  { name: 'key not on the curve', signature: compact, key: new Uint8Array([2, ...new Uint8Array(32).fill(0xff)]), valid: false },
+  {
+    name: 'DER with trailing byte',
+    signature: new Uint8Array([...toDer(compact), 0]),
+    valid: false,
+  },
+  {
+    name: 'key not on the curve',
+    signature: compact,
+    key: new Uint8Array([2, ...new Uint8Array(32).fill(0xff)]),
+    valid: false,
+  },
   { name: 'key of wrong length', signature: compact, key: publicKey.subarray(0, 20), valid: false },
 ];
 
@@ -54,7 +71,9 @@ describe('ECDSA verifier', () => {
       const verifier = createVerifier(backend);
       for (const c of cases) {
         it(`${c.valid ? 'accepts' : 'rejects'} ${c.name}`, () => {
-          expect(verifier.verify(c.signature, c.message ?? message, c.key ?? publicKey)).toBe(c.valid);
+          expect(verifier.verify(c.signature, c.message ?? message, c.key ?? publicKey)).toBe(
+            c.valid,
+          );
         });
       }
       it('verifies over a digest the caller computed, and only 32-byte digests', () => {

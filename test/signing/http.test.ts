@@ -7,7 +7,13 @@ import { b64, connectLegacy, getJson, postSign, testKey } from '../support/signi
 describe('GET /status and /connected', () => {
   it('counts connections, distinct signers and pending requests', async () => {
     await using server = await startTestServer();
-    expect(await getJson(server.url, '/status')).toEqual({ connections: 0, signers: 0, pending: 0, legacy: 0, typed: 0 });
+    expect(await getJson(server.url, '/status')).toEqual({
+      connections: 0,
+      signers: 0,
+      pending: 0,
+      legacy: 0,
+      typed: 0,
+    });
     const a = testKey();
     const b = testKey();
     const a1 = await connectLegacy(server, a);
@@ -15,9 +21,13 @@ describe('GET /status and /connected', () => {
     await connectLegacy(server, b);
     const token = await server.token('carol', 'coordinator');
     const call = postSign(server.url, { public_key: b.publicKey, message: b64('hi') }, token);
-    await expect.poll(() => getJson(server.url, '/status')).toEqual({ connections: 3, signers: 2, pending: 1, legacy: 3, typed: 0 });
+    await expect
+      .poll(() => getJson(server.url, '/status'))
+      .toEqual({ connections: 3, signers: 2, pending: 1, legacy: 3, typed: 0 });
     await a1.close();
-    await expect.poll(() => getJson(server.url, '/status')).toMatchObject({ connections: 2, signers: 2 });
+    await expect
+      .poll(() => getJson(server.url, '/status'))
+      .toMatchObject({ connections: 2, signers: 2 });
     void call;
   });
 
@@ -25,14 +35,23 @@ describe('GET /status and /connected', () => {
     await using server = await startTestServer();
     const key = testKey();
     const base64 = base64Encode(Buffer.from(key.publicKey, 'hex'));
-    expect(await getJson(server.url, `/connected/${key.publicKey}`)).toEqual({ public_key: key.publicKey, connected: false });
+    expect(await getJson(server.url, `/connected/${key.publicKey}`)).toEqual({
+      public_key: key.publicKey,
+      connected: false,
+    });
     await connectLegacy(server, key);
     for (const form of [key.publicKey, key.publicKey.toUpperCase(), encodeURIComponent(base64)]) {
-      expect(await getJson(server.url, `/connected/${form}`)).toEqual({ public_key: key.publicKey, connected: true });
+      expect(await getJson(server.url, `/connected/${form}`)).toEqual({
+        public_key: key.publicKey,
+        connected: true,
+      });
     }
     const bad = await fetch(`${server.url}/connected/nope`);
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ code: 'BAD_REQUEST', error: expect.stringMatching(/public key/) });
+    expect(await bad.json()).toMatchObject({
+      code: 'BAD_REQUEST',
+      error: expect.stringMatching(/public key/),
+    });
   });
 });
 
@@ -42,10 +61,19 @@ describe('POST /sign', () => {
     const key = testKey();
     await connectLegacy(server, key);
     const body = { public_key: key.publicKey, message: b64('m') };
-    expect(await postSign(server.url, body)).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED', error: expect.stringMatching(/bearer/) } });
-    expect(await postSign(server.url, body, 'not.a.token')).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
+    expect(await postSign(server.url, body)).toMatchObject({
+      status: 401,
+      body: { code: 'UNAUTHORIZED', error: expect.stringMatching(/bearer/) },
+    });
+    expect(await postSign(server.url, body, 'not.a.token')).toMatchObject({
+      status: 401,
+      body: { code: 'UNAUTHORIZED' },
+    });
     const participant = await server.token('pat', 'participant');
-    expect(await postSign(server.url, body, participant)).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    expect(await postSign(server.url, body, participant)).toMatchObject({
+      status: 403,
+      body: { code: 'FORBIDDEN' },
+    });
   });
 
   it('is open with --sign-auth off (the seed behaviour)', async () => {
@@ -70,7 +98,10 @@ describe('POST /sign', () => {
       [{ public_key: 'abcd', message: b64('x') }, /invalid public key/],
       [{ public_key: key.publicKey, message: b64('x'), timeout_ms: -5 }, /timeout_ms/],
       [{ public_key: key.publicKey, message: b64('x'), timeout_ms: 1.5 }, /timeout_ms/],
-      [{ public_key: key.publicKey, message: base64Encode(new Uint8Array(50_000)) }, /at most 49077 bytes/],
+      [
+        { public_key: key.publicKey, message: base64Encode(new Uint8Array(50_000)) },
+        /at most 49077 bytes/,
+      ],
     ];
     for (const [body, error] of cases) {
       const result = await postSign(server.url, body, token);
@@ -78,7 +109,11 @@ describe('POST /sign', () => {
       expect(result.body.code).toBe('BAD_REQUEST');
       expect(result.body.error).toMatch(error);
     }
-    const huge = await postSign(server.url, { public_key: key.publicKey, message: base64Encode(new Uint8Array(200_000)) }, token);
+    const huge = await postSign(
+      server.url,
+      { public_key: key.publicKey, message: base64Encode(new Uint8Array(200_000)) },
+      token,
+    );
     expect(huge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 
@@ -87,20 +122,40 @@ describe('POST /sign', () => {
     const key = testKey();
     const signer = await connectLegacy(server, key);
     const token = await server.token('carol', 'coordinator');
-    const call = postSign(server.url, { public_key: key.publicKey, message: b64('audited') }, token);
+    const call = postSign(
+      server.url,
+      { public_key: key.publicKey, message: b64('audited') },
+      token,
+    );
     const m = await signer.next();
     signer.respond(m, key.sign(m));
     await call;
     await postSign(server.url, { public_key: testKey().publicKey, message: b64('nobody') }, token);
     await expect
-      .poll(() => server.services.db.select().from(auditLog).all().filter((r) => r.action === 'sign_request').length)
+      .poll(
+        () =>
+          server.services.db
+            .select()
+            .from(auditLog)
+            .all()
+            .filter((r) => r.action === 'sign_request').length,
+      )
       .toBe(2);
-    const rows = server.services.db.select().from(auditLog).all().filter((r) => r.action === 'sign_request');
+    const rows = server.services.db
+      .select()
+      .from(auditLog)
+      .all()
+      .filter((r) => r.action === 'sign_request');
     expect(rows.map((r) => [r.actor, r.role, r.outcome])).toEqual([
       ['carol', 'coordinator', 'ok'],
       ['carol', 'coordinator', 'SIGNER_NOT_CONNECTED'],
     ]);
-    expect(rows[0]!.detail).toEqual({ publicKey: key.publicKey, messageBytes: 7, signer: 'legacy', via: 'http' });
+    expect(rows[0]!.detail).toEqual({
+      publicKey: key.publicKey,
+      messageBytes: 7,
+      signer: 'legacy',
+      via: 'http',
+    });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/sigsocket_sign_requests_total\{outcome="ok"\} 1/);
     expect(metrics).toMatch(/sigsocket_sign_requests_total\{outcome="SIGNER_NOT_CONNECTED"\} 1/);

@@ -44,7 +44,8 @@ describe('verification in a worker thread', () => {
       // All at once (one batch), then one by one (many batches).
       const together = await Promise.all(cases.map(([s, m, k]) => thread.verify(s, m, k)));
       expect(together).toEqual(cases.map((c) => c[3]));
-      for (const [s, m, k, valid] of cases.slice(0, 10)) expect(await thread.verify(s, m, k)).toBe(valid);
+      for (const [s, m, k, valid] of cases.slice(0, 10))
+        expect(await thread.verify(s, m, k)).toBe(valid);
       // A worker that failed to load would have handed every batch back to the event loop.
       expect(errors).toEqual([]);
     } finally {

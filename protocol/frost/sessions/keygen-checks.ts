@@ -23,14 +23,21 @@ import { describeIssues } from '../../validation.js';
 import { expectedConfirmation, verifyRound1, type ExpectedConfirmation } from '../coordinator.js';
 import { round1PackageSchema } from '../schemas.js';
 import { schemeInfo } from '../schemes.js';
-import type { ConfirmEvent, KeygenContext, KeygenEvent, KeygenInput, Round1Event } from './keygen-types.js';
+import type {
+  ConfirmEvent,
+  KeygenContext,
+  KeygenEvent,
+  KeygenInput,
+  Round1Event,
+} from './keygen-types.js';
 
 export type KeygenCreate = z.output<typeof KeygenCreateInputSchema>;
 type Facts = SessionFacts<KeygenContext>;
 
 function indexOf(context: KeygenContext, name: string): number {
   const found = context.participants.find((p) => p.name === name);
-  if (!found) throw new AppError('NOT_A_PARTICIPANT', `${name} is not a participant of ${context.sessionId}`);
+  if (!found)
+    throw new AppError('NOT_A_PARTICIPANT', `${name} is not a participant of ${context.sessionId}`);
   return found.index;
 }
 
@@ -39,8 +46,15 @@ function expectedFor(facts: Facts): ExpectedConfirmation {
   const cached = facts.cache.get('expected') as ExpectedConfirmation | undefined;
   if (cached) return cached;
   const { context } = facts;
-  const packages = Object.fromEntries(context.participants.map((p) => [p.index, context.round1[p.name]]));
-  const expected = expectedConfirmation(context.scheme, context.threshold, context.participants.length, packages);
+  const packages = Object.fromEntries(
+    context.participants.map((p) => [p.index, context.round1[p.name]]),
+  );
+  const expected = expectedConfirmation(
+    context.scheme,
+    context.threshold,
+    context.participants.length,
+    packages,
+  );
   facts.cache.set('expected', expected);
   return expected;
 }
@@ -53,7 +67,12 @@ function checkRound1(facts: Facts, event: Round1Event): Round1Event | FailEvent 
     const why = describeIssues(shape.error, { first: true });
     throw new AppError('INVALID_PACKAGE', `round-1 package of ${name}: ${why}`);
   }
-  const verified = verifyRound1(context.scheme, indexOf(context, name), context.threshold, shape.data);
+  const verified = verifyRound1(
+    context.scheme,
+    indexOf(context, name),
+    context.threshold,
+    shape.data,
+  );
   if (!verified.ok) {
     const reason = `${name} sent an invalid DKG proof of knowledge`;
     return { type: 'FAIL', code: 'INVALID_PROOF', reason, culprits: [name], at: event.at };
@@ -71,7 +90,9 @@ function checkConfirmation(facts: Facts, event: ConfirmEvent): ConfirmEvent | Fa
   const expected = expectedFor(facts);
   const differs = [
     groupPublicKey !== expected.groupPublicKey ? 'group public key' : '',
-    verifyingShare !== expected.verifyingShares[indexOf(facts.context, name)] ? 'verifying share' : '',
+    verifyingShare !== expected.verifyingShares[indexOf(facts.context, name)]
+      ? 'verifying share'
+      : '',
   ].filter(Boolean);
   if (differs.length === 0) return event;
   return {
@@ -83,7 +104,12 @@ function checkConfirmation(facts: Facts, event: ConfirmEvent): ConfirmEvent | Fa
   };
 }
 
-export const frostKeygenChecks: SessionChecks<KeygenContext, KeygenEvent, KeygenInput, KeygenCreate> = {
+export const frostKeygenChecks: SessionChecks<
+  KeygenContext,
+  KeygenEvent,
+  KeygenInput,
+  KeygenCreate
+> = {
   kind: 'keygen',
   idPrefix: 'kg',
   createSchema: KeygenCreateInputSchema,
@@ -99,7 +125,10 @@ export const frostKeygenChecks: SessionChecks<KeygenContext, KeygenEvent, Keygen
   prepare(request, directory) {
     const n = request.participants.length;
     if (request.threshold > n) {
-      throw new AppError('BAD_REQUEST', `threshold ${request.threshold} exceeds the ${n} participants`);
+      throw new AppError(
+        'BAD_REQUEST',
+        `threshold ${request.threshold} exceeds the ${n} participants`,
+      );
     }
     const identityKeys = directory.identityKeys(request.participants);
     const participants = request.participants.map((name, i) => ({
@@ -111,7 +140,11 @@ export const frostKeygenChecks: SessionChecks<KeygenContext, KeygenEvent, Keygen
     return {
       input: { scheme: request.scheme, threshold: request.threshold, label, participants },
       row: { label, keyId: null, message: null },
-      audit: { threshold: request.threshold, participants: request.participants, scheme: request.scheme },
+      audit: {
+        threshold: request.threshold,
+        participants: request.participants,
+        scheme: request.scheme,
+      },
     };
   },
   submissions: {
@@ -171,7 +204,11 @@ export const frostKeygenChecks: SessionChecks<KeygenContext, KeygenEvent, Keygen
       Object.entries(expected.verifyingShares).map(([index, share]) => [String(index), share]),
     );
     return {
-      result: { keyId: facts.newKeyId, groupPublicKey: expected.groupPublicKey, ...(address ? { address } : {}) },
+      result: {
+        keyId: facts.newKeyId,
+        groupPublicKey: expected.groupPublicKey,
+        ...(address ? { address } : {}),
+      },
       key: {
         scheme: context.scheme,
         groupPublicKey: expected.groupPublicKey,
@@ -185,7 +222,9 @@ export const frostKeygenChecks: SessionChecks<KeygenContext, KeygenEvent, Keygen
   },
   decorate(_facts, notification) {
     if (notification.type !== 'round1_packages') return {};
-    const { packages } = notification.payload as { packages: Parameters<typeof round1TranscriptHash>[0] };
+    const { packages } = notification.payload as {
+      packages: Parameters<typeof round1TranscriptHash>[0];
+    };
     return { transcriptHash: round1TranscriptHash(packages) };
   },
 };

@@ -34,12 +34,19 @@ function signersOf(key: KeyRecord, names: readonly string[]): Map<string, number
   const indexes = new Map(key.participants.map((p) => [p.name, p.index]));
   const unknown = names.filter((name) => !indexes.has(name));
   if (unknown.length > 0) {
-    throw new AppError('UNKNOWN_PARTICIPANTS', `not participants of key ${key.id}: ${unknown.join(', ')}`, {
-      unknown,
-    });
+    throw new AppError(
+      'UNKNOWN_PARTICIPANTS',
+      `not participants of key ${key.id}: ${unknown.join(', ')}`,
+      {
+        unknown,
+      },
+    );
   }
   if (names.length < key.threshold) {
-    throw new AppError('BAD_REQUEST', `key ${key.id} needs at least ${key.threshold} signers, got ${names.length}`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `key ${key.id} needs at least ${key.threshold} signers, got ${names.length}`,
+    );
   }
   return indexes;
 }
@@ -50,7 +57,8 @@ function aggregateShares(facts: Facts, at: number): SignEvent | FailEvent {
   const key = keyOf(facts);
   const byIndex = <T>(value: (name: string) => T) =>
     Object.fromEntries(context.participants.map((p) => [p.index, value(p.name)]));
-  const nameOf = (index: number) => context.participants.find((p) => p.index === index)?.name ?? `#${index}`;
+  const nameOf = (index: number) =>
+    context.participants.find((p) => p.index === index)?.name ?? `#${index}`;
   try {
     const signature = aggregate(
       context.scheme,

@@ -143,7 +143,12 @@ export const frostSignSession: SessionProtocol<SignContext, OwnEvent<SignEvent>,
       encrypted: false,
       settle: (context) => {
         const commitments = inIndexOrder(context, context.commitments).map(
-          ({ name, index, value }) => ({ name, index, hiding: value.hiding, binding: value.binding }),
+          ({ name, index, value }) => ({
+            name,
+            index,
+            hiding: value.hiding,
+            binding: value.binding,
+          }),
         );
         const signingPackage = broadcast('signing_package', {
           sessionId: context.sessionId,
@@ -157,7 +162,13 @@ export const frostSignSession: SessionProtocol<SignContext, OwnEvent<SignEvent>,
       },
     },
     // The server aggregates once every share is in and answers with AGGREGATED or FAIL.
-    { phase: 'shares', done: DONE.shares, delivery: 'server', encrypted: false, settle: () => 'wait' },
+    {
+      phase: 'shares',
+      done: DONE.shares,
+      delivery: 'server',
+      encrypted: false,
+      settle: () => 'wait',
+    },
   ],
   events: {
     COMMIT: submission<SignContext, CommitEvent>({
@@ -166,7 +177,9 @@ export const frostSignSession: SessionProtocol<SignContext, OwnEvent<SignEvent>,
       what: 'its nonce commitments',
       store: (context, event) => {
         const { hiding, binding } = event.commitments;
-        return { commitments: withEntry(context.commitments, event.participant, { hiding, binding }) };
+        return {
+          commitments: withEntry(context.commitments, event.participant, { hiding, binding }),
+        };
       },
       first: staleRound,
       last: reusedCommitment,
@@ -175,7 +188,9 @@ export const frostSignSession: SessionProtocol<SignContext, OwnEvent<SignEvent>,
       phase: 'shares',
       done: DONE.shares,
       what: 'its signature share',
-      store: (context, event) => ({ shares: withEntry(context.shares, event.participant, event.share) }),
+      store: (context, event) => ({
+        shares: withEntry(context.shares, event.participant, event.share),
+      }),
       first: staleRound,
     }),
     NONCES_LOST: {
@@ -215,7 +230,10 @@ export const frostSignSession: SessionProtocol<SignContext, OwnEvent<SignEvent>,
               `session ${context.sessionId} still waits for shares from ` +
                 context.waitingFor.join(', '),
             ),
-      apply: (_context, event) => ({ assign: { result: { signature: event.signature } }, then: 'complete' }),
+      apply: (_context, event) => ({
+        assign: { result: { signature: event.signature } },
+        then: 'complete',
+      }),
     },
   },
 };

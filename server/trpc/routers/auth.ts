@@ -5,7 +5,10 @@ import { authedProcedure, roleProcedure, router } from '../init.js';
 
 export const authRouter = router({
   /** The identity and role the server sees in the caller's token. */
-  whoami: authedProcedure.query(({ ctx }) => ({ sub: ctx.principal.sub, role: ctx.principal.role })),
+  whoami: authedProcedure.query(({ ctx }) => ({
+    sub: ctx.principal.sub,
+    role: ctx.principal.role,
+  })),
 
   /** Admins mint tokens for coordinators, participants and signers without shell access. */
   issueToken: roleProcedure('admin')

@@ -34,7 +34,11 @@ export const signerRouter = router({
     return { publicKey, connected: ctx.services.signing.isConnected(publicKey) };
   }),
 
-  attach: authedProcedure.input(AttachInputSchema).subscription(async function* ({ ctx, input, signal }) {
+  attach: authedProcedure.input(AttachInputSchema).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     const attachment = ctx.services.signers.open(ctx.principal, input.publicKey);
     const end = () => attachment.close();
     signal?.addEventListener('abort', end, { once: true });
