@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AnyContext } from '../protocol/session/description.js';
+import { erasedProtocol, type AnyContext } from '../protocol/session/description.js';
 import type { Rejection, SnapshotLike } from '../protocol/session/rejection.js';
 import { frostKeygenSession } from '../protocol/frost/sessions/keygen.js';
 import { frostSignSession } from '../protocol/frost/sessions/sign.js';
@@ -63,6 +63,9 @@ export const signMachine = sessionMachine<SignContext, SignEvent, SignInput, Sig
 );
 export type SignMachine = typeof signMachine;
 
+const KEYGEN = erasedProtocol(frostKeygenSession);
+const SIGN = erasedProtocol(frostSignSession);
+
 export type AnySessionContext = KeygenContext | SignContext;
 export type AnySessionEvent = KeygenEvent | SignEvent;
 export type AnySessionNotification = KeygenNotification | SignNotification;
@@ -72,7 +75,7 @@ export function explainKeygenRejection(
   snapshot: SnapshotLike<KeygenContext>,
   event: KeygenEvent,
 ): Rejection | null {
-  return explainFor(frostKeygenSession as never, snapshot, event);
+  return explainFor(KEYGEN, snapshot, event);
 }
 
 /** Why the sign machine would refuse `event` in `snapshot`, or `null` if it takes it. */
@@ -80,7 +83,7 @@ export function explainSignRejection(
   snapshot: SnapshotLike<SignContext>,
   event: SignEvent,
 ): Rejection | null {
-  return explainFor(frostSignSession as never, snapshot, event);
+  return explainFor(SIGN, snapshot, event);
 }
 
 /**
@@ -91,6 +94,5 @@ export function explainRejection(
   snapshot: SnapshotLike<AnyContext>,
   event: AnySessionEvent,
 ): Rejection | null {
-  const protocol = snapshot.context.kind === 'keygen' ? frostKeygenSession : frostSignSession;
-  return explainFor(protocol as never, snapshot, event);
+  return explainFor(snapshot.context.kind === 'keygen' ? KEYGEN : SIGN, snapshot, event);
 }

@@ -21,14 +21,16 @@ import {
   type StateMachine,
   type StateSchema,
 } from 'xstate';
-import type {
-  AbortEvent,
-  FailEvent,
-  RespondEvent,
-  SessionInputBase,
-  TerminalState,
-  TimedEvent,
-  TimeoutEvent,
+import {
+  TERMINAL_STATES,
+  type AbortEvent,
+  type FailEvent,
+  type OwnEvent,
+  type RespondEvent,
+  type SessionInputBase,
+  type TerminalState,
+  type TimedEvent,
+  type TimeoutEvent,
 } from '../protocol/session/common.js';
 import type {
   AnyContext,
@@ -80,14 +82,6 @@ export type SessionMachine<
   StateSchema
 >;
 
-const FINAL_STATES: readonly TerminalState[] = [
-  'completed',
-  'rejected',
-  'failed',
-  'timed_out',
-  'aborted',
-];
-
 /** The context every session starts with: everyone invited, the invitation clock running. */
 function initialContext(protocol: AnySessionProtocol, input: SessionInputBase): AnyContext {
   const own = protocol.start(input);
@@ -130,11 +124,11 @@ function settlementRoute(settlement: Settlement<AnyContext>): Route {
 /** Builds the XState machine that runs `protocol`. */
 export function sessionMachine<
   TContext extends AnyContext,
-  TEvent extends EventObject,
+  TEvent extends TimedEvent,
   TInput extends SessionInputBase,
   TEmitted extends EventObject,
 >(
-  typed: SessionProtocol<TContext, never, TInput>,
+  typed: SessionProtocol<TContext, OwnEvent<TEvent>, TInput>,
 ): SessionMachine<TContext, TEvent, TInput, TEmitted> {
   // The description is typed for its own context; the machine handles it erased.
   const protocol = typed as unknown as AnySessionProtocol;
@@ -145,6 +139,26 @@ export function sessionMachine<
     return spec;
   };
   const roundOf = (phase: string) => protocol.rounds.find((r) => r.phase === phase);
+  const phaseNames = new Set(protocol.rounds.map((r) => r.phase));
+  // One outcome per (context, event): the route guards and the action all ask for it, and both
+  // are immutable for the length of one transition.
+  const outcomes = new WeakMap<AnyContext, WeakMap<TimedEvent, Outcome<AnyContext>>>();
+  const outcomeOf = (context: AnyContext, event: TimedEvent): Outcome<AnyContext> => {
+    let byEvent = outcomes.get(context);
+    if (!byEvent) outcomes.set(context, (byEvent = new WeakMap()));
+    let outcome = byEvent.get(event);
+    if (!outcome) {
+      outcome = specOf(event.type).apply(context, event);
+      const then = outcome.then;
+      if (typeof then === 'object' && 'restart' in then && !phaseNames.has(then.restart)) {
+        throw new Error(
+          `${protocol.kind} ${event.type} restarts ${then.restart}, not one of its rounds`,
+        );
+      }
+      byEvent.set(event, outcome);
+    }
+    return outcome;
+  };
   const acceptable = ({ context, event }: Args) => checkEvent(rules, context, event) === null;
   const settlement = (context: AnyContext): Settlement<AnyContext> => {
     const round = roundOf(context.phase);
@@ -188,7 +202,7 @@ export function sessionMachine<
       }),
       /** A protocol event: its patch and notifications, then how the session ends, if it does. */
       applyEvent: enqueueActions(({ context, event, enqueue }) => {
-        const outcome = specOf(event.type).apply(context, event);
+        const outcome = outcomeOf(context, event);
         if (outcome.assign) enqueue.assign(outcome.assign);
         for (const notification of outcome.emit ?? []) enqueue.emit(notification);
         const then = outcome.then;
@@ -227,8 +241,7 @@ export function sessionMachine<
       nobodyOwed: ({ context }: Args) => context.waitingFor.length === 0,
       /** An acceptable protocol event whose outcome takes this route. */
       leadsTo: (args: Args, params: { route: Route }) =>
-        acceptable(args) &&
-        routeOf(specOf(args.event.type).apply(args.context, args.event)) === params.route,
+        acceptable(args) && routeOf(outcomeOf(args.context, args.event)) === params.route,
       /** Nobody is owed and the round settles this way. */
       settlesAs: ({ context }: Args, params: { route: Route }) =>
         context.waitingFor.length === 0 && settlementRoute(settlement(context)) === params.route,
@@ -288,7 +301,7 @@ export function sessionMachine<
     },
     ...Object.fromEntries(phases.map((phase, i) => [phase, roundState(phase, phases[i + 1])])),
     ...Object.fromEntries(
-      FINAL_STATES.map((state) => [
+      TERMINAL_STATES.map((state) => [
         state,
         { type: 'final', entry: { type: 'announceEnd', params: { state } } },
       ]),

@@ -187,7 +187,8 @@ export const WatchInputSchema = z.strictObject({
 });
 export const InboxInputSchema = z.strictObject({ lastEventId: LastEventIdSchema }).optional();
 
-export const SessionKindSchema = z.enum(['keygen', 'sign']);
+/** `keygen`, `sign`, or the kind of another protocol the server runs. */
+export const SessionKindSchema = z.string().min(1).max(64);
 export const ListInputSchema = z
   .strictObject({
     kind: SessionKindSchema.optional(),

@@ -241,6 +241,18 @@ export interface ProtocolDefinition {
 }
 
 /**
+ * A description as the registry and the machine hold it: typed for its own context, run as
+ * any (method syntax keeps the erasure sound for calls with the protocol's own values).
+ */
+export function erasedProtocol<
+  TContext extends AnyContext,
+  TEvent extends TimedEvent,
+  TInput extends SessionInputBase,
+>(session: SessionProtocol<TContext, TEvent, TInput>): AnySessionProtocol {
+  return session as unknown as AnySessionProtocol;
+}
+
+/**
  * Both halves of a protocol under one name, checked to speak of the same context and input.
  * The registry holds them erased: every description is typed for its own context, the
  * machine and the server handle any.
@@ -255,5 +267,5 @@ export function defineProtocol<
   session: SessionProtocol<TContext, TSessionEvent, TInput>,
   checks: SessionChecks<TContext, TEvent, TInput, TCreate>,
 ): ProtocolDefinition {
-  return { session, checks } as unknown as ProtocolDefinition;
+  return { session: erasedProtocol(session), checks: checks as unknown as AnySessionChecks };
 }

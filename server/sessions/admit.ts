@@ -52,7 +52,8 @@ export function admit(
     ? checks.submissions[submission.kind]
     : undefined;
   if (!spec) {
-    const kinds = Object.keys(checks.submissions).join(', ');
+    const names = Object.keys(checks.submissions);
+    const kinds = `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
     throw new AppError(
       'BAD_REQUEST',
       `${live.kind} sessions take ${kinds} submissions, not ${submission.kind}`,

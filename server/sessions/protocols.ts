@@ -5,10 +5,13 @@
  *
  * @module
  */
-import { sessionMachine } from '../../machines/index.js';
+import { sessionMachine, type SessionMachine } from '../../machines/index.js';
 import { AppError } from '../../protocol/errors.js';
 import { frostKeygen, frostSign } from '../../protocol/frost/sessions/index.js';
+import type { SessionInputBase, TimedEvent } from '../../protocol/session/common.js';
 import type {
+  AnyContext,
+  AnyNotification,
   AnySessionChecks,
   AnySessionProtocol,
   ProtocolDefinition,
@@ -21,7 +24,7 @@ export interface RegisteredProtocol {
   kind: string;
   session: AnySessionProtocol;
   checks: AnySessionChecks;
-  machine: ReturnType<typeof sessionMachine>;
+  machine: SessionMachine<AnyContext, TimedEvent, SessionInputBase, AnyNotification>;
 }
 
 export class ProtocolRegistry {
@@ -36,7 +39,9 @@ export class ProtocolRegistry {
       }
       if (this.byKind.has(session.kind))
         throw new Error(`protocol ${session.kind} is registered twice`);
-      const machine = sessionMachine(session as never);
+      const machine = sessionMachine<AnyContext, TimedEvent, SessionInputBase, AnyNotification>(
+        session,
+      );
       this.byKind.set(session.kind, { kind: session.kind, session, checks, machine });
       for (const kind of Object.keys(checks.submissions)) this.submissionKinds.add(kind);
     }

@@ -173,9 +173,11 @@ export class SessionService {
 
   submit(principal: Principal, input: Input<typeof SubmitInputSchema>): SessionView {
     const { sessionId, submission } = input;
+    // Only what the edge has checked: another protocol's submission is checked later.
+    const commitRound = 'commitRound' in submission ? submission.commitRound : undefined;
     const detail = {
       kind: submission.kind,
-      ...('commitRound' in submission ? { commitRound: submission.commitRound } : {}),
+      ...(typeof commitRound === 'number' ? { commitRound } : {}),
       ...(submission.kind === 'complaint' ? { accused: submission.accused } : {}),
     };
     if (!this.protocols.submissionKinds.has(submission.kind)) {

@@ -1,5 +1,5 @@
 /**
- * Malformed frames on the legacy `/ws` protocol (SPEC §2), against a child-process server:
+ * Malformed frames on the legacy `/ws` protocol (docs/signing.md §1), against a child-process server:
  * random introductions (strings, bytes, truncated base64 and hex of keys, invalid UTF-8) are
  * closed with 4400 and a reason; after registration, any amount of junk between valid answers
  * is counted exactly and never stops the signer from serving, and five in a row close it.

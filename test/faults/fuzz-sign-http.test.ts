@@ -1,5 +1,5 @@
 /**
- * Malformed HTTP for the single-key endpoints (SPEC §3): random and near-miss `POST /sign`
+ * Malformed HTTP for the single-key endpoints (docs/signing.md §2): random and near-miss `POST /sign`
  * bodies, bodies that are not JSON, wrong content types, junk tokens, random paths and
  * methods. Every answer is a JSON `{ error, code }` with the status of its code; the server (a
  * child process) stays up and no state changes.

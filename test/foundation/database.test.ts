@@ -27,7 +27,7 @@ function tableNames(file: string): string[] {
 }
 
 describe('database', () => {
-  it('migrations create every table of SPEC §6', () => {
+  it('migrations create every table docs/sessions.md lists', () => {
     const file = path.join(tempDir(), 'sigsocket.db');
     expect(tableNames(file)).toEqual(expect.arrayContaining(tables));
   });

@@ -1,5 +1,5 @@
 /**
- * SPEC §7 / CONVENTIONS: logs never contain tokens, secrets, shares, nonces or escrow blobs.
+ * docs/CONVENTIONS.md: logs never contain tokens, secrets, shares, nonces or escrow blobs.
  * The logger's redaction is checked directly, and a real `sigsocket serve --log-level trace` is
  * driven through everything that carries one (bearer headers, connectionParams, bad tokens,
  * legacy and typed signers, a keygen and a signing) with its whole output searched afterwards.
@@ -215,7 +215,7 @@ describe('logs', () => {
     expect(output).toContain('"msg":"signer registered"');
     expect(output).toContain('"msg":"closing legacy connection"');
     expect(output).toContain('"msg":"sigsocket stopped"');
-    // ... and none of its secrets is in it, nor in the audit log (SPEC §6).
+    // ... and none of its secrets is in it, nor in the audit log (docs/sessions.md).
     expect(leaked(output, secrets)).toEqual([]);
     const db = new Database(path.join(dataDir, 'sigsocket.db'), { readonly: true });
     const audit = JSON.stringify(db.prepare('select * from audit_log').all());

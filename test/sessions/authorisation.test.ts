@@ -36,7 +36,7 @@ function subscriptionError(
   });
 }
 
-describe('authorisation (SPEC §5)', () => {
+describe('authorisation (docs/sessions.md)', () => {
   it('holds for coordinator own/foreign, participant named/not named, admin and no token', async () => {
     await using server = await startTestServer();
     const coord = await clientFor(server, 'coord', 'coordinator');

@@ -40,7 +40,7 @@ function sqlite3(db: string, query: string): Array<Record<string, unknown>> {
   return out.trim() === '' ? [] : (JSON.parse(out) as Array<Record<string, unknown>>);
 }
 
-describe('SPEC §6 tables through the sqlite3 shell', () => {
+describe('the tables of docs/sessions.md through the sqlite3 shell', () => {
   it('shows sessions, events, keys, participants, escrows, nonces and the audit log', async () => {
     await using server = await startTestServer({ network: 'tb' });
     const coordinator = await clientFor(server, 'coord', 'coordinator');

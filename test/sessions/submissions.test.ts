@@ -63,6 +63,12 @@ describe('submissions the server refuses', () => {
         }),
       ),
     ).toBe('BAD_REQUEST');
+    const signingKind = await failure(submit(alice, { kind: 'nonces_lost', commitRound: 1 }));
+    expect(signingKind).toMatchObject({
+      appCode: 'BAD_REQUEST',
+      message:
+        'keygen sessions take round1, round2, complaint and confirm submissions, not nonces_lost',
+    });
     expect(
       await appCode(submit(alice, { kind: 'round2', shares: { bob: 'ab', carol: 'cd' } })),
     ).toBe('WRONG_PHASE');

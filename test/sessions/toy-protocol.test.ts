@@ -194,7 +194,7 @@ describe('a toy three-round protocol registered only in this test', () => {
     });
     expect(await failure(submit(ann, id, { kind: 'nonces_lost', commitRound: 1 }))).toMatchObject({
       appCode: 'BAD_REQUEST',
-      message: expect.stringContaining('auction sessions take seal, note, open submissions'),
+      message: expect.stringContaining('auction sessions take seal, note and open submissions'),
     });
     for (const c of [ann, ben]) await c.participant.respond.mutate({ sessionId: id, accept: true });
     expect(await failure(submit(ann, id, { kind: 'seal', seal: 'nothex' }))).toMatchObject({
