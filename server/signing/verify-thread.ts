@@ -17,6 +17,9 @@ export interface AsyncVerifier {
   close(): Promise<void>;
 }
 
+/** How long a closing verification thread may take to stop by itself. */
+const GRACEFUL_EXIT_MS = 1_000;
+
 /** Verifies on the calling thread (one core, or no native binding). */
 export function inlineVerifier(verifier: SignatureVerifier): AsyncVerifier {
   return {
@@ -108,7 +111,15 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
       for (const batch of inFlight.values())
         for (const entry of batch) entry.resolve(verifyInline(entry));
       inFlight.clear();
-      await w?.terminate();
+      if (!w) return;
+      // Terminating a thread inside a libsecp256k1 call aborts the whole process (node-addon-api
+      // cannot throw out of a dying thread): ask it to stop between batches, terminate only if
+      // it does not within a second.
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.postMessage({ close: true });
+      const late = setTimeout(() => void w.terminate(), GRACEFUL_EXIT_MS);
+      await exited;
+      clearTimeout(late);
     },
   };
 }

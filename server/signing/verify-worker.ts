@@ -15,7 +15,10 @@ if (!port) throw new Error('verify-worker.ts runs as a worker thread (see verify
 const backend = loadNativeBackend();
 if (!backend) throw new Error('the libsecp256k1 binding cannot be loaded in the worker');
 
-port.on('message', ({ id, count, packed }: VerifyBatchRequest) => {
+port.on('message', (request: VerifyBatchRequest | { close: true }) => {
+  // Asked to stop: close the port between batches, so the thread ends outside native code.
+  if ('close' in request) return port.close();
+  const { id, count, packed } = request;
   const results = new Uint8Array(count);
   let i = 0;
   for (const job of unpackJobs(packed, count)) {
