@@ -187,7 +187,11 @@ export interface PreparedSession<TInput extends SessionInputBase> {
   key?: KeyRecord;
 }
 
-/** A submission kind: its wire schema and the machine event it becomes. */
+/**
+ * A submission kind: its wire schema and the machine event it becomes. Each kind's `event`
+ * takes its own schema's output; the table holds kinds of different shapes, so the parameter is
+ * `never` here and the admit path passes what `schema` has just parsed.
+ */
 export interface SubmissionSpec<TEvent> {
   schema: z.ZodType;
   event(participant: string, submission: never, at: number): TEvent;
