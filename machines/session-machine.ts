@@ -38,6 +38,7 @@ import type {
   AnySessionProtocol,
   EventSpec,
   Outcome,
+  RoundSpec,
   SessionProtocol,
   Settlement,
 } from '../protocol/session/description.js';
@@ -121,6 +122,20 @@ function settlementRoute(settlement: Settlement<AnyContext>): Route {
   return 'complete' in settlement ? 'complete' : 'fail';
 }
 
+/**
+ * A round's relay goes where the round says: a broadcast to everyone, point to point to
+ * members one by one, and nothing of a round only the server reads. A description that says
+ * one thing and relays another is a bug in it, caught the first time the round settles.
+ */
+function assertDelivery(round: RoundSpec<AnyContext>, relay: readonly AnyNotification[]): void {
+  const fits = relay.every((n) =>
+    round.delivery === 'broadcast'
+      ? n.recipient === null
+      : round.delivery === 'point-to-point' && n.recipient !== null,
+  );
+  if (!fits) throw new Error(`round ${round.phase} relays what a ${round.delivery} round may not`);
+}
+
 /** Builds the XState machine that runs `protocol`. */
 export function sessionMachine<
   TContext extends AnyContext,
@@ -163,7 +178,9 @@ export function sessionMachine<
   const settlement = (context: AnyContext): Settlement<AnyContext> => {
     const round = roundOf(context.phase);
     if (!round) throw new Error(`${protocol.kind} has no round ${context.phase}`);
-    return round.settle(context);
+    const settled = round.settle(context);
+    if (typeof settled === 'object' && 'next' in settled) assertDelivery(round, settled.next);
+    return settled;
   };
 
   const machine = setup({
