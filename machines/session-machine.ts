@@ -175,13 +175,20 @@ export function sessionMachine<
     return outcome;
   };
   const acceptable = ({ context, event }: Args) => checkEvent(rules, context, event) === null;
+  // Like outcomes: the three settling guards and the action ask once per context.
+  const settlements = new WeakMap<AnyContext, Settlement<AnyContext>>();
   const settlement = (context: AnyContext): Settlement<AnyContext> => {
+    const known = settlements.get(context);
+    if (known) return known;
     const round = roundOf(context.phase);
     if (!round) throw new Error(`${protocol.kind} has no round ${context.phase}`);
     const settled = round.settle(context);
     if (typeof settled === 'object' && 'next' in settled) assertDelivery(round, settled.next);
+    settlements.set(context, settled);
     return settled;
   };
+  const announce = (context: AnyContext) =>
+    phaseChanged(context, protocol.phaseExtra?.(context) ?? {});
 
   const machine = setup({
     types: {
@@ -198,12 +205,12 @@ export function sessionMachine<
       }),
       /** A working phase begins: everyone owes it, its clock starts, everyone hears. */
       startPhase: enqueueActions(({ context, event, enqueue }, params: { phase: string }) => {
-        const entered = { ...context, ...enterPhase(context, params.phase, event.at) };
-        enqueue.assign(enterPhase(context, params.phase, event.at));
-        enqueue.emit(phaseChanged(entered, protocol.phaseExtra?.(entered) ?? {}));
+        const fields = enterPhase(context, params.phase, event.at);
+        enqueue.assign(fields);
+        enqueue.emit(announce({ ...context, ...fields }));
       }),
       announceFirstPhase: enqueueActions(({ context, enqueue }) => {
-        enqueue.emit(phaseChanged(context, protocol.phaseExtra?.(context) ?? {}));
+        enqueue.emit(announce(context));
       }),
       recordAnswer: enqueueActions(({ context, event, enqueue }) => {
         const { participant, accept, reason } = event as RespondEvent;
