@@ -111,5 +111,5 @@ describe('a server SIGKILLed in every phase', { timeout: 120_000 }, () => {
       expectWatchedExactly(server.dataDir, 'coord', id, watched[i]!);
     }
     await inboxesExact();
-  });
+  }, 90_000);
 });
