@@ -18,7 +18,14 @@ import {
   publicKeyFromBytes,
 } from './encoding.js';
 import { SigSocketError } from './errors.js';
-import { KeyShareSchema, ScalarHexSchema } from './frost/schemas.js';
+import {
+  KeyShareFieldsSchema,
+  ScalarHexSchema,
+  checkKeyShareSuite,
+  type KeyShare,
+} from './frost/schemas.js';
+import type { Scheme } from './frost/schemes.js';
+import { verifyingShareOf } from './frost/vss.js';
 import { describeIssues } from './validation.js';
 
 export const SHARE_LABEL = 'sigsocket/v1/frost-dkg-share';
@@ -32,8 +39,16 @@ export type E2eErrorCode =
 
 export class E2eError extends SigSocketError<E2eErrorCode> {}
 
-/** Encrypted round-2 share: nonce(24) || ciphertext(32) || tag(16) = 72 bytes. */
-export const EncryptedShareSchema = hexBytes(NONCE_BYTES + 32 + TAG_BYTES);
+/** Encrypted round-2 share: nonce(24) || ciphertext(scalar: 32, or 57 for Ed448) || tag(16). */
+export const EncryptedShareSchema = z.union(
+  [32, 57].map((scalar) => hexBytes(NONCE_BYTES + scalar + TAG_BYTES)) as [
+    ReturnType<typeof hexBytes>,
+    ReturnType<typeof hexBytes>,
+  ],
+  {
+    error: `expected ${NONCE_BYTES + 32 + TAG_BYTES} or ${NONCE_BYTES + 57 + TAG_BYTES} bytes of hex`,
+  },
+);
 /** Escrow blob: ephemeralPub(33) || nonce(24) || ciphertext(JSON) || tag(16). */
 export const EscrowBlobSchema = hexString({
   min: 33 + NONCE_BYTES + TAG_BYTES + 2,
@@ -41,10 +56,10 @@ export const EscrowBlobSchema = hexString({
 });
 
 /** Escrow plaintext: the participant's KeyShare plus the keygen session id it belongs to. */
-export const EscrowPayloadSchema = KeyShareSchema.extend({
+export const EscrowPayloadSchema = KeyShareFieldsSchema.extend({
   v: z.literal(1),
   sessionId: z.string().min(1),
-});
+}).superRefine(checkKeyShareSuite);
 export type EscrowPayload = z.output<typeof EscrowPayloadSchema>;
 
 /** A key as hex (secret: 64 digits; public: any form parsePublicKey accepts) or raw bytes. */
@@ -132,20 +147,23 @@ const shareBinding = (c: ShareContext): Uint8Array =>
     lengthPrefixed(c.recipient),
   );
 
-/** Encrypt a DKG round-2 share (32-byte scalar hex) from sender to recipient. Returns hex. */
+/** Encrypt a DKG round-2 share (scalar hex of any suite) from sender to recipient. Returns hex. */
 export function encryptShare(
   args: ShareContext & { senderSecretKey: KeyInput; recipientPublicKey: KeyInput; share: string },
 ): string {
   const share = ScalarHexSchema.safeParse(args.share);
   if (!share.success) {
-    throw new E2eError('INVALID_PLAINTEXT', 'share must be a 32-byte scalar < n in hex');
+    throw new E2eError('INVALID_PLAINTEXT', 'share must be a 32- or 57-byte scalar in hex');
   }
   const sk = secretKeyBytes(args.senderSecretKey);
   const shared = ecdhX(sk, publicKeyBytes(args.recipientPublicKey));
   return bytesToHex(seal(SHARE_LABEL, shared, shareBinding(args), hexToBytes(share.data)));
 }
 
-/** Decrypt a DKG round-2 share addressed to us. Returns the share as 32-byte scalar hex. */
+/**
+ * Decrypt a DKG round-2 share addressed to us. Returns the share as scalar hex; whether it is a
+ * scalar of the session's suite is for the DKG to check (it names the sender if not).
+ */
 export function decryptShare(
   args: ShareContext & {
     recipientSecretKey: KeyInput;
@@ -159,7 +177,7 @@ export function decryptShare(
   const plain = open(SHARE_LABEL, shared, shareBinding(args), box);
   const share = ScalarHexSchema.safeParse(bytesToHex(plain));
   if (!share.success) {
-    throw new E2eError('INVALID_PLAINTEXT', 'decrypted share is not a scalar < n');
+    throw new E2eError('INVALID_PLAINTEXT', 'decrypted share is not a 32- or 57-byte scalar');
   }
   return share.data;
 }
@@ -179,20 +197,27 @@ const escrowBinding = (c: EscrowContext, ephemeralPub: Uint8Array, identityPub: 
     identityPub,
   );
 
-const matchesVerifyingShare = (signingShare: string, verifyingShare: string): boolean =>
-  bytesToHex(secp256k1.getPublicKey(hexToBytes(signingShare), true)) === verifyingShare;
+const matchesVerifyingShare = (
+  share: Pick<KeyShare, 'scheme' | 'signingShare' | 'verifyingShare'>,
+) => verifyingShareOf(share.scheme as Scheme, share.signingShare) === share.verifyingShare;
 
 /** Seal `keyShare` to the participant's own identity public key (ECIES). Returns hex. */
 export function encryptEscrow(
-  args: EscrowContext & { identityPublicKey: KeyInput; keyShare: z.input<typeof KeyShareSchema> },
+  args: EscrowContext & {
+    identityPublicKey: KeyInput;
+    keyShare: z.input<typeof KeyShareFieldsSchema>;
+  },
 ): string {
   // Non-strict parse: a DkgOutput (with verifyingShares) may be passed; extras are not escrowed.
-  const share = z.object(KeyShareSchema.shape).safeParse(args.keyShare);
+  const share = z
+    .object(KeyShareFieldsSchema.shape)
+    .superRefine(checkKeyShareSuite)
+    .safeParse(args.keyShare);
   if (!share.success) {
     const why = describeIssues(share.error, { first: true });
     throw new E2eError('INVALID_PLAINTEXT', `invalid key share: ${why}`);
   }
-  if (!matchesVerifyingShare(share.data.signingShare, share.data.verifyingShare)) {
+  if (!matchesVerifyingShare(share.data)) {
     throw new E2eError('INVALID_PLAINTEXT', 'key share: verifyingShare != signingShare·G');
   }
   const identityPub = publicKeyBytes(args.identityPublicKey);
@@ -232,7 +257,7 @@ export function decryptEscrow(
   if (
     !payload.success ||
     payload.data.sessionId !== args.sessionId ||
-    !matchesVerifyingShare(payload.data.signingShare, payload.data.verifyingShare)
+    !matchesVerifyingShare(payload.data)
   ) {
     throw new E2eError(
       'INVALID_PLAINTEXT',

@@ -1,19 +1,14 @@
 // Coordinator side: check DKG round-1 packages, predict every participant's confirmation from the
 // round-1 commitments, aggregate signature shares (aggregate first, blame shares only on failure).
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '../encoding.js';
 import { FrostError } from './errors.js';
 import {
-  ConfirmationSchema,
-  PublicKeyPackageSchema,
-  SignatureShareSchema,
-  SigningPackageSchema,
   expectIndexes,
   indexEntries,
   parseWire,
   range,
   round1PackageSchema,
-  signatureSchema,
+  suiteSchemas,
   validateThreshold,
   type IndexMap,
   type PublicKeyPackage,
@@ -22,14 +17,8 @@ import {
 } from './schemas.js';
 import { identifierOf, indexOf, schemeInfo, type Scheme } from './schemes.js';
 import { toNobleCommitments } from './sign.js';
-import {
-  evaluateVss,
-  hasEvenY,
-  pointFromHex,
-  tapTweak,
-  verifyProofOfKnowledge,
-  type CurvePoint,
-} from './vss.js';
+import type { GroupElement } from './suite.js';
+import { elementFromHex, evaluateVss, verifyProofOfKnowledge } from './vss.js';
 
 export type Round1Check = { ok: true; package: Round1Package } | { ok: false; error: FrostError };
 
@@ -54,8 +43,8 @@ export interface ExpectedConfirmation {
 
 /**
  * The group key and each participant's verifying share implied by the round-1 commitments:
- * PK = Σ_i φ_i0, Y_j = Σ_k (Σ_i φ_ik)·j^k. For frost-secp256k1-tr, the same post-DKG step as
- * noble/frost-rs: if PK has odd Y negate PK and every Y_j, then add TapTweak(x(PK))·G to both.
+ * PK = Σ_i φ_i0, Y_j = Σ_k (Σ_i φ_ik)·j^k, then the suite's post-DKG adjustment if it has one
+ * (frost-secp256k1-tr, as noble/frost-rs: even-Y normalise, then TapTweak key and shares).
  */
 export function expectedConfirmation(
   scheme: Scheme,
@@ -65,43 +54,40 @@ export function expectedConfirmation(
 ): ExpectedConfirmation {
   validateThreshold(t, n);
   expectIndexes(round1Packages, range(1, n), 'round-1 packages');
-  const merged: CurvePoint[] = Array.from({ length: t }, () => secp256k1.Point.ZERO);
+  const suite = schemeInfo(scheme);
+  const merged: GroupElement[] = Array.from({ length: t }, () => suite.Point.ZERO);
   for (const i of range(1, n)) {
     const pkg = (round1Packages as Record<string, unknown>)[String(i)];
     const check = verifyRound1(scheme, i, t, pkg);
     if (!check.ok) throw check.error;
-    check.package.commitments.forEach((c, k) => (merged[k] = merged[k]!.add(pointFromHex(c))));
+    check.package.commitments.forEach(
+      (c, k) => (merged[k] = merged[k]!.add(elementFromHex(scheme, c))),
+    );
   }
-  let pk = merged[0]!;
-  let shares = range(1, n).map((j) => evaluateVss(merged, j));
-  if (schemeInfo(scheme).taproot) {
-    if (!hasEvenY(pk)) {
-      pk = pk.negate();
-      shares = shares.map((y) => y.negate());
-    }
-    const tweak = secp256k1.Point.BASE.multiply(tapTweak(pk.toBytes(true).subarray(1)));
-    pk = pk.add(tweak);
-    shares = shares.map((y) => y.add(tweak));
-  }
-  if (pk.is0() || shares.some((y) => y.is0())) {
+  let groupKey = merged[0]!;
+  let shares = range(1, n).map((j) => evaluateVss(scheme, merged, j));
+  if (suite.adjustKey) ({ groupKey, verifyingShares: shares } = suite.adjustKey(groupKey, shares));
+  if (groupKey.is0() || shares.some((y) => y.is0())) {
     throw new FrostError(
       'CONFIRMATION_MISMATCH',
       'DKG produced an identity group key or verifying share',
     );
   }
   const verifyingShares: IndexMap<string> = {};
-  shares.forEach((y, k) => (verifyingShares[k + 1] = bytesToHex(y.toBytes(true))));
-  return { groupPublicKey: bytesToHex(pk.toBytes(true)), verifyingShares };
+  shares.forEach((y, k) => (verifyingShares[k + 1] = bytesToHex(y.toBytes())));
+  return { groupPublicKey: bytesToHex(groupKey.toBytes()), verifyingShares };
 }
 
 /** Indexes whose confirmation (missing, malformed or different) disagrees with `expected`. */
 export function confirmationCulprits(
+  scheme: Scheme,
   expected: ExpectedConfirmation,
   reports: IndexMap<unknown>,
 ): number[] {
+  const schema = suiteSchemas(scheme).confirmation;
   return indexEntries(expected.verifyingShares)
     .filter(([j, share]) => {
-      const r = ConfirmationSchema.safeParse((reports as Record<string, unknown>)[String(j)]);
+      const r = schema.safeParse((reports as Record<string, unknown>)[String(j)]);
       if (!r.success) return true;
       return r.data.groupPublicKey !== expected.groupPublicKey || r.data.verifyingShare !== share;
     })
@@ -119,8 +105,9 @@ export function aggregate(
   signingPackage: SigningPackage,
   shares: IndexMap<string>,
 ): string {
-  const pub = parseWire(PublicKeyPackageSchema, publicKeyPackage, 'public key package');
-  const pkg = parseWire(SigningPackageSchema, signingPackage, 'signing package');
+  const exact = suiteSchemas(scheme);
+  const pub = parseWire(exact.publicKeyPackage, publicKeyPackage, 'public key package');
+  const pkg = parseWire(exact.signingPackage, signingPackage, 'signing package');
   const signers = indexEntries(pkg.commitments).map(([i]) => i);
   const unknown = signers.filter(
     (i) => i > pub.n || !Object.hasOwn(pub.verifyingShares, String(i)),
@@ -139,14 +126,14 @@ export function aggregate(
   expectIndexes(shares, signers, 'signature shares');
   const sigShares: Record<string, Uint8Array> = {};
   for (const i of signers) {
-    const share = parseWire(SignatureShareSchema, shares[i], `signature share of ${i}`, i);
-    sigShares[identifierOf(i)] = hexToBytes(share);
+    const share = parseWire(exact.scalar, shares[i], `signature share of ${i}`, i);
+    sigShares[identifierOf(scheme, i)] = hexToBytes(share);
   }
   const verifyingShares: Record<string, Uint8Array> = {};
   for (const [i, y] of indexEntries(pub.verifyingShares)) {
-    verifyingShares[identifierOf(i)] = hexToBytes(y);
+    verifyingShares[identifierOf(scheme, i)] = hexToBytes(y);
   }
-  const { suite } = schemeInfo(scheme);
+  const suite = schemeInfo(scheme).frost;
   try {
     const sig = suite.aggregate(
       {
@@ -154,7 +141,7 @@ export function aggregate(
         commitments: [hexToBytes(pub.groupPublicKey)],
         verifyingShares,
       },
-      toNobleCommitments(pkg.commitments),
+      toNobleCommitments(scheme, pkg.commitments),
       hexToBytes(pkg.message),
       sigShares,
     );
@@ -162,7 +149,7 @@ export function aggregate(
   } catch (err) {
     const cheaters = (err as { cheaters?: unknown }).cheaters;
     if (Array.isArray(cheaters) && cheaters.length) {
-      const culprits = cheaters.map((id) => indexOf(String(id))).sort((a, b) => a - b);
+      const culprits = cheaters.map((id) => indexOf(scheme, String(id))).sort((a, b) => a - b);
       throw new FrostError('INVALID_SIGNATURE_SHARE', 'invalid signature share', culprits);
     }
     throw new FrostError('AGGREGATION_FAILED', `aggregation failed: ${(err as Error).message}`);
@@ -170,9 +157,9 @@ export function aggregate(
 }
 
 /**
- * Verify a final signature (hex) over `message` (hex) under the 33-byte group key (hex).
- * frost-secp256k1: RFC 9591 (R||z, 65 bytes). frost-secp256k1-tr: BIP340 over x(groupKey)
- * (64 bytes), i.e. the same answer as `schnorr.verify(sig, msg, xOnly(groupKey))`.
+ * Verify a final signature (hex) over `message` (hex) under the group key (hex) in the scheme's
+ * own encodings (docs/protocol.md, Ciphersuites). frost-secp256k1-tr: BIP340 over x(groupKey),
+ * i.e. the same answer as `schnorr.verify(sig, msg, xOnly(groupKey))`.
  */
 export function verifySignature(
   scheme: Scheme,
@@ -181,9 +168,10 @@ export function verifySignature(
   signature: string,
 ): boolean {
   try {
-    const sig = signatureSchema(scheme).parse(signature);
-    const pk = pointFromHex(groupPublicKey.toLowerCase());
-    return schemeInfo(scheme).suite.verify(hexToBytes(sig), hexToBytes(message), pk.toBytes(true));
+    const exact = suiteSchemas(scheme);
+    const sig = exact.signature.parse(signature);
+    const key = exact.element.parse(groupPublicKey);
+    return schemeInfo(scheme).frost.verify(hexToBytes(sig), hexToBytes(message), hexToBytes(key));
   } catch {
     return false;
   }

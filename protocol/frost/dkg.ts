@@ -9,13 +9,13 @@ import {
   KeyShareSchema,
   NonZeroScalarHexSchema,
   Round1PackageSchema,
-  Round2ShareSchema,
   expectIndexes,
   indexEntries,
   indexRecord,
   parseWire,
   range,
   round1PackageSchema,
+  suiteSchemas,
   validateThreshold,
   type IndexMap,
   type KeyShare,
@@ -47,14 +47,30 @@ export const DkgSecretStateSchema = z
   .refine((s) => s.t <= s.n && s.index <= s.n, { message: 'index and t must be <= n' })
   .refine((s) => (s.step === 2) === (s.round1 !== undefined), {
     message: 'round1 transcript is present exactly at step 2',
+  })
+  .superRefine((s, ctx) => {
+    const exact = suiteSchemas(s.scheme);
+    const checks: [string, z.ZodType, unknown][] = [
+      ...s.coefficients.map((c, k): [string, z.ZodType, unknown] => [
+        `coefficients.${k}`,
+        exact.nonZeroScalar,
+        c,
+      ]),
+      ['package', exact.round1Package(s.t), s.package],
+    ];
+    for (const [path, schema, value] of checks) {
+      if (!schema.safeParse(value).success) {
+        ctx.addIssue({ code: 'custom', path: [path], message: `${path} is not of ${s.scheme}` });
+      }
+    }
   });
 export type DkgSecretState = z.output<typeof DkgSecretStateSchema>;
 
 /** Participant's DKG result: its key share plus every participant's verifying share. */
 export type DkgOutput = KeyShare & { verifyingShares: IndexMap<string> };
 
-const toNobleRound1 = (index: number, p: Round1Package): DKG_Round1 => ({
-  identifier: identifierOf(index),
+const toNobleRound1 = (scheme: Scheme, index: number, p: Round1Package): DKG_Round1 => ({
+  identifier: identifierOf(scheme, index),
   commitment: p.commitments.map((c) => hexToBytes(c)),
   proofOfKnowledge: hexToBytes(p.proofOfKnowledge),
 });
@@ -62,12 +78,12 @@ const toNobleRound1 = (index: number, p: Round1Package): DKG_Round1 => ({
 function toNobleSecret(s: DkgSecretState): DKG_Secret {
   return {
     identifier: BigInt(s.index),
-    coefficients: s.coefficients.map((c) => BigInt('0x' + c)),
+    coefficients: s.coefficients.map((c) => schemeInfo(s.scheme).scalarFromBytes(hexToBytes(c))),
     commitment: s.package.commitments.map((c) => hexToBytes(c)),
     signers: { min: s.t, max: s.n },
     step: s.step,
     ...(s.round1 && {
-      round1Cache: indexEntries(s.round1).map(([i, p]) => toNobleRound1(i, p)),
+      round1Cache: indexEntries(s.round1).map(([i, p]) => toNobleRound1(s.scheme, i, p)),
     }),
   };
 }
@@ -121,13 +137,14 @@ export function dkgRound1(
   if (!Number.isInteger(index) || index < 1 || index > n) {
     throw new FrostError('INVALID_INPUT', `participant index must be 1..${n}, got ${index}`);
   }
-  const { suite } = schemeInfo(scheme);
-  const r1 = suite.DKG.round1(identifierOf(index), { min: t, max: n });
+  const info = schemeInfo(scheme);
+  const suite = info.frost;
+  const r1 = suite.DKG.round1(identifierOf(scheme, index), { min: t, max: n });
   const pkg: Round1Package = {
     commitments: r1.public.commitment.map(bytesToHex),
     proofOfKnowledge: bytesToHex(r1.public.proofOfKnowledge),
   };
-  const coefficients = (r1.secret.coefficients ?? []).map((c) => c.toString(16).padStart(64, '0'));
+  const coefficients = (r1.secret.coefficients ?? []).map((c) => bytesToHex(info.scalarToBytes(c)));
   suite.DKG.clean(r1.secret);
   const secretState: DkgSecretState = {
     v: 1,
@@ -155,13 +172,13 @@ export function dkgRound2(
   const s = parseWire(DkgSecretStateSchema, secretState, 'DKG secret state');
   const others = othersRound1(s, allRound1Packages);
   if (s.round1 && !sameTranscript(s.round1, others)) throw transcriptChanged();
-  const { suite } = schemeInfo(s.scheme);
+  const suite = schemeInfo(s.scheme).frost;
   const secret = toNobleSecret({ ...s, step: 1, round1: undefined });
   let out: Record<string, { signingShare: Uint8Array }>;
   try {
     out = suite.DKG.round2(
       secret,
-      others.map(([i, p]) => toNobleRound1(i, p)),
+      others.map(([i, p]) => toNobleRound1(s.scheme, i, p)),
     );
   } catch (err) {
     throw new FrostError('INVALID_INPUT', `DKG round 2 failed: ${(err as Error).message}`);
@@ -170,7 +187,7 @@ export function dkgRound2(
   }
   const sharesFor: IndexMap<string> = {};
   for (const [id, pkg] of Object.entries(out)) {
-    sharesFor[indexOf(id)] = bytesToHex(pkg.signingShare);
+    sharesFor[indexOf(s.scheme, id)] = bytesToHex(pkg.signingShare);
   }
   const round1 = Object.fromEntries(others.map(([i, p]) => [String(i), p]));
   return { secretState: { ...s, step: 2, round1 }, sharesFor };
@@ -195,11 +212,12 @@ export function dkgRound3(
   if (!sameTranscript(s.round1, others)) throw transcriptChanged();
   const otherIdx = others.map(([i]) => i);
   expectIndexes(receivedShares, otherIdx, 'received round-2 shares');
-  const { suite } = schemeInfo(s.scheme);
-  const myId = identifierOf(s.index);
+  const suite = schemeInfo(s.scheme).frost;
+  const myId = identifierOf(s.scheme, s.index);
+  const shareSchema = suiteSchemas(s.scheme).scalar;
   const shares = otherIdx.map((j) => {
-    const share = parseWire(Round2ShareSchema, receivedShares[j], `round-2 share from ${j}`, j);
-    return { identifier: identifierOf(j), signingShare: hexToBytes(share) };
+    const share = parseWire(shareSchema, receivedShares[j], `round-2 share from ${j}`, j);
+    return { identifier: identifierOf(s.scheme, j), signingShare: hexToBytes(share) };
   });
   const bad: number[] = [];
   others.forEach(([j, p], k) => {
@@ -225,7 +243,7 @@ export function dkgRound3(
   try {
     key = suite.DKG.round3(
       secret,
-      others.map(([i, p]) => toNobleRound1(i, p)),
+      others.map(([i, p]) => toNobleRound1(s.scheme, i, p)),
       shares,
     );
   } catch (err) {
@@ -235,7 +253,7 @@ export function dkgRound3(
   }
   const verifyingShares: IndexMap<string> = {};
   for (const [id, vs] of Object.entries(key.public.verifyingShares)) {
-    verifyingShares[indexOf(id)] = bytesToHex(vs);
+    verifyingShares[indexOf(s.scheme, id)] = bytesToHex(vs);
   }
   const keyShare = KeyShareSchema.parse({
     scheme: s.scheme,

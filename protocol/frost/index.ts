@@ -5,4 +5,6 @@ export * from './schemas.js';
 export * from './dkg.js';
 export * from './sign.js';
 export * from './coordinator.js';
-export { taprootOutputKey, tapTweak, verifyProofOfKnowledge } from './vss.js';
+export type { GroupElement, SuiteDescription } from './suite.js';
+export { taprootOutputKey, tapTweak } from './suites/secp256k1-tr.js';
+export { elementFromHex, verifyProofOfKnowledge } from './vss.js';

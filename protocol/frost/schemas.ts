@@ -1,73 +1,121 @@
-// Zod wire schemas for every FROST message. All byte strings are lowercase hex with exact lengths;
-// points are validated (on curve, not identity) and scalars are checked < n at the edge.
-import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+// Zod wire schemas for every FROST message. All byte strings are lowercase hex. At the edge a
+// message is checked against every suite's sizes (the scheme is a fact of the session, not of the
+// request); `suiteSchemas(scheme)` checks it exactly: elements decoded (canonical, on the curve,
+// prime order, not identity) and scalars below the order. docs/protocol.md lists the encodings.
 import { z } from 'zod';
-import { hexBytes, hexString, hexToBytes } from '../encoding.js';
+import { hexString, hexToBytes } from '../encoding.js';
 import { describeIssues } from '../validation.js';
 import { FrostError } from './errors.js';
-import { MAX_PARTICIPANTS, SchemeSchema, schemeInfo, type Scheme } from './schemes.js';
-
-const { Point } = secp256k1;
-const ORDER = Point.Fn.ORDER;
+import { MAX_PARTICIPANTS, SCHEMES, SchemeSchema, schemeInfo, type Scheme } from './schemes.js';
 
 /** Largest message a signing package may carry (bytes). */
 export const MAX_MESSAGE_BYTES = 65536;
 
-function isPoint33(hex: string): boolean {
-  try {
-    const p = Point.fromBytes(hexToBytes(hex));
-    p.assertValidity();
-    return !p.is0();
-  } catch {
-    return false;
-  }
+const sizes = (of: (scheme: Scheme) => number) =>
+  [...new Set(SCHEMES.map(of))].sort((a, b) => a - b);
+const ELEMENT_SIZES = sizes((s) => schemeInfo(s).elementBytes);
+const SCALAR_SIZES = sizes((s) => schemeInfo(s).scalarBytes);
+const SIGNATURE_SIZES = sizes((s) => schemeInfo(s).signatureBytes);
+
+/** Hex of one of `lengths` bytes, lowercased. */
+function hexOfSizes(lengths: number[], what: string) {
+  const max = Math.max(...lengths);
+  return hexString({ min: 1, max }).refine(
+    (s) => lengths.includes(s.length / 2),
+    `expected ${what} of ${lengths.join(', ').replace(/, (\d+)$/, ' or $1')} bytes as hex`,
+  );
 }
 
-const isScalar = (hex: string): boolean => BigInt('0x' + hex) < ORDER;
-
-function isSchnorrSignature(hex: string): boolean {
-  const rLen = hex.length / 2 - 32;
-  if (!isScalar(hex.slice(rLen * 2))) return false;
-  if (rLen === 33) return isPoint33(hex.slice(0, 66));
-  try {
-    schnorr.utils.lift_x(BigInt('0x' + hex.slice(0, 64)));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** 33-byte SEC1 compressed point, on the curve, not identity. */
-export const PointHexSchema = hexBytes(33).refine(
-  isPoint33,
-  'expected a compressed secp256k1 point (on the curve, not identity)',
-);
-/** 32-byte big-endian scalar < n (zero allowed: it is a valid share value). */
-export const ScalarHexSchema = hexBytes(32).refine(
-  isScalar,
-  'scalar must be less than the group order n',
-);
-/** 32-byte big-endian scalar in [1, n-1]. */
+/** A group element of some registered suite (exact check: `suiteSchemas(scheme).element`). */
+export const ElementHexSchema = hexOfSizes(ELEMENT_SIZES, 'a group element');
+/** A scalar of some registered suite (exact check: `suiteSchemas(scheme).scalar`). */
+export const ScalarHexSchema = hexOfSizes(SCALAR_SIZES, 'a scalar');
 export const NonZeroScalarHexSchema = ScalarHexSchema.refine(
   (s) => !/^0+$/.test(s),
   'scalar must not be zero',
 );
-/**
- * Schnorr-style signature (also the DKG proof of knowledge): 65 bytes R(33, compressed)||z(32)
- * for frost-secp256k1, or 64 bytes x(R)(32)||z(32) for frost-secp256k1-tr.
- */
-export const SchnorrSignatureHexSchema = z
-  .string()
-  .regex(/^(?:[0-9a-fA-F]{128}|[0-9a-fA-F]{130})$/, 'expected 64 or 65 bytes of hex')
-  .transform((s) => s.toLowerCase())
-  .refine(isSchnorrSignature, 'signature: R is not a valid point or z is not less than n');
+/** A signature or DKG proof of knowledge R || z of some registered suite. */
+export const SignatureHexSchema = hexOfSizes(SIGNATURE_SIZES, 'a signature');
+
+const decodes = (decode: (bytes: Uint8Array) => unknown) => (hex: string) => {
+  try {
+    decode(hexToBytes(hex));
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Exact schemas of one suite, built once per scheme. */
+function buildSuiteSchemas(scheme: Scheme) {
+  const suite = schemeInfo(scheme);
+  const element = z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .refine(
+      decodes((b) => suite.elementFromBytes(b)),
+      `expected a ${suite.elementBytes}-byte ${suite.title} element (canonical, on the curve, ` +
+        'in the prime-order group, not the identity)',
+    );
+  const scalar = z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .refine(
+      decodes((b) => suite.scalarFromBytes(b)),
+      `expected a ${suite.scalarBytes}-byte ${suite.title} scalar below the group order`,
+    );
+  const nonZeroScalar = scalar.refine((s) => !/^0+$/.test(s), 'scalar must not be zero');
+  const signature = z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .refine(
+      (s) => s.length === suite.signatureBytes * 2,
+      `expected a ${suite.signatureBytes}-byte signature for ${scheme}`,
+    )
+    .refine(
+      decodes((b) => {
+        suite.commitmentFromBytes(b.subarray(0, suite.commitmentBytes));
+        suite.scalarFromBytes(b.subarray(suite.commitmentBytes));
+      }),
+      'signature: R is not a valid element or z is not below the group order',
+    );
+  const nonceCommitments = z.strictObject({ hiding: element, binding: element });
+  return {
+    element,
+    scalar,
+    nonZeroScalar,
+    signature,
+    round1Package: (t: number) =>
+      z.strictObject({
+        commitments: z.array(element).length(t, `expected exactly t=${t} VSS commitments`),
+        proofOfKnowledge: signature,
+      }),
+    confirmation: z.strictObject({ groupPublicKey: element, verifyingShare: element }),
+    nonceCommitments,
+    nonces: z.strictObject({ hiding: nonZeroScalar, binding: nonZeroScalar }),
+    signingPackage: z.strictObject({
+      message: hexString({ max: MAX_MESSAGE_BYTES }),
+      commitments: indexRecord(nonceCommitments),
+    }),
+    publicKeyPackage: z.strictObject({
+      t: IndexSchema,
+      n: IndexSchema,
+      groupPublicKey: element,
+      verifyingShares: indexRecord(element),
+    }),
+  };
+}
+export type SuiteSchemas = ReturnType<typeof buildSuiteSchemas>;
+
+const BUILT = new Map<Scheme, SuiteSchemas>();
+export function suiteSchemas(scheme: Scheme): SuiteSchemas {
+  let built = BUILT.get(scheme);
+  if (!built) BUILT.set(scheme, (built = buildSuiteSchemas(scheme)));
+  return built;
+}
 
 export function signatureSchema(scheme: Scheme) {
-  const bytes = schemeInfo(scheme).signatureBytes;
-  return SchnorrSignatureHexSchema.refine(
-    (s) => s.length === bytes * 2,
-    `expected a ${bytes}-byte signature for ${scheme}`,
-  );
+  return suiteSchemas(scheme).signature;
 }
 
 export const IndexSchema = z.number().int().min(1).max(MAX_PARTICIPANTS);
@@ -83,31 +131,28 @@ export function indexRecord<T extends z.ZodType>(value: T) {
 export type IndexMap<V> = Record<number, V>;
 
 export const Round1PackageSchema = z.strictObject({
-  /** VSS commitments φ_0..φ_{t-1} (exactly t points). */
-  commitments: z.array(PointHexSchema).min(2).max(MAX_PARTICIPANTS),
-  proofOfKnowledge: SchnorrSignatureHexSchema,
+  /** VSS commitments φ_0..φ_{t-1} (exactly t elements). */
+  commitments: z.array(ElementHexSchema).min(2).max(MAX_PARTICIPANTS),
+  proofOfKnowledge: SignatureHexSchema,
 });
 export type Round1Package = z.output<typeof Round1PackageSchema>;
 
 export function round1PackageSchema(scheme: Scheme, t: number) {
-  return z.strictObject({
-    commitments: z.array(PointHexSchema).length(t, `expected exactly t=${t} VSS commitments`),
-    proofOfKnowledge: signatureSchema(scheme),
-  });
+  return suiteSchemas(scheme).round1Package(t);
 }
 
 /** Round-2 share plaintext f_i(j), before end-to-end encryption. */
 export const Round2ShareSchema = ScalarHexSchema;
 
 export const ConfirmationSchema = z.strictObject({
-  groupPublicKey: PointHexSchema,
-  verifyingShare: PointHexSchema,
+  groupPublicKey: ElementHexSchema,
+  verifyingShare: ElementHexSchema,
 });
 export type Confirmation = z.output<typeof ConfirmationSchema>;
 
 export const NonceCommitmentsSchema = z.strictObject({
-  hiding: PointHexSchema,
-  binding: PointHexSchema,
+  hiding: ElementHexSchema,
+  binding: ElementHexSchema,
 });
 export type NonceCommitments = z.output<typeof NonceCommitmentsSchema>;
 
@@ -130,22 +175,45 @@ export type SigningPackage = z.output<typeof SigningPackageSchema>;
 export const PublicKeyPackageSchema = z.strictObject({
   t: IndexSchema,
   n: IndexSchema,
-  groupPublicKey: PointHexSchema,
-  verifyingShares: indexRecord(PointHexSchema),
+  groupPublicKey: ElementHexSchema,
+  verifyingShares: indexRecord(ElementHexSchema),
 });
 export type PublicKeyPackage = z.output<typeof PublicKeyPackageSchema>;
 
-/** A participant's key material after DKG (what it persists and escrows). */
-export const KeyShareSchema = z.strictObject({
+/** The fields of a participant's key material after DKG (checked per scheme by KeyShareSchema). */
+export const KeyShareFieldsSchema = z.strictObject({
   scheme: SchemeSchema,
   index: IndexSchema,
   t: IndexSchema,
   n: IndexSchema,
   signingShare: NonZeroScalarHexSchema,
-  verifyingShare: PointHexSchema,
-  groupPublicKey: PointHexSchema,
+  verifyingShare: ElementHexSchema,
+  groupPublicKey: ElementHexSchema,
 });
-export type KeyShare = z.output<typeof KeyShareSchema>;
+
+/** Adds an issue for every field of a key share that is not of its scheme's suite. */
+export function checkKeyShareSuite(
+  share: z.output<typeof KeyShareFieldsSchema>,
+  ctx: z.RefinementCtx,
+): void {
+  const exact = suiteSchemas(share.scheme);
+  const fields = [
+    ['signingShare', exact.nonZeroScalar],
+    ['verifyingShare', exact.element],
+    ['groupPublicKey', exact.element],
+  ] as const;
+  for (const [field, schema] of fields) {
+    const r = schema.safeParse(share[field]);
+    if (!r.success) {
+      const message = `${field}: ${describeIssues(r.error, { first: true })}`;
+      ctx.addIssue({ code: 'custom', path: [field], message });
+    }
+  }
+}
+
+/** A participant's key material after DKG (what it persists and escrows). */
+export const KeyShareSchema = KeyShareFieldsSchema.superRefine(checkKeyShareSuite);
+export type KeyShare = z.output<typeof KeyShareFieldsSchema>;
 
 /** Validate with `schema` or throw FrostError('INVALID_INPUT') naming the field and culprit. */
 export function parseWire<T extends z.ZodType>(

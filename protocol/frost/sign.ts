@@ -4,12 +4,10 @@ import { z } from 'zod';
 import { bytesToHex, hexToBytes } from '../encoding.js';
 import { FrostError } from './errors.js';
 import {
-  KeyShareSchema,
-  NoncesSchema,
-  NonZeroScalarHexSchema,
-  SigningPackageSchema,
+  KeyShareFieldsSchema,
   indexEntries,
   parseWire,
+  suiteSchemas,
   type KeyShare,
   type NonceCommitments,
   type Nonces,
@@ -21,7 +19,7 @@ import { identifierOf, schemeInfo, type Scheme } from './schemes.js';
 export type SigningKey = Pick<KeyShare, 'index' | 't' | 'n' | 'signingShare' | 'groupPublicKey'>;
 
 // Non-strict: a full KeyShare (or DkgOutput) may be passed; extra fields are ignored.
-const SigningKeySchema = z.object(KeyShareSchema.shape).pick({
+const SigningKeySchema = z.object(KeyShareFieldsSchema.shape).pick({
   index: true,
   t: true,
   n: true,
@@ -30,9 +28,9 @@ const SigningKeySchema = z.object(KeyShareSchema.shape).pick({
 });
 
 /** Nonce commitments in noble's form, ascending by index. */
-export function toNobleCommitments(commitments: Record<number, NonceCommitments>) {
+export function toNobleCommitments(scheme: Scheme, commitments: Record<number, NonceCommitments>) {
   return indexEntries(commitments).map(([i, c]) => ({
-    identifier: identifierOf(i),
+    identifier: identifierOf(scheme, i),
     hiding: hexToBytes(c.hiding),
     binding: hexToBytes(c.binding),
   }));
@@ -48,9 +46,9 @@ export function commit(
   signingShare: string,
   rng?: RNG,
 ): { nonces: Nonces; commitments: NonceCommitments } {
-  const share = parseWire(NonZeroScalarHexSchema, signingShare, 'signing share');
-  const { suite } = schemeInfo(scheme);
-  const secret = { identifier: identifierOf(1), signingShare: hexToBytes(share) };
+  const share = parseWire(suiteSchemas(scheme).nonZeroScalar, signingShare, 'signing share');
+  const suite = schemeInfo(scheme).frost;
+  const secret = { identifier: identifierOf(scheme, 1), signingShare: hexToBytes(share) };
   const out = rng ? suite.commit(secret, rng) : suite.commit(secret);
   return {
     nonces: { hiding: bytesToHex(out.nonces.hiding), binding: bytesToHex(out.nonces.binding) },
@@ -71,9 +69,12 @@ export function signShare(
   nonces: Nonces,
   signingPackage: SigningPackage,
 ): string {
+  const exact = suiteSchemas(scheme);
   const k = parseWire(SigningKeySchema, key, 'signing key');
-  const pkg = parseWire(SigningPackageSchema, signingPackage, 'signing package');
-  const n = parseWire(NoncesSchema, nonces, 'nonces');
+  parseWire(exact.nonZeroScalar, k.signingShare, 'signing share');
+  parseWire(exact.element, k.groupPublicKey, 'group public key');
+  const pkg = parseWire(exact.signingPackage, signingPackage, 'signing package');
+  const n = parseWire(exact.nonces, nonces, 'nonces');
   const signers = indexEntries(pkg.commitments).map(([i]) => i);
   if (signers.length < k.t || signers.length > k.n || signers.some((i) => i > k.n)) {
     throw new FrostError(
@@ -86,17 +87,17 @@ export function signShare(
     const msg = `signing package has no commitments for us (${k.index})`;
     throw new FrostError('INVALID_SIGNING_PACKAGE', msg);
   }
-  const { suite } = schemeInfo(scheme);
+  const suite = schemeInfo(scheme).frost;
   try {
     const share = suite.signShare(
-      { identifier: identifierOf(k.index), signingShare: hexToBytes(k.signingShare) },
+      { identifier: identifierOf(scheme, k.index), signingShare: hexToBytes(k.signingShare) },
       {
         signers: { min: k.t, max: k.n },
         commitments: [hexToBytes(k.groupPublicKey)],
         verifyingShares: {},
       },
       { hiding: hexToBytes(n.hiding), binding: hexToBytes(n.binding) },
-      toNobleCommitments(pkg.commitments),
+      toNobleCommitments(scheme, pkg.commitments),
       hexToBytes(pkg.message),
     );
     return bytesToHex(share);

@@ -1,11 +1,6 @@
 // Malformed and malicious inputs: exact lengths, point and scalar validation, blame.
 import { describe, expect, it } from 'vitest';
 import {
-  ConfirmationSchema,
-  NonceCommitmentsSchema,
-  PointHexSchema,
-  ScalarHexSchema,
-  SignatureShareSchema,
   aggregate,
   commit,
   confirmationCulprits,
@@ -15,6 +10,7 @@ import {
   expectedConfirmation,
   signShare,
   signatureSchema,
+  suiteSchemas,
   verifyRound1,
   verifySignature,
   type IndexMap,
@@ -36,6 +32,12 @@ import {
 const scheme = 'frost-secp256k1' as const;
 const G = '0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798';
 const ONE = '00'.repeat(31) + '01';
+const {
+  element: PointHexSchema,
+  scalar: ScalarHexSchema,
+  nonceCommitments: NonceCommitmentsSchema,
+  confirmation: ConfirmationSchema,
+} = suiteSchemas(scheme);
 const failure = (res: Round1Check) => (res.ok ? null : [res.error.code, res.error.culprits]);
 
 describe('wire schemas', () => {
@@ -60,7 +62,7 @@ describe('wire schemas', () => {
   it('scalars: 32 bytes and < n', () => {
     expect(ScalarHexSchema.safeParse(ONE).success).toBe(true);
     for (const bad of [ORDER_HEX, 'ff'.repeat(32), '01', '00'.repeat(33)]) {
-      expect(SignatureShareSchema.safeParse(bad).success, bad).toBe(false);
+      expect(ScalarHexSchema.safeParse(bad).success, bad).toBe(false);
     }
   });
 
@@ -163,7 +165,7 @@ describe('DKG participant checks', () => {
     const reports = reportsOf(dkg.outputs);
     reports[2] = { ...reports[2]!, verifyingShare: dkg.outputs[0]!.verifyingShare };
     delete reports[3];
-    expect(confirmationCulprits(dkg.expected, reports)).toEqual([2, 3]);
+    expect(confirmationCulprits(scheme, dkg.expected, reports)).toEqual([2, 3]);
     const garbled = { ...dkg.round1, 2: 'x' };
     expect(catchFrost(() => expectedConfirmation(scheme, 2, 3, garbled)).culprits).toEqual([2]);
   });

@@ -6,7 +6,6 @@
  * @module
  */
 import type { z } from 'zod';
-import { p2trAddress, type Network } from '../../address.js';
 import { EscrowBlobSchema } from '../../e2e.js';
 import { AppError } from '../../errors.js';
 import type { FailEvent } from '../../session/common.js';
@@ -20,8 +19,9 @@ import {
 } from '../../sessions.js';
 import { round1TranscriptHash } from '../../transcript.js';
 import { describeIssues } from '../../validation.js';
+import { hexToBytes } from '../../encoding.js';
 import { expectedConfirmation, verifyRound1, type ExpectedConfirmation } from '../coordinator.js';
-import { round1PackageSchema } from '../schemas.js';
+import { round1PackageSchema, suiteSchemas } from '../schemas.js';
 import { schemeInfo } from '../schemes.js';
 import type {
   ConfirmEvent,
@@ -86,6 +86,14 @@ function checkConfirmation(facts: Facts, event: ConfirmEvent): ConfirmEvent | Fa
   if (!blob.success) {
     const why = describeIssues(blob.error, { first: true });
     throw new AppError('INVALID_PACKAGE', `escrow blob of ${name}: ${why}`);
+  }
+  const reported = suiteSchemas(facts.context.scheme).confirmation.safeParse({
+    groupPublicKey,
+    verifyingShare,
+  });
+  if (!reported.success) {
+    const why = describeIssues(reported.error, { first: true });
+    throw new AppError('INVALID_PACKAGE', `confirmation of ${name}: ${why}`);
   }
   const expected = expectedFor(facts);
   const differs = [
@@ -197,9 +205,8 @@ export const frostKeygenChecks: SessionChecks<
     const { context } = facts;
     if (!context.result) throw new Error(`keygen ${facts.sessionId} completed without a result`);
     const expected = expectedFor(facts);
-    const address = schemeInfo(context.scheme).taproot
-      ? p2trAddress(expected.groupPublicKey, facts.network as Network)
-      : null;
+    const format = schemeInfo(context.scheme).address;
+    const address = format ? format.of(hexToBytes(expected.groupPublicKey), facts.network) : null;
     const verifyingShares = Object.fromEntries(
       Object.entries(expected.verifyingShares).map(([index, share]) => [String(index), share]),
     );

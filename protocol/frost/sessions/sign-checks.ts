@@ -18,7 +18,9 @@ import {
 } from '../../sessions.js';
 import { aggregate, verifySignature } from '../coordinator.js';
 import { FrostError } from '../errors.js';
+import { suiteSchemas } from '../schemas.js';
 import type { Scheme } from '../schemes.js';
+import { describeIssues } from '../../validation.js';
 import type { SignContext, SignEvent, SignInput } from './sign-types.js';
 
 export type SignCreate = z.output<typeof SignCreateInputSchema>;
@@ -49,6 +51,25 @@ function signersOf(key: KeyRecord, names: readonly string[]): Map<string, number
     );
   }
   return indexes;
+}
+
+/** A commitment or share is of the key's suite (the edge checked only its size). */
+function checkOwnSuite(facts: Facts, event: SignEvent): SignEvent {
+  const exact = suiteSchemas(facts.context.scheme);
+  const [what, schema, value] =
+    event.type === 'COMMIT'
+      ? ['nonce commitments', exact.nonceCommitments, event.commitments]
+      : event.type === 'SHARE'
+        ? ['signature share', exact.scalar, event.share]
+        : [null, null, null];
+  if (!schema) return event;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return event;
+  const why = describeIssues(parsed.error, { first: true });
+  throw new AppError(
+    'INVALID_PACKAGE',
+    `${what} of ${(event as { participant: string }).participant}: ${why}`,
+  );
 }
 
 /** Shares are all in: aggregate, verify, and name the culprits only if that fails. */
@@ -157,6 +178,7 @@ export const frostSignChecks: SessionChecks<SignContext, SignEvent, SignInput, S
       }),
     },
   },
+  verify: checkOwnSuite,
   singleUse(event) {
     if (event.type !== 'COMMIT') return null;
     return {
