@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueToken } from '../../server/auth/jwt.js';
 import { loadOrCreateSecret } from '../../server/auth/secret.js';
-import { verifySignature } from '../../protocol/frost/index.js';
+import { SCHEMES, verifySignature } from '../../protocol/frost/index.js';
 import type { Role } from '../../protocol/identity.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
 import { spawnServe } from '../support/cli.js';
@@ -89,71 +89,71 @@ describe.each([
   ['stopped', inProcess],
   ['SIGKILLed', childProcess],
 ] as const)('a server %s mid-keygen and mid-sign', (_how, launch) => {
-  it('completes both sessions after a restart on the same data directory', async () => {
-    const server = await launch(tempDir(), await freePort());
-    try {
-      const coordinator = await clientFor(server, 'coord', 'coordinator');
-      const members = await participants(server, NAMES);
-      const [alice, , carol] = members;
-      const key = await completedKeygen(coordinator, {
-        threshold: 2,
-        participants: NAMES,
-        scheme: 'frost-secp256k1-tr',
-      });
-      const keyId = key.result!['keyId'] as string;
+  // Every ciphersuite: the restart path is the same, the stored rounds are the suite's.
+  it.each(SCHEMES)(
+    'completes both sessions after a restart on the same data directory (%s)',
+    async (scheme) => {
+      const server = await launch(tempDir(), await freePort());
+      try {
+        const coordinator = await clientFor(server, 'coord', 'coordinator');
+        const members = await participants(server, NAMES);
+        const [alice, , carol] = members;
+        const key = await completedKeygen(coordinator, {
+          threshold: 2,
+          participants: NAMES,
+          scheme,
+        });
+        const keyId = key.result!['keyId'] as string;
 
-      alice!.hold('share');
-      carol!.hold('round2');
-      const sign = await coordinator.sign.create.mutate({
-        sessionId: 'sign-1',
-        keyId,
-        message: 'beef',
-        participants: ['alice', 'carol'],
-      });
-      const keygen = await coordinator.keygen.create.mutate({
-        sessionId: 'keygen-2',
-        threshold: 2,
-        participants: NAMES,
-      });
-      await waitFor(async () => {
-        const [s, k] = await Promise.all([
-          coordinator.session.get.query({ sessionId: 'sign-1' }),
-          coordinator.session.get.query({ sessionId: 'keygen-2' }),
-        ]);
-        return (
-          s.state === 'shares' &&
-          s.waitingFor.join() === 'alice' &&
-          k.state === 'round2' &&
-          k.waitingFor.join() === 'carol'
+        alice!.hold('share');
+        carol!.hold('round2');
+        const sign = await coordinator.sign.create.mutate({
+          sessionId: 'sign-1',
+          keyId,
+          message: 'beef',
+          participants: ['alice', 'carol'],
+        });
+        const keygen = await coordinator.keygen.create.mutate({
+          sessionId: 'keygen-2',
+          threshold: 2,
+          participants: NAMES,
+          scheme,
+        });
+        await waitFor(async () => {
+          const [s, k] = await Promise.all([
+            coordinator.session.get.query({ sessionId: 'sign-1' }),
+            coordinator.session.get.query({ sessionId: 'keygen-2' }),
+          ]);
+          return (
+            s.state === 'shares' &&
+            s.waitingFor.join() === 'alice' &&
+            k.state === 'round2' &&
+            k.waitingFor.join() === 'carol'
+          );
+        }, 'both sessions half way');
+
+        await server.stop();
+        await server.start();
+        alice!.release('share');
+        carol!.release('round2');
+
+        const signed = await waitForState(coordinator, sign.session.id);
+        const generated = await waitForState(coordinator, keygen.session.id);
+        expect(signed.state, JSON.stringify(signed.error)).toBe('completed');
+        expect(generated.state, JSON.stringify(generated.error)).toBe('completed');
+        const { groupPublicKey } = await coordinator.key.get.query({ keyId });
+        expect(
+          verifySignature(scheme, groupPublicKey, 'beef', signed.result!['signature'] as string),
+        ).toBe(true);
+        await inboxesComplete(server, members, (name) =>
+          name === 'bob' ? ['keygen-2'] : ['keygen-2', 'sign-1'],
         );
-      }, 'both sessions half way');
-
-      await server.stop();
-      await server.start();
-      alice!.release('share');
-      carol!.release('round2');
-
-      const signed = await waitForState(coordinator, sign.session.id);
-      const generated = await waitForState(coordinator, keygen.session.id);
-      expect(signed.state, JSON.stringify(signed.error)).toBe('completed');
-      expect(generated.state, JSON.stringify(generated.error)).toBe('completed');
-      const { groupPublicKey } = await coordinator.key.get.query({ keyId });
-      expect(
-        verifySignature(
-          'frost-secp256k1-tr',
-          groupPublicKey,
-          'beef',
-          signed.result!['signature'] as string,
-        ),
-      ).toBe(true);
-      await inboxesComplete(server, members, (name) =>
-        name === 'bob' ? ['keygen-2'] : ['keygen-2', 'sign-1'],
-      );
-    } finally {
-      await closeAll();
-      await server.stop();
-    }
-  });
+      } finally {
+        await closeAll();
+        await server.stop();
+      }
+    },
+  );
 
   it('times out an overdue session at once when it starts again', async () => {
     const server = await launch(tempDir(), await freePort());

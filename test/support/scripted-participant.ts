@@ -16,6 +16,7 @@ import {
   dkgRound1,
   dkgRound2,
   dkgRound3,
+  schemeInfo,
   signShare,
   type DkgOutput,
   type DkgSecretState,
@@ -89,7 +90,8 @@ const isTransient = (err: unknown) =>
 
 const gateKey = (gate: Gate, sessionId?: string) => (sessionId ? `${gate}@${sessionId}` : gate);
 
-const randomScalar = () => bytesToHex(secp256k1.utils.randomSecretKey());
+/** A random non-zero scalar of the scheme's suite, in its encoding. */
+const randomScalar = (scheme: Scheme) => bytesToHex(schemeInfo(scheme).frost.utils.randomScalar());
 
 export class ScriptedParticipant {
   readonly secretKey = secp256k1.utils.randomSecretKey();
@@ -292,7 +294,8 @@ export class ScriptedParticipant {
     let pkg = r1.package;
     if (this.behaviour.badProof) {
       // Another valid scalar for z: well-formed, but the proof no longer verifies.
-      pkg = { ...pkg, proofOfKnowledge: pkg.proofOfKnowledge.slice(0, -64) + randomScalar() };
+      const z = randomScalar(state.scheme);
+      pkg = { ...pkg, proofOfKnowledge: pkg.proofOfKnowledge.slice(0, -z.length) + z };
     }
     await this.submit(sessionId, { kind: 'round1', package: pkg });
   }
@@ -312,7 +315,9 @@ export class ScriptedParticipant {
     for (const member of state.members) {
       if (member.index === state.index) continue;
       const share =
-        this.behaviour.badShareFor === member.name ? randomScalar() : sharesFor[member.index]!;
+        this.behaviour.badShareFor === member.name
+          ? randomScalar(state.scheme)
+          : sharesFor[member.index]!;
       shares[member.name] = encryptShare({
         sessionId,
         sender: this.name,
@@ -420,7 +425,7 @@ export class ScriptedParticipant {
       ),
     };
     const share = this.behaviour.badSignatureShare
-      ? randomScalar()
+      ? randomScalar(state.scheme)
       : signShare(state.scheme, key, nonces, signingPackage);
     await this.gate('share', sessionId);
     await this.submit(sessionId, { kind: 'share', commitRound, share });
