@@ -1,0 +1,34 @@
+/**
+ * Checks a FROST signature with an implementation other than the one that produced it: OpenSSL
+ * for the RFC 8032 suites, the RFC 9591 equation on noble point operations for P-256 and
+ * ristretto255, noble's BIP340 `schnorr.verify` for Taproot and the RFC equation for secp256k1.
+ */
+import { schnorr } from '@noble/curves/secp256k1.js';
+import type { Scheme } from '../../protocol/frost/schemes.js';
+import { opensslVerifyEd, rfcVerify } from './independent-verifiers.js';
+
+export async function verifiedElsewhere(
+  scheme: Scheme,
+  groupPublicKey: string,
+  message: string,
+  signature: string,
+): Promise<boolean> {
+  switch (scheme) {
+    case 'frost-ed25519':
+      return opensslVerifyEd('ed25519', groupPublicKey, message, signature);
+    case 'frost-ed448':
+      return opensslVerifyEd('ed448', groupPublicKey, message, signature);
+    case 'frost-p256':
+      return rfcVerify('p256', groupPublicKey, message, signature);
+    case 'frost-ristretto255':
+      return rfcVerify('ristretto255', groupPublicKey, message, signature);
+    case 'frost-secp256k1-tr': {
+      const [sig, msg, key] = [signature, message, groupPublicKey].map((h) =>
+        Buffer.from(h, 'hex'),
+      );
+      return schnorr.verify(sig!, msg!, key!.subarray(1));
+    }
+    case 'frost-secp256k1':
+      throw new Error('frost-secp256k1 is checked in test/agents/support.ts signatureVerifies');
+  }
+}
