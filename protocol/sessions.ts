@@ -52,6 +52,11 @@ export const SignCreateInputSchema = z.strictObject({
   keyId: KeyIdSchema,
   /** The message to sign, hex. FROST signs it as given (no pre-hash). */
   message: hexString({ min: 0, max: MAX_MESSAGE_BYTES }),
+  /**
+   * A 32-byte digest to sign instead of a message, for schemes that sign digests. Every FROST
+   * scheme refuses it (RFC 9591 signs the message itself): docs/sessions.md, Signing.
+   */
+  digest: hexBytes(32).optional(),
   participants: ParticipantListSchema,
   timeouts: TimeoutsSchema,
 });

@@ -109,6 +109,31 @@ describe('creating sessions', () => {
     expect(ok.session.deadline).toBe(ok.session.createdAt + 60_000);
   });
 
+  it('refuses an option that does not fit the key, saying why, storing nothing', async () => {
+    await using server = await startTestServer();
+    const coordinator = await clientFor(server, 'coord', 'coordinator');
+    await participants(server, NAMES);
+    const keygen = await completedKeygen(coordinator, {
+      threshold: 2,
+      participants: NAMES,
+      scheme: 'frost-ed25519',
+    });
+    const keyId = keygen.result!['keyId'] as string;
+    const before = await coordinator.session.list.query({});
+    const refused = await failure(
+      coordinator.sign.create.mutate({
+        keyId,
+        message: '00',
+        digest: 'ab'.repeat(32),
+        participants: ['alice', 'bob'],
+      }),
+    );
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAD_REQUEST' });
+    expect(refused.message).toContain(`key ${keyId} is a frost-ed25519 key`);
+    expect(refused.message).toContain('not a `digest`');
+    expect(await coordinator.session.list.query({})).toEqual(before);
+  });
+
   it('signs only with a visible key, its own participants, and at least t of them; idempotently', async () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');

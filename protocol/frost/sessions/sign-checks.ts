@@ -121,6 +121,13 @@ export const frostSignChecks: SessionChecks<SignContext, SignEvent, SignInput, S
   }),
   prepare(request, directory) {
     const key = directory.key(request.keyId);
+    if (request.digest !== undefined) {
+      throw new AppError(
+        'BAD_REQUEST',
+        `key ${key.id} is a ${key.scheme} key: FROST signs the message itself (RFC 9591 has no ` +
+          'pre-hash), so send the bytes to sign as `message`, not a `digest`',
+      );
+    }
     const indexes = signersOf(key, request.participants);
     const identityKeys = directory.identityKeys(request.participants);
     const escrows = directory.escrows(key.id);
