@@ -66,13 +66,13 @@ export interface CreateSessionResult {
 export interface KeyView {
   id: string;
   scheme: Scheme;
-  /** 33-byte compressed hex; for the Taproot scheme the output key its address encodes. */
+  /** In the scheme's own encoding (docs/protocol.md §2); Taproot: the output key Q. */
   groupPublicKey: string;
   threshold: number;
   participants: Array<{ name: string; index: number }>;
   /** Verifying share of each participant, keyed by index (decimal string). */
   verifyingShares: Record<string, string>;
-  /** P2TR address (frost-secp256k1-tr only). */
+  /** P2TR (frost-secp256k1-tr) or Solana (frost-ed25519) address, else null. */
   address: string | null;
   keygenSessionId: string;
   coordinator: string;

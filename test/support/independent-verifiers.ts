@@ -20,10 +20,11 @@ const run = promisify(execFile);
 export type EdCurve = 'ed25519' | 'ed448';
 
 // SPKI DER up to the raw key: SEQUENCE { SEQUENCE { OID 1.3.101.112 | .113 }, BIT STRING (key) }.
-const spki: Record<EdCurve, { prefix: string; keyBytes: number }> = {
-  ed25519: { prefix: '302a300506032b6570032100', keyBytes: 32 },
-  ed448: { prefix: '3043300506032b6571033a00', keyBytes: 57 },
+const spkiPrefix: Record<EdCurve, string> = {
+  ed25519: '302a300506032b6570032100',
+  ed448: '3043300506032b6571033a00',
 };
+const keyBytes: Record<EdCurve, number> = { ed25519: 32, ed448: 57 };
 
 let opensslChecked: Promise<void> | undefined;
 
@@ -32,7 +33,9 @@ function assertOpenssl3(): Promise<void> {
   opensslChecked ??= run('openssl', ['version']).then(
     ({ stdout }) => {
       if (!/^OpenSSL 3\./.test(stdout)) {
-        throw new Error(`OpenSSL 3 is required to verify EdDSA signatures, found: ${stdout.trim()}`);
+        throw new Error(
+          `OpenSSL 3 is required to verify EdDSA signatures, found: ${stdout.trim()}`,
+        );
       }
     },
     (err: unknown) => {
@@ -43,11 +46,14 @@ function assertOpenssl3(): Promise<void> {
 }
 
 function toPem(curve: EdCurve, publicKey: Uint8Array): string {
-  const { prefix, keyBytes } = spki[curve];
-  if (publicKey.length !== keyBytes) {
-    throw new Error(`${curve} public key must be ${keyBytes} bytes, got ${publicKey.length}`);
+  // Checked here because OpenSSL ignores bytes after the DER: a 33-byte "Ed25519 key" would verify
+  // under its first 32 bytes.
+  if (publicKey.length !== keyBytes[curve]) {
+    throw new Error(
+      `${curve} public key must be ${keyBytes[curve]} bytes, got ${publicKey.length}`,
+    );
   }
-  const der = Buffer.concat([Buffer.from(prefix, 'hex'), publicKey]);
+  const der = Buffer.concat([Buffer.from(spkiPrefix[curve], 'hex'), publicKey]);
   const body = der.toString('base64').replace(/.{1,64}/g, '$&\n');
   return `-----BEGIN PUBLIC KEY-----\n${body}-----END PUBLIC KEY-----\n`;
 }
@@ -61,7 +67,7 @@ interface ExecFailure {
 /**
  * Verifies a raw RFC 8032 signature with `openssl pkeyutl -verify`. True iff OpenSSL verifies it,
  * false iff OpenSSL reports a verification failure; any other outcome (no OpenSSL, a key OpenSSL
- * cannot read, a wrong key length) throws.
+ * cannot read, a key of the wrong length) throws.
  */
 export async function opensslVerifyEd(
   curve: EdCurve,
