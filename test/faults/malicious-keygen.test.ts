@@ -42,6 +42,9 @@ afterAll(() => {
 
 const NAMES = ['alice', 'bob', 'carol'];
 const N = 'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141';
+/** Where a bad point of a secp256k1 session is refused (see BAD_POINTS). */
+const refusalOf = (hex: string) =>
+  [32, 33, 57].includes(hex.length / 2) ? 'INVALID_PACKAGE' : 'BAD_REQUEST';
 const [WRONG_LENGTH, OFF_CURVE, IDENTITY, X_TOO_BIG] = [
   '02' + '11'.repeat(31),
   '02' + '00'.repeat(32),
@@ -49,7 +52,11 @@ const [WRONG_LENGTH, OFF_CURVE, IDENTITY, X_TOO_BIG] = [
   '03' + 'ff'.repeat(32),
 ];
 
-/** Bad points: what each is, the value. */
+/**
+ * Bad points: what each is, the value. One of some suite's sizes (32, 33 or 57 bytes) passes the
+ * edge and is refused by the session's suite check (INVALID_PACKAGE); any other size is refused
+ * at the edge (BAD_REQUEST). docs/protocol.md §1, Where it is checked.
+ */
 const BAD_POINTS: Array<[string, string]> = [
   ['a 32-byte point', WRONG_LENGTH],
   ['an off-curve point', OFF_CURVE],
@@ -82,22 +89,22 @@ describe('malformed keygen submissions', () => {
       ...BAD_POINTS.map(([what, point]) => ({
         what: `commitment: ${what}`,
         call: round1({ commitments: [good.commitments[0]!, point] }),
-        appCode: 'BAD_REQUEST',
+        appCode: refusalOf(point),
       })),
       {
         what: 'PoK R off the curve',
         call: round1({ proofOfKnowledge: OFF_CURVE + pok.slice(66) }),
-        appCode: 'BAD_REQUEST',
+        appCode: 'INVALID_PACKAGE',
       },
       {
         what: 'PoK z = n',
         call: round1({ proofOfKnowledge: pok.slice(0, 66) + N }),
-        appCode: 'BAD_REQUEST',
+        appCode: 'INVALID_PACKAGE',
       },
       {
         what: 'PoK z > n',
         call: round1({ proofOfKnowledge: pok.slice(0, 66) + 'ff'.repeat(32) }),
-        appCode: 'BAD_REQUEST',
+        appCode: 'INVALID_PACKAGE',
       },
       {
         what: 'PoK 63 bytes',
@@ -151,8 +158,8 @@ describe('malformed keygen submissions', () => {
       submitAs(alice!, session.id, { kind: 'complaint', accused, reason: 'no' });
     await expectRefusedWithoutChange(server, coordinator, session.id, [
       ...BAD_POINTS.flatMap(([what, bad]) => [
-        { what: `group key: ${what}`, call: confirm(bad, point), appCode: 'BAD_REQUEST' },
-        { what: `verifying share: ${what}`, call: confirm(point, bad), appCode: 'BAD_REQUEST' },
+        { what: `group key: ${what}`, call: confirm(bad, point), appCode: refusalOf(bad) },
+        { what: `verifying share: ${what}`, call: confirm(point, bad), appCode: refusalOf(bad) },
       ]),
       { what: 'complaint about a stranger', call: complain('dave'), appCode: 'NOT_A_PARTICIPANT' },
       { what: 'complaint about itself', call: complain('alice'), appCode: 'INVALID_PACKAGE' },

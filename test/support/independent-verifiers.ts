@@ -159,11 +159,8 @@ const suites: Record<PrimeOrderSuite, Suite> = {
     scalarBytes: 32,
     order: p256Order,
     base: p256.Point.BASE,
-    decode: (bytes) => {
-      // Only the compressed SEC1 forms: fromBytes would also take the 1-byte identity encoding.
-      if (bytes[0] !== 0x02 && bytes[0] !== 0x03) throw new Error('not a compressed point');
-      return p256.Point.fromBytes(bytes);
-    },
+    // At 33 bytes fromBytes takes only the compressed SEC1 forms (02/03 prefix).
+    decode: (bytes) => p256.Point.fromBytes(bytes),
     scalar: bytesToNumberBE,
     // hash_to_field(m, 1) with p = order, L = 48, DST = contextString || "chal" (RFC 9591 §6.4).
     h2: (msg) => bytesToNumberBE(expandMessageXmdSha256(msg, p256Chal, 48)) % p256Order,
