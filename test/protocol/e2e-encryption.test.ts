@@ -11,6 +11,7 @@ import {
   encryptShare,
 } from '../../protocol/e2e.js';
 import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
+import { SCHEMES, dkgRound1, dkgRound2, type Scheme } from '../../protocol/frost/index.js';
 import { codeOf, flipLastBit, runDkg } from './helpers.js';
 
 const identity = () => {
@@ -172,3 +173,46 @@ describe('escrow', () => {
     expect(codeOf(() => seal(inconsistent))).toBe('INVALID_PLAINTEXT');
   });
 });
+
+describe.each(SCHEMES)('escrow and share encryption in %s', (scheme) => {
+  const { outputs, sharesFor } = runDkgWithShares(scheme);
+  const { verifyingShares: _vs, ...plainShare } = outputs[0]!;
+  const ctx = { sessionId: 'keygen-1', participant: 'alice' };
+
+  it("round-trips the suite's key share, and refuses one whose verifying share is another's", () => {
+    const escrow = encryptEscrow({ ...ctx, identityPublicKey: alice.pk, keyShare: plainShare });
+    expect(decryptEscrow({ ...ctx, identitySecretKey: alice.sk, escrow })).toEqual({
+      v: 1,
+      sessionId: 'keygen-1',
+      ...plainShare,
+    });
+    const swapped = { ...plainShare, verifyingShare: outputs[1]!.verifyingShare };
+    expect(
+      codeOf(() => encryptEscrow({ ...ctx, identityPublicKey: alice.pk, keyShare: swapped })),
+    ).toBe('INVALID_PLAINTEXT');
+  });
+
+  it("round-trips a round-2 share of the suite's size", () => {
+    const share = sharesFor[2]!;
+    const args = { sessionId: 'keygen-1', sender: 'alice', recipient: 'bob' };
+    const ciphertext = encryptShare({
+      ...args,
+      senderSecretKey: alice.sk,
+      recipientPublicKey: bob.pk,
+      share,
+    });
+    expect(EncryptedShareSchema.safeParse(ciphertext).success).toBe(true);
+    expect(
+      decryptShare({ ...args, recipientSecretKey: bob.sk, senderPublicKey: alice.pk, ciphertext }),
+    ).toBe(share);
+  });
+});
+
+/** A DKG's outputs plus the round-2 shares participant 1 dealt. */
+function runDkgWithShares(scheme: Scheme) {
+  const { outputs } = runDkg(scheme, 2, 3);
+  const first = dkgRound1(scheme, 1, 2, 3);
+  const others = [2, 3].map((i) => dkgRound1(scheme, i, 2, 3).package);
+  const { sharesFor } = dkgRound2(first.secretState, { 2: others[0]!, 3: others[1]! });
+  return { outputs, sharesFor };
+}
