@@ -1,4 +1,5 @@
 // Every suite `npm run bench` knows, in the order a full run takes them.
+import { ciphersuites } from './ciphersuites.js';
 import { connectionScale } from './connection-scale.js';
 import { legacySigning } from './legacy-signing.js';
 import { persistence } from './persistence.js';
@@ -11,5 +12,6 @@ export const suites: BenchSuite[] = [
   connectionScale,
   sessionOverhead,
   scalingN,
+  ciphersuites,
   persistence,
 ];

@@ -1,10 +1,15 @@
 // The demo's report as text on stdout (progress as for keygen/sign: a redrawn status line on a
 // terminal, log lines otherwise); with --json only the progress, on stderr.
+import { schemeInfo } from '../protocol/frost/index.js';
 import type { DemoOutput } from './demo/output.js';
 import type { DemoResult } from './demo/run.js';
+import type { ThresholdRun } from './demo/threshold.js';
+import { verifiersOf } from './demo/verify.js';
 import { printLine } from './output.js';
 import { createProgressDisplay } from './progress.js';
 
+/** A check's first column. */
+const status = (ok: boolean) => (ok ? 'verified' : 'NOT VERIFIED').padEnd(15);
 const warn = (text: string) => process.stderr.write(`sigsocket: ${text}\n`);
 
 export function demoOutput(opts: { json: boolean }): DemoOutput {
@@ -17,14 +22,27 @@ export function demoOutput(opts: { json: boolean }): DemoOutput {
       first = false;
     },
     field: (name, value) => printLine(`  ${name.padEnd(15)} ${value}`),
-    check: (c) => printLine(`  ${(c.ok ? 'verified' : 'NOT VERIFIED').padEnd(15)} ${c.what}`),
+    check: (c) => printLine(`  ${status(c.ok)} ${c.what}`),
     note: warn,
     progress,
   };
 }
 
+/** One line per scheme (when there were several): who verified it, and its address if any. */
+function printSchemeLines(runs: ThresholdRun[]): void {
+  const width = Math.max(...runs.map((r) => r.scheme.length));
+  printLine('\nthreshold signatures, per scheme:');
+  for (const run of runs) {
+    const ok = run.checks.every((c) => c.ok);
+    const kind = schemeInfo(run.scheme).address?.kind;
+    const address = kind && run.keygen.address ? `; ${kind} address ${run.keygen.address}` : '';
+    printLine(`  ${status(ok)} ${run.scheme.padEnd(width)}  ${verifiersOf(run.scheme)}${address}`);
+  }
+}
+
 /** The closing lines: what was verified, and where the data is. */
 export function printDemoSummary(result: DemoResult): void {
+  if (result.runs.length > 1) printSchemeLines(result.runs);
   if (result.ok) {
     const n = result.runs.length;
     const schemes = result.runs.map((r) => r.scheme).join(', ');

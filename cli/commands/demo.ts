@@ -6,6 +6,7 @@ import { runDemo } from '../demo/run.js';
 import { demoOutput, printDemoSummary } from '../demo-output.js';
 import { CliError, printJson } from '../output.js';
 import { EXIT_CODES } from '../session-runner.js';
+import { schemesHelp } from '../scheme-help.js';
 import { jsonOption, wantsJson } from '../session-options.js';
 
 interface DemoFlags {
@@ -46,6 +47,12 @@ function thresholdOf(flags: DemoFlags): { threshold: number; parties: number } {
   return { threshold, parties };
 }
 
+/** `--scheme` values that name several schemes; `both` is the pair the demo first had. */
+const SCHEME_SETS: Record<string, Scheme[]> = {
+  both: ['frost-secp256k1', 'frost-secp256k1-tr'],
+  all: [...SCHEMES],
+};
+
 /** Exit status: 0 all verified; 2-5 a session ended rejected/failed/timed_out/aborted; else 1. */
 function exitCodeOf(state: string | undefined): number {
   return (EXIT_CODES as Record<string, number>)[state ?? ''] ?? 1;
@@ -64,8 +71,11 @@ export function registerDemo(program: Command): void {
       ),
     )
     .addOption(
-      new Option('--scheme <scheme>', 'threshold signature scheme, or both')
-        .choices([...SCHEMES, 'both'])
+      new Option(
+        '--scheme <scheme>',
+        'threshold signature scheme; both: the two secp256k1 ones; all: each in turn',
+      )
+        .choices([...SCHEMES, ...Object.keys(SCHEME_SETS)])
         .default('frost-secp256k1')
         .env('SIGSOCKET_SCHEME'),
     )
@@ -84,10 +94,11 @@ export function registerDemo(program: Command): void {
         .env('SIGSOCKET_LOG_LEVEL'),
     )
     .addOption(jsonOption())
+    .addHelpText('after', schemesHelp())
     .action(async (flags: DemoFlags) => {
       const json = wantsJson(flags);
       const { threshold, parties } = thresholdOf(flags);
-      const schemes: Scheme[] = flags.scheme === 'both' ? [...SCHEMES] : [flags.scheme as Scheme];
+      const schemes = SCHEME_SETS[flags.scheme] ?? [flags.scheme as Scheme];
       const result = await runDemo(
         {
           ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),

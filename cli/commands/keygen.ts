@@ -3,6 +3,7 @@ import { SCHEMES } from '../../protocol/frost/schemes.js';
 import { KeygenCreateInputSchema } from '../../protocol/sessions.js';
 import { startKeygen } from '../../client/coordinator/index.js';
 import { addClientOptions } from '../client-options.js';
+import { schemesHelp } from '../scheme-help.js';
 import { startAndFollow } from '../session-runner.js';
 import {
   jsonOption,
@@ -45,7 +46,8 @@ export function registerKeygen(program: Command): void {
     )
     .addOption(timeoutOption())
     .addOption(sessionIdOption())
-    .addOption(jsonOption());
+    .addOption(jsonOption())
+    .addHelpText('after', schemesHelp());
   addClientOptions(cmd);
   cmd.action(async (flags: KeygenFlags) => {
     const input = parseFlags(

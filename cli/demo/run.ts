@@ -49,6 +49,16 @@ function describeError(err: unknown): NonNullable<DemoResult['error']> {
   return { message: err instanceof Error ? err.message : String(err) };
 }
 
+/** What the run will do; one or two schemes are named in the sentence, more are counted. */
+function headingOf({ schemes, threshold, parties }: DemoOptions): string {
+  const t = `${threshold}-of-${parties}`;
+  const what =
+    schemes.length <= 2
+      ? `a ${t} ${schemes.join(' and ')} key, a threshold signing`
+      : `a ${t} key and a threshold signing for each of ${schemes.length} schemes`;
+  return `SigSocket demo: ${what} and a single-key POST /sign`;
+}
+
 export async function runDemo(opts: DemoOptions, out: DemoOutput): Promise<DemoResult> {
   const dataKept = opts.dataDir !== undefined;
   const dataDir = path.resolve(
@@ -70,10 +80,7 @@ export async function runDemo(opts: DemoOptions, out: DemoOutput): Promise<DemoR
   };
   let cluster: DemoCluster | undefined;
   const { threshold, parties } = opts;
-  out.heading(
-    `SigSocket demo: a ${threshold}-of-${parties} ${opts.schemes.join(' and ')} key, ` +
-      'a threshold signing and a single-key POST /sign',
-  );
+  out.heading(headingOf(opts));
   try {
     const names = partyNames(parties);
     cluster = await startDemoCluster({

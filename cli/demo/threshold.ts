@@ -1,6 +1,6 @@
 // The threshold half of the demo: a t-of-n keygen among all parties, then t of them sign.
 import { bytesToHex } from '../../protocol/encoding.js';
-import type { Scheme } from '../../protocol/frost/index.js';
+import { schemeInfo, type Scheme } from '../../protocol/frost/index.js';
 import type { SessionView } from '../../protocol/session-view.js';
 import { followSession, startKeygen, startSign } from '../../client/coordinator/index.js';
 import type { SigSocketClient } from '../../client/trpc.js';
@@ -13,7 +13,7 @@ export interface ThresholdRun {
     sessionId: string;
     keyId: string;
     groupPublicKey: string;
-    /** P2TR address (frost-secp256k1-tr), else null. */
+    /** The key's address where the scheme has one (P2TR, Solana), else null. */
     address: string | null;
     participants: string[];
   };
@@ -63,7 +63,8 @@ export async function runThreshold(
   out.field('session', keygen.sessionId);
   out.field('key id', keygen.keyId);
   out.field('group key', keygen.groupPublicKey);
-  if (keygen.address) out.field('P2TR address', keygen.address);
+  const kind = schemeInfo(scheme).address?.kind ?? 'address';
+  if (keygen.address) out.field(`${kind} address`, keygen.address);
 
   const signers = names.slice(names.length - threshold);
   const at = new Date().toISOString();

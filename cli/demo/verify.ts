@@ -1,14 +1,25 @@
 // Independent checks of what the demo got back: each signature is verified again here with
 // noble, as a user of the signature would, instead of trusting the server's word.
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed448 } from '@noble/curves/ed448.js';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
-import { bech32m } from '@scure/base';
+import { base58, bech32m } from '@scure/base';
 import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
-import { verifySignature, type Scheme } from '../../protocol/frost/index.js';
+import { schemeInfo, verifySignature, type Scheme } from '../../protocol/frost/index.js';
 
 export interface Check {
   /** What was verified, e.g. `schnorr.verify (BIP340) under the x-only key 1f…`. */
   what: string;
   ok: boolean;
+}
+
+/** A threshold signature (hex) over `message` (hex) under the group key (hex), as reported. */
+export interface ThresholdOutput {
+  scheme: Scheme;
+  groupPublicKey: string;
+  message: string;
+  signature: string;
+  address?: string | null;
 }
 
 function attempt(what: string, verify: () => boolean): Check {
@@ -19,44 +30,106 @@ function attempt(what: string, verify: () => boolean): Check {
   }
 }
 
-/** The P2TR address decodes (bech32m, witness v1) to the x-only group key. */
-function addressCheck(groupPublicKey: string, address: string): Check {
-  return attempt(`P2TR address ${address} encodes the x-only group key`, () => {
-    const { words } = bech32m.decode(address as `${string}1${string}`);
-    const program = bech32m.fromWords(words.slice(1));
-    return words[0] === 1 && bytesToHex(program) === groupPublicKey.slice(2).toLowerCase();
-  });
+interface Independent {
+  /** In a few words, e.g. `RFC 8032 (noble ed25519.verify)`. */
+  by: string;
+  check(run: ThresholdOutput): Check;
+}
+
+type EdVerify = (
+  sig: Uint8Array,
+  msg: Uint8Array,
+  key: Uint8Array,
+  o: { zip215: boolean },
+) => boolean;
+
+// noble's plain RFC 8032 verify; zip215: false is the RFC's strict rule (noble's default: ZIP-215).
+function rfc8032(name: string, curve: string, verify: EdVerify): Independent {
+  return {
+    by: `RFC 8032 (noble ${name}.verify)`,
+    check: ({ groupPublicKey, message, signature }) =>
+      attempt(`${name}.verify (noble, RFC 8032 ${curve}, not FROST code) under the group key`, () =>
+        verify(hexToBytes(signature), hexToBytes(message), hexToBytes(groupPublicKey), {
+          zip215: false,
+        }),
+      ),
+  };
 }
 
 /**
- * A threshold signature (hex) over `message` (hex) under the 33-byte group key (hex):
- * protocol/frost `verifySignature` for the scheme; for Taproot also noble's BIP340
- * `schnorr.verify` under the x-only key, and the address against the key.
+ * A verifier that shares no code with protocol/frost, for the schemes whose signatures are a
+ * standard outside FROST: BIP340 for Taproot, RFC 8032 for Ed25519 and Ed448 (noble's plain
+ * `verify`, not its FROST module). P-256 and ristretto255 signatures exist only in RFC 9591.
  */
-export function thresholdChecks(input: {
-  scheme: Scheme;
-  groupPublicKey: string;
-  message: string;
-  signature: string;
-  address?: string | null;
-}): Check[] {
-  const { scheme, groupPublicKey, message, signature } = input;
-  const suite = scheme === 'frost-secp256k1' ? 'RFC 9591 FROST(secp256k1, SHA-256)' : 'BIP340';
-  const checks = [
+const INDEPENDENT: Partial<Record<Scheme, Independent>> = {
+  'frost-secp256k1-tr': {
+    by: 'BIP340 (noble schnorr.verify)',
+    check: ({ groupPublicKey, message, signature }) => {
+      const xOnly = groupPublicKey.slice(2);
+      return attempt(`schnorr.verify (noble, BIP340) under the x-only key ${xOnly}`, () =>
+        schnorr.verify(hexToBytes(signature), hexToBytes(message), hexToBytes(xOnly)),
+      );
+    },
+  },
+  'frost-ed25519': rfc8032('ed25519', 'Ed25519', ed25519.verify),
+  'frost-ed448': rfc8032('ed448', 'Ed448', ed448.verify),
+};
+
+/** Who verified a scheme's signatures, in a few words (the demo's closing lines). */
+export function verifiersOf(scheme: Scheme): string {
+  const independent = INDEPENDENT[scheme];
+  return independent ? `protocol/frost + ${independent.by}` : 'protocol/frost (RFC 9591) only';
+}
+
+/** Per address kind (a suite's `address.kind`): the address decoded back to the group key. */
+const ADDRESS_CHECKS: Record<
+  string,
+  { says: string; holds(key: string, address: string): boolean }
+> = {
+  P2TR: {
+    says: 'encodes the x-only group key',
+    holds(key, address) {
+      const { words } = bech32m.decode(address as `${string}1${string}`);
+      const program = bech32m.fromWords(words.slice(1));
+      return words[0] === 1 && bytesToHex(program) === key.slice(2).toLowerCase();
+    },
+  },
+  Solana: {
+    says: 'is the base58 of the group key',
+    holds: (key, address) => bytesToHex(base58.decode(address)) === key.toLowerCase(),
+  },
+};
+
+function addressChecks(run: ThresholdOutput): Check[] {
+  const kind = schemeInfo(run.scheme).address?.kind;
+  if (kind === undefined) return [];
+  if (!run.address) return [{ what: `the keygen result has a ${kind} address`, ok: false }];
+  const check = ADDRESS_CHECKS[kind];
+  if (!check) return [];
+  const address = run.address;
+  return [
+    attempt(`${kind} address ${address} ${check.says}`, () =>
+      check.holds(run.groupPublicKey, address),
+    ),
+  ];
+}
+
+/**
+ * protocol/frost `verifySignature` for the scheme (labelled as what it is: the RFC 9591 check, or
+ * BIP340 for Taproot); then the independent verifier where there is one, and the address (if the
+ * scheme has one) against the key.
+ */
+export function thresholdChecks(run: ThresholdOutput): Check[] {
+  const { scheme, groupPublicKey, message, signature } = run;
+  const independent = INDEPENDENT[scheme];
+  const suite = scheme === 'frost-secp256k1-tr' ? 'BIP340' : `RFC 9591 ${schemeInfo(scheme).title}`;
+  return [
     attempt(`${suite} signature under the group key (protocol/frost verifySignature)`, () =>
       verifySignature(scheme, groupPublicKey, message, signature),
     ),
+    ...(independent ? [independent.check(run)] : []),
+    ...addressChecks(run),
   ];
-  if (scheme === 'frost-secp256k1-tr') {
-    const xOnly = groupPublicKey.slice(2);
-    checks.push(
-      attempt(`schnorr.verify (noble, BIP340) under the x-only key ${xOnly}`, () =>
-        schnorr.verify(hexToBytes(signature), hexToBytes(message), hexToBytes(xOnly)),
-      ),
-    );
-    if (input.address) checks.push(addressCheck(groupPublicKey, input.address));
-  }
-  return checks;
 }
 
 /**

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { base58 } from '@scure/base';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMES } from '../../protocol/frost/schemes.js';
 import type { SessionView } from '../../protocol/session-view.js';
 import { cliPath, repoRoot, runCli } from '../support/cli.js';
 import { startTestServer, tempDir, type TestServer } from '../support/server.js';
@@ -130,6 +133,49 @@ describe('CLI: keygen, sign, watch, sessions, participant', { timeout: 180_000 }
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--message: .*hex/);
     expect(bad.stderr).toMatch(/--participants: /);
+  });
+
+  it('keygen --scheme frost-ed25519 reports a Solana address; the signature is plain RFC 8032; --help lists every scheme', async () => {
+    await using server = await startTestServer();
+    pool = new AgentPool(server);
+    await pool.agentsNamed(['alice', 'bob']);
+    const carol = await coordinatorArgs(server);
+    const keygen = await runCli([
+      'keygen',
+      ...carol,
+      '--threshold',
+      '2',
+      '--participants',
+      'alice,bob',
+      '--scheme',
+      'frost-ed25519',
+    ]);
+    expect(keygen.code, keygen.stderr).toBe(0);
+    const keyId = /keyId\s+(key_\w+)/.exec(keygen.stdout)?.[1];
+    const groupPublicKey = /groupPublicKey\s+([0-9a-f]{64})\b/.exec(keygen.stdout)?.[1];
+    const address = /address\s+([1-9A-HJ-NP-Za-km-z]{32,44})\b/.exec(keygen.stdout)?.[1];
+    expect(Buffer.from(base58.decode(address!)).toString('hex')).toBe(groupPublicKey);
+
+    const message = hexOf('cli sign ed25519');
+    const sign = await runCli([
+      'sign',
+      ...carol,
+      '--key',
+      keyId!,
+      '--message',
+      message,
+      '--participants',
+      'alice,bob',
+      '--json',
+    ]);
+    expect(sign.code, sign.stderr).toBe(0);
+    const signature = resultOf(JSON.parse(sign.stdout) as SessionView).signature!;
+    const [sig, msg, key] = [signature, message, groupPublicKey!].map((h) => Buffer.from(h, 'hex'));
+    expect(ed25519.verify(sig!, msg!, key!, { zip215: false })).toBe(true);
+
+    const help = await runCli(['keygen', '--help']);
+    for (const scheme of SCHEMES) expect(help.stdout).toMatch(new RegExp(`^  ${scheme} `, 'm'));
+    expect(help.stdout).toMatch(/frost-ed25519 +FROST\(Ed25519, SHA-512\); Solana address$/m);
   });
 
   it('sessions lists through the API and straight from the SQLite file', async () => {

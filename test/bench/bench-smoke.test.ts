@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, selectSuites } from '../../bench/args.js';
+import { schemesFlag } from '../../bench/ciphersuites.js';
 import { listFlag, numberFlag } from '../../bench/suite.js';
 import { suites } from '../../bench/suites.js';
 import { cryptoOnlySession } from '../../bench/support/frost-in-memory.js';
@@ -23,6 +24,7 @@ import {
   workloadFixture,
 } from '../../bench/support/store-workload.js';
 import { openDatabaseFile } from '../../db/open.js';
+import { SCHEMES } from '../../protocol/frost/index.js';
 import { tempDir } from '../support/server.js';
 
 describe('bench runner', () => {
@@ -55,6 +57,18 @@ describe('bench runner', () => {
     expect(selectSuites(all, []).map((s) => s.name)).toEqual(['a', 'b', 'c']);
     expect(selectSuites(all, ['c', 'a']).map((s) => s.name)).toEqual(['a', 'c']);
     expect(() => selectSuites(all, ['x'])).toThrow('unknown suite(s): x; available: a, b, c');
+  });
+
+  it('measures every scheme, or the named ones after the frost-secp256k1 baseline', () => {
+    expect(schemesFlag({})).toEqual(SCHEMES);
+    expect(schemesFlag({ schemes: 'frost-ed448,frost-secp256k1,frost-p256' })).toEqual([
+      'frost-secp256k1',
+      'frost-ed448',
+      'frost-p256',
+    ]);
+    expect(() => schemesFlag({ schemes: 'frost-ed25519,ed25519' })).toThrow(
+      /unknown scheme ed25519/,
+    );
   });
 
   it('prints rows, tables and targets', () => {
@@ -231,6 +245,19 @@ const checkFigures: Record<string, (d: Data) => void> = {
     expect(points[0]!['signingCallCounts']).toMatchObject({ aggregate: 1 });
     expect(typeof d['aggregateOnceNoShareVerification']).toBe('boolean');
   },
+  ciphersuites: (d) => {
+    expect(d['baseline']).toBe('frost-secp256k1');
+    const schemes = d['schemes'] as Data[];
+    expect(schemes.map((s) => s['scheme'])).toEqual(SCHEMES); // all six, the baseline first
+    for (const s of schemes) {
+      for (const f of ['cryptoKeygen', 'e2eKeygen', 'cryptoSign', 'e2eSign']) {
+        positive(s[`${f}Ms`], `${s['scheme']} ${f}Ms`);
+        expect(s[`${f}MsSamples`], `${s['scheme']} ${f}MsSamples`).toHaveLength(1);
+        positive(s[`${f}Ratio`], `${s['scheme']} ${f}Ratio`);
+        if (s['scheme'] === d['baseline']) expect(s[`${f}Ratio`]).toBe(1);
+      }
+    }
+  },
   persistence: (d) => {
     positives(d['runtimeTransitionsPerSecond'], 'runtimeTransitionsPerSecond');
     positives(d['rawTransitionsPerSecond'], 'rawTransitionsPerSecond (baseline)');
@@ -247,6 +274,7 @@ const TINY = {
   'connection-scale': ['--k', '20', '--subscriptions', '10', '--rate', '50'],
   'session-overhead': ['--concurrency', '2', '--batches', '1'],
   'scaling-n': ['--n', '3'],
+  ciphersuites: ['--signs', '1'],
   persistence: ['--sessions', '2', '--e2e-sessions', '1'],
 };
 const SHARED = ['--repeats', '1', '--duration-ms', '500'];

@@ -2,9 +2,14 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ed25519, ristretto255_FROST } from '@noble/curves/ed25519.js';
+import { ed448 } from '@noble/curves/ed448.js';
+import { p256_FROST } from '@noble/curves/nist.js';
 import { schnorr, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js';
+import { base58 } from '@scure/base';
 import { describe, expect, it } from 'vitest';
 import type { DemoResult } from '../../cli/demo/run.js';
+import { SCHEMES, type Scheme } from '../../protocol/frost/index.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/server.js';
 
@@ -19,6 +24,16 @@ function field(stdout: string, name: string): string {
   if (!m) throw new Error(`no "${name}" line in:\n${stdout}`);
   return m[1]!;
 }
+
+/** Each scheme's signature checked here by noble alone: RFC 8032 / BIP340 where they apply. */
+const VERIFY: Record<Scheme, (sig: Buffer, msg: Buffer, key: Buffer) => boolean> = {
+  'frost-secp256k1': (sig, msg, key) => secp256k1_FROST.verify(sig, msg, key),
+  'frost-secp256k1-tr': (sig, msg, key) => schnorr.verify(sig, msg, key.subarray(1)),
+  'frost-ed25519': (sig, msg, key) => ed25519.verify(sig, msg, key, { zip215: false }),
+  'frost-ed448': (sig, msg, key) => ed448.verify(sig, msg, key),
+  'frost-p256': (sig, msg, key) => p256_FROST.verify(sig, msg, key),
+  'frost-ristretto255': (sig, msg, key) => ristretto255_FROST.verify(sig, msg, key),
+};
 
 describe('sigsocket demo', { timeout: LIMIT_MS + 30_000 }, () => {
   it('frost-secp256k1 2-of-3 by default: all verified, temporary data removed', async () => {
@@ -95,6 +110,42 @@ describe('sigsocket demo', { timeout: LIMIT_MS + 30_000 }, () => {
     const message = Buffer.from(single.message, 'base64');
     expect(secp256k1.verify(signature, message, hex(single.publicKey))).toBe(true);
     expect(fs.existsSync(result.dataDir)).toBe(false);
+  });
+
+  it('--scheme all: every registered scheme keyed and signed on one server, each verified', async () => {
+    const r = await demo(['--scheme', 'all']);
+    expect(r.code, r.stderr).toBe(0);
+    const heading = `SigSocket demo: a 2-of-3 key and a threshold signing for each of ${SCHEMES.length}`;
+    expect(r.stdout.startsWith(heading)).toBe(true);
+    expect(r.stdout.match(/^  server /gm)).toHaveLength(1);
+    // the per-scheme sections, in SCHEMES order, each checked again here from what it printed
+    const sections = r.stdout.split(/^keygen: /m).slice(1);
+    expect(sections.map((s) => s.slice(0, s.indexOf(',')))).toEqual(SCHEMES);
+    for (const [i, scheme] of SCHEMES.entries()) {
+      const section = sections[i]!;
+      const key = field(section, 'group key');
+      const signing = section.slice(section.indexOf('threshold signing'));
+      const [sig, msg] = [field(signing, 'signature'), field(signing, 'message \\(hex\\)')];
+      expect(VERIFY[scheme](hex(sig), hex(msg), hex(key)), scheme).toBe(true);
+      expect(signing, scheme).toMatch(/^  verified +(RFC 9591|BIP340) .*verifySignature/m);
+      expect(signing, scheme).not.toContain('NOT VERIFIED');
+    }
+    const sectionOf = (scheme: Scheme) => sections[SCHEMES.indexOf(scheme)]!;
+    const [ed25519Run, ed448Run] = [sectionOf('frost-ed25519'), sectionOf('frost-ed448')];
+    expect(ed25519Run).toMatch(/^  verified +ed25519\.verify \(noble, RFC 8032 Ed25519/m);
+    expect(ed448Run).toMatch(/^  verified +ed448\.verify \(noble, RFC 8032 Ed448/m);
+    const solana = field(ed25519Run, 'Solana address');
+    expect(Buffer.from(base58.decode(solana)).toString('hex')).toBe(field(ed25519Run, 'group key'));
+    expect(ed25519Run).toContain(`verified        Solana address ${solana} is the base58`);
+    expect(sectionOf('frost-secp256k1-tr')).toMatch(/^  P2TR address +bc1p/m);
+
+    const summary = r.stdout.slice(r.stdout.indexOf('threshold signatures, per scheme:'));
+    for (const scheme of SCHEMES) {
+      expect(summary).toMatch(new RegExp(`^  verified +${scheme} +protocol/frost`, 'm'));
+    }
+    expect(summary).toMatch(/^  verified +frost-p256 +protocol\/frost \(RFC 9591\) only$/m);
+    expect(summary).toMatch(/^  verified +frost-ed25519 +.*RFC 8032.*; Solana address /m);
+    expect(summary).toContain(`all verified: ${SCHEMES.length} threshold signatures`);
   });
 
   it('--threshold 4 --parties 3 exits 1 with the reason, before starting anything', async () => {

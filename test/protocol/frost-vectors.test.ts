@@ -1,16 +1,17 @@
-// Every file in test/protocol/vectors: RFC 9591 / ZF signing vectors and ZF DKG vectors, both schemes.
+// Every file in test/protocol/vectors: RFC 9591 signing vectors of every suite, ZF signing and DKG
+// vectors of both secp256k1 schemes.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
+import { hexToBytes } from '../../protocol/encoding.js';
 import {
   aggregate,
   commit,
   dkgRound2,
   dkgRound3,
   expectedConfirmation,
+  identifierOf,
   signShare,
   verifyRound1,
   verifySignature,
@@ -19,17 +20,41 @@ import {
   type Round1Package,
   type Scheme,
 } from '../../protocol/frost/index.js';
-import { bip340Verify, catchFrost, flipLastBit, signRound } from './helpers.js';
+import {
+  bip340Verify,
+  catchFrost,
+  flipLastBit,
+  flipScalarLowBit,
+  signRound,
+  verifyingShareOf,
+} from './helpers.js';
 
 // RFC 9591 (CFRG proof of concept) and Zcash Foundation frost-rs vectors, kept in the repository
-// (see vectors/README.md) so the test runs from any clone.
+// (see vectors/README.md) so the test runs from any clone. Each file's scheme is named here, not
+// guessed from its name: a new file must be listed before it runs.
+const SCHEME_OF_FILE: Readonly<Record<string, Scheme>> = {
+  'cfrg-poc-frost-secp256k1-sha256.json': 'frost-secp256k1',
+  'cfrg-poc-frost-ed25519-sha512.json': 'frost-ed25519',
+  'cfrg-poc-frost-ed448-shake256.json': 'frost-ed448',
+  'cfrg-poc-frost-p256-sha256.json': 'frost-p256',
+  'cfrg-poc-frost-ristretto255-sha512.json': 'frost-ristretto255',
+  'zf-frost-secp256k1-vectors.json': 'frost-secp256k1',
+  'zf-frost-secp256k1-vectors_dkg.json': 'frost-secp256k1',
+  'zf-frost-secp256k1-tr-vectors.json': 'frost-secp256k1-tr',
+  'zf-frost-secp256k1-tr-vectors_dkg.json': 'frost-secp256k1-tr',
+};
+const EXPECTED_FILES = 9;
 const vectorsDir = fileURLToPath(new URL('./vectors', import.meta.url));
 const files = readdirSync(vectorsDir).filter((f) => f.endsWith('.json'));
-if (files.length !== 5)
-  throw new Error(`expected 5 vector files in ${vectorsDir}, found ${files.length}`);
+const unknownFiles = files.filter((f) => !Object.hasOwn(SCHEME_OF_FILE, f));
+if (unknownFiles.length)
+  throw new Error(`vector files with no scheme in this test: ${unknownFiles.join(', ')}`);
+if (files.length !== EXPECTED_FILES)
+  throw new Error(
+    `expected ${EXPECTED_FILES} vector files in ${vectorsDir}, found ${files.length}`,
+  );
 const load = (f: string) => JSON.parse(readFileSync(path.join(vectorsDir, f), 'utf8'));
-const schemeOf = (f: string): Scheme =>
-  f.includes('-tr-') ? 'frost-secp256k1-tr' : 'frost-secp256k1';
+const schemeOf = (f: string): Scheme => SCHEME_OF_FILE[f]!;
 
 interface SigningVector {
   config: { MAX_PARTICIPANTS: string; MIN_PARTICIPANTS: string };
@@ -48,6 +73,7 @@ interface SigningVector {
       binding_nonce: string;
       hiding_nonce_commitment: string;
       binding_nonce_commitment: string;
+      binding_factor_input: string;
     }[];
   };
   round_two_outputs: { outputs: { identifier: number; sig_share: string }[] };
@@ -72,8 +98,9 @@ const signingFiles = files.filter((f) => 'round_one_outputs' in load(f));
 const dkgFiles = files.filter((f) => load(f).inputs?.['1']?.vss_commitments);
 
 describe('vector inventory', () => {
-  it('classifies every vector file', () => {
-    expect(files.length).toBeGreaterThanOrEqual(5);
+  it('has every listed file and classifies each', () => {
+    expect(Object.keys(SCHEME_OF_FILE)).toHaveLength(EXPECTED_FILES);
+    expect([...files].sort()).toEqual(Object.keys(SCHEME_OF_FILE).sort());
     expect([...signingFiles, ...dkgFiles].sort()).toEqual([...files].sort());
   });
 });
@@ -86,11 +113,12 @@ describe.each(signingFiles)('signing vector %s', (file) => {
   const groupPublicKey = (v.inputs.group_public_key ?? v.inputs.verifying_key_key)!;
   const shareOf = (i: number) =>
     v.inputs.participant_shares.find((p) => p.identifier === i)!.participant_share;
-  const verifyingShares: IndexMap<string> = {};
-  for (const p of v.inputs.participant_shares) {
-    const share = hexToBytes(p.participant_share);
-    verifyingShares[p.identifier] = bytesToHex(secp256k1.getPublicKey(share, true));
-  }
+  const verifyingShares: IndexMap<string> = Object.fromEntries(
+    v.inputs.participant_shares.map((p) => [
+      p.identifier,
+      verifyingShareOf(scheme, p.participant_share),
+    ]),
+  );
   const pub = { t, n, groupPublicKey, verifyingShares };
   const commitmentsOf = (o: SigningVector['round_one_outputs']['outputs'][number]) => ({
     hiding: o.hiding_nonce_commitment,
@@ -117,6 +145,16 @@ describe.each(signingFiles)('signing vector %s', (file) => {
     }
   });
 
+  // The binding factor input ends with SerializeScalar(identifier) (RFC 9591 §4.4): our
+  // identifiers encode as the vector's, in the suite's byte order.
+  it('encodes identifiers as the binding factor inputs do', () => {
+    for (const o of v.round_one_outputs.outputs) {
+      expect(o.binding_factor_input.endsWith(identifierOf(scheme, o.identifier))).toBe(true);
+    }
+  });
+
+  // Our API exposes no binding factor (noble computes it inside signShare and aggregate), so the
+  // vector's binding_factor values are checked through the signature shares, which depend on them.
   it('reproduces every signature share', () => {
     for (const o of v.round_one_outputs.outputs) {
       const signingShare = shareOf(o.identifier);
@@ -131,7 +169,9 @@ describe.each(signingFiles)('signing vector %s', (file) => {
     expect(sig).toBe(v.final_output.sig);
     expect(verifySignature(scheme, groupPublicKey, v.inputs.message, sig)).toBe(true);
     expect(verifySignature(scheme, groupPublicKey, v.inputs.message + '00', sig)).toBe(false);
-    expect(verifySignature(scheme, groupPublicKey, v.inputs.message, flipLastBit(sig))).toBe(false);
+    // z changed by one, still canonical: only the verification equation can reject it.
+    const otherZ = flipScalarLowBit(scheme, sig);
+    expect(verifySignature(scheme, groupPublicKey, v.inputs.message, otherZ)).toBe(false);
     if (scheme === 'frost-secp256k1-tr') {
       expect(bip340Verify(sig, v.inputs.message, groupPublicKey)).toBe(true);
     }
@@ -139,7 +179,7 @@ describe.each(signingFiles)('signing vector %s', (file) => {
 
   it('per-share verification names a tampered share', () => {
     for (const o of v.round_two_outputs.outputs) {
-      const bad = { ...shares, [o.identifier]: flipLastBit(o.sig_share) };
+      const bad = { ...shares, [o.identifier]: flipScalarLowBit(scheme, o.sig_share) };
       const err = catchFrost(() => aggregate(scheme, pub, signingPackage, bad));
       expect(err.code).toBe('INVALID_SIGNATURE_SHARE');
       expect(err.culprits).toEqual([o.identifier]);

@@ -1,8 +1,14 @@
 // Shared fixtures for protocol tests; the DKG and signing runs themselves are in harness/.
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { runDkg, signRound } from '../../harness/frost-rounds.js';
-import { hexToBytes } from '../../protocol/encoding.js';
-import { FrostError, aggregate, type DkgOutput, type Scheme } from '../../protocol/frost/index.js';
+import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
+import {
+  FrostError,
+  aggregate,
+  schemeInfo,
+  type DkgOutput,
+  type Scheme,
+} from '../../protocol/frost/index.js';
 
 export { persisted, runDkg, signRound } from '../../harness/frost-rounds.js';
 
@@ -31,9 +37,29 @@ export function offCurvePoint(): string {
   }
 }
 
+/** The verifying share s·G (hex, the scheme's element encoding) of a signing share (hex). */
+export function verifyingShareOf(scheme: Scheme, signingShare: string): string {
+  const suite = schemeInfo(scheme);
+  const s = suite.scalarFromBytes(hexToBytes(signingShare));
+  return bytesToHex(suite.Point.BASE.multiply(s).toBytes());
+}
+
 /** Flip the low bit of the last byte of a hex string. */
 export const flipLastBit = (hex: string): string =>
   hex.slice(0, -2) + (parseInt(hex.slice(-2), 16) ^ 1).toString(16).padStart(2, '0');
+
+/**
+ * Flip the lowest bit of the scalar that ends `hex` (a scalar, or a signature R || z), in the
+ * scheme's byte order: the value changes by one and stays a canonical scalar, where flipping the
+ * last byte of a little-endian scalar would break its encoding instead.
+ */
+export function flipScalarLowBit(scheme: Scheme, hex: string): string {
+  const suite = schemeInfo(scheme);
+  const bytes = hexToBytes(hex);
+  const low = suite.frost.utils.Fn.isLE ? bytes.length - suite.scalarBytes : bytes.length - 1;
+  bytes[low] = bytes[low]! ^ 1;
+  return bytesToHex(bytes);
+}
 
 export const ORDER_HEX = secp256k1.Point.Fn.ORDER.toString(16);
 
