@@ -14,6 +14,14 @@ export const errorCodes = {
   UNSUPPORTED_MEDIA_TYPE: { http: 415, trpc: 'UNSUPPORTED_MEDIA_TYPE' },
   SIGNER_NOT_CONNECTED: { http: 404, trpc: 'NOT_FOUND' },
   TOO_MANY_PENDING: { http: 429, trpc: 'TOO_MANY_REQUESTS' },
+  /** The caller's token bucket is empty (`--rate-limit`); `details.retryAfterMs` says when to retry. */
+  RATE_LIMITED: { http: 429, trpc: 'TOO_MANY_REQUESTS' },
+  /** More tRPC calls in one batch than `--max-batch-size`. */
+  BATCH_TOO_LARGE: { http: 413, trpc: 'PAYLOAD_TOO_LARGE' },
+  /** `--max-running-sessions` or `--max-running-sessions-per-coordinator` reached. */
+  TOO_MANY_SESSIONS: { http: 429, trpc: 'TOO_MANY_REQUESTS' },
+  /** `--max-subscriptions-per-connection` or `--max-subscriptions-per-principal` reached. */
+  TOO_MANY_SUBSCRIPTIONS: { http: 429, trpc: 'TOO_MANY_REQUESTS' },
   INVALID_SIGNATURE: { http: 502, trpc: 'BAD_GATEWAY' },
   INVALID_RESPONSE: { http: 502, trpc: 'BAD_GATEWAY' },
   SIGNER_DISCONNECTED: { http: 502, trpc: 'BAD_GATEWAY' },

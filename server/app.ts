@@ -174,6 +174,7 @@ export async function startServer(
           wss.close();
         }
         server.closeAllConnections();
+        services.metrics.eventLoopDelay.stop();
         database.close();
         logger.info('sigsocket stopped');
       })());

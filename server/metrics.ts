@@ -60,6 +60,7 @@ export function createMetrics() {
         for (const { kind, state, count } of countSessions()) this.set({ kind, state }, count);
       },
     }),
+    eventLoopDelay: eventLoopDelayMetrics(registry),
     /** Where the sessions gauge reads its counts (set by the sessions feature). */
     countSessionsWith(source: SessionCounter) {
       countSessions = source;
@@ -69,3 +70,44 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Buckets of the event-loop delay histogram, in seconds (docs/reliability.md, "Limits"). */
+const DELAY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** How often the loop is sampled. */
+const SAMPLE_MS = 10;
+
+/**
+ * How long the event loop was held, from a timer that should fire every 10 ms and measures how
+ * late it is: `sigsocket_event_loop_delay_seconds`, a histogram of every sample (cumulative
+ * since start), and `sigsocket_event_loop_delay_max_seconds`, the longest delay since the
+ * previous scrape (each scrape starts a new window, so a test or an operator reads the worst
+ * stall of a period). The timer is unref'd: it never keeps the process alive.
+ */
+function eventLoopDelayMetrics(registry: client.Registry) {
+  const histogram = new client.Histogram({
+    name: 'sigsocket_event_loop_delay_seconds',
+    help: 'Event-loop delay seen by each 10 ms sample',
+    buckets: DELAY_BUCKETS,
+    registers: [registry],
+  });
+  let windowMax = 0;
+  let expected = performance.now() + SAMPLE_MS;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    const delay = Math.max(0, now - expected) / 1000;
+    histogram.observe(delay);
+    windowMax = Math.max(windowMax, delay);
+    expected = now + SAMPLE_MS;
+  }, SAMPLE_MS);
+  probe.unref();
+  new client.Gauge({
+    name: 'sigsocket_event_loop_delay_max_seconds',
+    help: 'Longest event-loop delay since the previous scrape',
+    registers: [registry],
+    collect() {
+      this.set(windowMax);
+      windowMax = 0;
+    },
+  });
+  return { stop: () => clearInterval(probe) };
+}
