@@ -3,6 +3,7 @@ import { ciphersuites } from './ciphersuites.js';
 import { connectionScale } from './connection-scale.js';
 import { legacySigning } from './legacy-signing.js';
 import { persistence } from './persistence.js';
+import { restart } from './restart.js';
 import { scalingN } from './scaling-n.js';
 import { sessionOverhead } from './session-overhead.js';
 import type { BenchSuite } from './suite.js';
@@ -14,4 +15,5 @@ export const suites: BenchSuite[] = [
   scalingN,
   ciphersuites,
   persistence,
+  restart,
 ];

@@ -7,6 +7,8 @@ import {
   type TRPCClient,
 } from '@trpc/client';
 import type { AppRouter } from '../server/trpc/router.js';
+import { batchCappedWebSocket, MAX_BATCH_CALLS } from './batch-cap.js';
+import { TokenRefresher } from './token-refresh.js';
 import { createFetch, toWebSocketUrl, webSocketClass, type TlsTrust } from './transport.js';
 
 export type { AppRouter };
@@ -22,8 +24,12 @@ export async function closeClient(client: SigSocketClient): Promise<void> {
 export interface ClientOptions extends TlsTrust {
   /** `http(s)://host:port`; the WebSocket URL (`ws(s)://host:port/trpc`) is derived from it. */
   url: string;
-  /** Bearer token (JWT). Sent as `Authorization` over HTTP and `connectionParams.token` over WS. */
-  token?: string | (() => string | undefined);
+  /**
+   * Bearer token (JWT). Sent as `Authorization` over HTTP and `connectionParams.token` over WS.
+   * A function is asked again before the WebSocket's token expires, and a newer token it returns
+   * is sent on that socket (`auth.refresh`), so subscriptions go on (client/token-refresh.ts).
+   */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
 }
 
 /** Reconnect backoff: 0 ms, then 0.5 s doubling to 30 s, with jitter. */
@@ -40,13 +46,16 @@ export function reconnectDelayMs(attempt: number): number {
  */
 export function createClient(opts: ClientOptions): SigSocketClient {
   const token = () => (typeof opts.token === 'function' ? opts.token() : opts.token);
+  let refresher: TokenRefresher | undefined;
   const wsClient = createWSClient({
     url: toWebSocketUrl(opts.url, '/trpc'),
-    WebSocket: webSocketClass(opts),
-    connectionParams: () => {
-      const t = token();
+    WebSocket: batchCappedWebSocket(webSocketClass(opts)),
+    connectionParams: async () => {
+      const t = await token();
+      refresher?.presented(t);
       return t ? { token: t } : {};
     },
+    onClose: () => refresher?.closed(),
     retryDelayMs: reconnectDelayMs,
     keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
     lazy: { enabled: true, closeMs: 0 },
@@ -54,19 +63,27 @@ export function createClient(opts: ClientOptions): SigSocketClient {
   const client = createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        condition: (op) => op.type === 'subscription',
+        // auth.refresh replaces the token of the socket it arrives on.
+        condition: (op) => op.type === 'subscription' || op.path === 'auth.refresh',
         true: wsLink({ client: wsClient }),
         false: httpBatchLink({
           url: new URL('/trpc', opts.url).toString(),
           fetch: createFetch(opts),
-          headers: () => {
-            const t = token();
+          maxItems: MAX_BATCH_CALLS, // ≤ the server's --max-batch-size default
+          headers: async () => {
+            const t = await token();
             return t ? { authorization: `Bearer ${t}` } : {};
           },
         }),
       }),
     ],
   });
+  if (typeof opts.token === 'function') {
+    refresher = new TokenRefresher({
+      token,
+      refresh: (t) => client.auth.refresh.mutate({ token: t }),
+    });
+  }
   sockets.set(client, wsClient);
   return client;
 }

@@ -1,6 +1,8 @@
 import { and, desc, eq, notInArray, sql, type SQL } from 'drizzle-orm';
 import { preparedPerDatabase } from './prepared.js';
 import type { Queryable } from './queryable.js';
+import type { Scheme } from '../protocol/frost/schemes.js';
+import type { SessionSummary } from '../protocol/session-view.js';
 import { sessions } from './schema.js';
 
 /** Session rows (table `sessions`; docs/sessions.md, Inspecting with `sqlite3`). */
@@ -30,9 +32,23 @@ export function updateSessionRow(db: Queryable, id: string, patch: SessionRowPat
   db.update(sessions).set(patch).where(eq(sessions.id, id)).run();
 }
 
-/** Sessions still running (restored on start). */
-export function unfinishedSessionRows(db: Queryable): SessionRow[] {
-  return db.select().from(sessions).where(notInArray(sessions.state, FINAL_STATES)).all();
+/** What start-up needs of a running session: whose it is and when it times out. */
+export interface RunningSessionHead {
+  id: string;
+  coordinator: string;
+  deadline: number | null;
+}
+
+/**
+ * Sessions still running, in one query and without their snapshots (start-up restores them
+ * lazily: server/sessions/runtime.ts, restore).
+ */
+export function unfinishedSessionHeads(db: Queryable): RunningSessionHead[] {
+  return db
+    .select({ id: sessions.id, coordinator: sessions.coordinator, deadline: sessions.deadline })
+    .from(sessions)
+    .where(notInArray(sessions.state, FINAL_STATES))
+    .all();
 }
 
 /** SQL condition: the session names `participant` (sessions.participants is a JSON array). */
@@ -50,21 +66,51 @@ export interface SessionFilter {
   limit: number;
 }
 
-/** Newest first. */
-export function listSessionRows(db: Queryable, filter: SessionFilter): SessionRow[] {
-  const where = [
+/**
+ * Newest first, as summaries: the small columns a list shows and the newest event id, in one
+ * query; the message, result and snapshot are never read (not even inside SQLite).
+ */
+export function listSessionSummaries(db: Queryable, filter: SessionFilter): SessionSummary[] {
+  const rows = db
+    .select({
+      id: sessions.id,
+      kind: sessions.kind,
+      state: sessions.state,
+      scheme: sessions.scheme,
+      threshold: sessions.threshold,
+      participants: sessions.participants,
+      coordinator: sessions.coordinator,
+      label: sessions.label,
+      keyId: sessions.keyId,
+      deadline: sessions.deadline,
+      waitingFor: sessions.waitingFor,
+      error: sessions.error,
+      createdAt: sessions.createdAt,
+      updatedAt: sessions.updatedAt,
+      // Spelled out: drizzle leaves the outer column unqualified inside a subquery.
+      lastEventId: sql<number | null>`(select max(e.id) from session_events e
+        where e.session_id = "sessions"."id")`,
+    })
+    .from(sessions)
+    .where(and(...filterConditions(filter)))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(filter.limit)
+    .all();
+  return rows.map((row) => ({
+    ...row,
+    scheme: row.scheme as Scheme,
+    error: (row.error as SessionSummary['error']) ?? null,
+    lastEventId: row.lastEventId === null ? null : String(row.lastEventId),
+  }));
+}
+
+function filterConditions(filter: SessionFilter): SQL[] {
+  return [
     filter.kind ? eq(sessions.kind, filter.kind) : undefined,
     filter.state ? eq(sessions.state, filter.state) : undefined,
     filter.coordinator !== undefined ? eq(sessions.coordinator, filter.coordinator) : undefined,
     filter.participant !== undefined ? namesParticipant(filter.participant) : undefined,
   ].filter((c): c is SQL => c !== undefined);
-  return db
-    .select()
-    .from(sessions)
-    .where(and(...where))
-    .orderBy(desc(sessions.createdAt), desc(sessions.id))
-    .limit(filter.limit)
-    .all();
 }
 
 /** Sessions by kind and state, for the metrics gauge. */

@@ -17,9 +17,62 @@ export type LegacyFrameErrorCode =
 
 export class LegacyFrameError extends SigSocketError<LegacyFrameErrorCode> {}
 
-/** A fresh proof-of-possession challenge: `sigsocket-proof:` followed by 32 random bytes. */
-export function proofChallenge(): Uint8Array {
-  return new Uint8Array(Buffer.concat([PROOF_PREFIX_BYTES, randomBytes(32)]));
+/** The random part of a challenge: 32 bytes, as 64 lowercase hex digits. */
+const PROOF_NONCE = /^[0-9a-f]{64}$/;
+
+/**
+ * The origin a proof challenge is bound to, from the URL a signer was given or the server's
+ * public URL: `scheme://host[:port]` as WHATWG URL parsing gives it (lowercase host, default
+ * port dropped, no path), with `ws:`/`wss:` read as `http:`/`https:`.
+ */
+export function proofOrigin(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'ws:') parsed.protocol = 'http:';
+  else if (parsed.protocol === 'wss:') parsed.protocol = 'https:';
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new TypeError(`not an http(s) or ws(s) URL: ${url}`);
+  return parsed.origin;
+}
+
+/**
+ * A fresh proof-of-possession challenge bound to the server's origin (docs/signing.md, "Proof
+ * of possession"): the ASCII text `sigsocket-proof:<origin>:<64 hex digits of 32 random bytes>`.
+ */
+export function proofChallenge(origin: string): Uint8Array {
+  return new Uint8Array(
+    Buffer.from(
+      `${PROOF_PREFIX}${proofOrigin(origin)}:${randomBytes(32).toString('hex')}`,
+      'ascii',
+    ),
+  );
+}
+
+/** The origin a challenge names, or undefined when it is not a well-formed challenge. */
+export function proofChallengeOrigin(message: Uint8Array): string | undefined {
+  if (!isProofChallenge(message)) return undefined;
+  const text = Buffer.from(message).toString('latin1');
+  const colon = text.lastIndexOf(':');
+  const origin = text.slice(PROOF_PREFIX.length, colon);
+  if (colon <= PROOF_PREFIX.length || !PROOF_NONCE.test(text.slice(colon + 1))) return undefined;
+  try {
+    return proofOrigin(origin) === origin ? origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a signer checks before it signs a challenge: that it is well formed and names the
+ * origin of the server the signer connected to (`serverUrl`), so that a server cannot have it
+ * sign a challenge of another deployment. Returns the reason to refuse, or undefined.
+ */
+export function foreignProofChallenge(message: Uint8Array, serverUrl: string): string | undefined {
+  const origin = proofChallengeOrigin(message);
+  const expected = proofOrigin(serverUrl);
+  if (origin === undefined) return 'the proof challenge is not sigsocket-proof:<origin>:<hex>';
+  if (origin !== expected)
+    return `the proof challenge is for ${origin}, not for ${expected} (the server this signer connected to)`;
+  return undefined;
 }
 
 export function isProofChallenge(message: Uint8Array): boolean {

@@ -57,6 +57,33 @@ export interface SessionView {
   lastEventId: string | null;
 }
 
+/**
+ * One row of `session.list`: what a table of sessions shows. It leaves out what can be large —
+ * the message, the result, identity keys, the machine's snapshot — so its size is bounded by the
+ * input limits (names, at most 255 participants, a 200-character label): docs/sessions.md,
+ * Listing sessions. `session.get` reads one session in full (also its phase and commitment
+ * round, which only its snapshot holds).
+ */
+export interface SessionSummary {
+  id: string;
+  kind: SessionKind;
+  state: string;
+  scheme: Scheme;
+  threshold: number;
+  /** Names, in index order. */
+  participants: string[];
+  coordinator: string;
+  label: string | null;
+  keyId: string | null;
+  deadline: number | null;
+  waitingFor: string[];
+  error: SessionErrorView | null;
+  createdAt: number;
+  updatedAt: number;
+  /** As in SessionView: the newest event of the session when the row was read. */
+  lastEventId: string | null;
+}
+
 /** keygen.create / sign.create: `created: false` when the same request was made before. */
 export interface CreateSessionResult {
   created: boolean;

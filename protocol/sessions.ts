@@ -194,11 +194,14 @@ export const InboxInputSchema = z.strictObject({ lastEventId: LastEventIdSchema 
 
 /** `keygen`, `sign`, or the kind of another protocol the server runs. */
 export const SessionKindSchema = z.string().min(1).max(64);
+/** session.list pages: at most this many summaries (docs/sessions.md, Listing sessions). */
+export const MAX_LIST_LIMIT = 100;
+export const DEFAULT_LIST_LIMIT = 50;
 export const ListInputSchema = z
   .strictObject({
     kind: SessionKindSchema.optional(),
     state: z.string().max(32).optional(),
-    limit: z.number().int().min(1).max(500).default(100),
+    limit: z.number().int().min(1).max(MAX_LIST_LIMIT).default(DEFAULT_LIST_LIMIT),
   })
   .optional();
 

@@ -11,6 +11,7 @@ import { cachedTokenVerifier } from './auth/cached-verifier.js';
 import { createTokenVerifier } from './auth/jwt.js';
 import { loadOrCreateSecret, secretFromString } from './auth/secret.js';
 import { TokenIssuer } from './auth/token-issuer.js';
+import { AuditBatcher } from './audit-batcher.js';
 import { systemClock, type Clock } from './clock.js';
 import type { ServeConfig } from './config.js';
 import type { Feature } from './feature.js';
@@ -18,12 +19,17 @@ import { sendJson } from './http/json.js';
 import { createRequestListener, type HttpRoute } from './http/router.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { RateLimiter } from './rate-limit.js';
 import { createSessionsFeature } from './sessions/feature.js';
 import { createSigningFeature } from './signing/feature.js';
 import type { ServerDeps, Services } from './services.js';
 import { loadTls } from './tls.js';
 import { createContextFactory } from './trpc/context.js';
+import { refuseHttpSubscriptions } from './trpc/http-subscriptions.js';
 import { appRouter } from './trpc/router.js';
+import { limitHttpBatches, limitWsBatches } from './trpc/batch-limit.js';
+import { gateMessages } from './trpc/message-gates.js';
+import { retryAfterHeader } from './trpc/retry-after.js';
 import { closeClientsThatDoNotRead } from './trpc/slow-clients.js';
 import { routeUpgrades } from './ws/upgrade.js';
 
@@ -82,18 +88,38 @@ export async function startServer(
     const secret = config.jwtSecret
       ? secretFromString(config.jwtSecret)
       : loadOrCreateSecret(config.dataDir);
+    const { jwtJwks, jwtIssuer, jwtAudience, jwtAlgorithms } = config;
     const verifyToken = createTokenVerifier({
       secret,
-      ...(config.jwtJwks ? { jwks: config.jwtJwks } : {}),
-      ...(config.jwtIssuer ? { jwksIssuer: config.jwtIssuer } : {}),
+      // resolveConfig has checked that the four go together.
+      ...(jwtJwks && jwtIssuer && jwtAudience && jwtAlgorithms
+        ? {
+            external: {
+              jwks: jwtJwks,
+              issuer: jwtIssuer,
+              audience: jwtAudience,
+              algorithms: jwtAlgorithms,
+            },
+          }
+        : {}),
     });
+    const metrics = createMetrics();
+    const audit = new AuditBatcher(database.sqlite, clock, logger);
     const deps: ServerDeps = {
       config,
       logger,
       db: database.db,
       sqlite: database.sqlite,
-      metrics: createMetrics(),
+      metrics,
       clock,
+      audit,
+      rateLimiter: new RateLimiter({
+        ratePerSecond: config.rateLimit,
+        burst: config.rateBurst,
+        audit,
+        refused: () => metrics.callsRefused.inc({ code: 'RATE_LIMITED' }),
+        clock,
+      }),
       // Verified tokens are remembered until they expire: every edge (HTTP, tRPC) shares it.
       auth: createAuthenticator(cachedTokenVerifier(verifyToken, clock), clock),
     };
@@ -117,20 +143,28 @@ export async function startServer(
       basePath: '/trpc/',
       maxBodySize: config.maxTrpcMessageBytes,
       createContext: ({ req }) => createContext({ req, info: { connectionParams: null } }),
+      responseMeta: ({ errors }) => retryAfterHeader(errors),
     });
     const listener = createRequestListener({
       routes: [...healthRoutes(services), ...features.flatMap((f) => f.routes ?? [])],
-      trpc: trpcHttp,
+      trpc: limitHttpBatches(
+        refuseHttpSubscriptions(appRouter, trpcHttp),
+        config.maxBatchSize,
+        () => metrics.callsRefused.inc({ code: 'BATCH_TOO_LARGE' }),
+      ),
       logger,
     });
     const server = tls ? https.createServer({ ...tls }, listener) : http.createServer(listener);
 
     // ws caps a message (all its fragments together) at maxPayload; never the 100 MiB default.
     const trpcWss = new WebSocketServer({ noServer: true, maxPayload: config.maxTrpcMessageBytes });
-    closeClientsThatDoNotRead(trpcWss, {
-      maxBufferedBytes: config.subscriberMaxBufferedBytes,
-      logger,
-    });
+    // Checked on every message before tRPC's adapter reads it, in this order.
+    gateMessages(trpcWss, [
+      closeClientsThatDoNotRead({ maxBufferedBytes: config.subscriberMaxBufferedBytes, logger }),
+      limitWsBatches(config.maxBatchSize, () =>
+        metrics.callsRefused.inc({ code: 'BATCH_TOO_LARGE' }),
+      ),
+    ]);
     const trpcWs = applyWSSHandler({
       wss: trpcWss,
       router: appRouter,
@@ -161,7 +195,13 @@ export async function startServer(
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
-    logger.info({ url, dataDir: config.dataDir, tls: Boolean(tls) }, 'sigsocket listening');
+    // Resolved once: proof challenges carry its origin and /status shows it (docs/signing.md).
+    const publicUrl = config.publicUrl ?? url;
+    signing.signing.setPublicUrl(publicUrl);
+    logger.info(
+      { url, publicUrl, dataDir: config.dataDir, tls: Boolean(tls) },
+      'sigsocket listening',
+    );
 
     let closing: Promise<void> | undefined;
     const close = () =>
@@ -169,6 +209,8 @@ export async function startServer(
         server.close(); // stop accepting
         trpcWs.broadcastReconnectNotification(); // tRPC clients reconnect (to the next server)
         for (const f of features) await f.close?.();
+        services.rateLimiter.flush();
+        services.audit.flush();
         for (const wss of Object.values(endpoints)) {
           for (const client of wss.clients) client.close(1012, 'server restarting');
           wss.close();

@@ -13,6 +13,34 @@ const onOff = z.enum(['on', 'off']).transform((v) => v === 'on');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const path = z.string().min(1);
 
+/** JWS algorithms `--jwt-algorithms` may list: asymmetric only (HS256 is this server's own). */
+export const JWKS_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+const algorithmList = z
+  .string()
+  .min(1)
+  .transform((value, ctx) => {
+    const list = value.split(',').map((a) => a.trim());
+    const refused = list.filter((a) => !(JWKS_ALGORITHMS as readonly string[]).includes(a));
+    if (refused.length === 0) return list;
+    ctx.addIssue({
+      code: 'custom',
+      message: `not an asymmetric JWS algorithm: ${refused.map((a) => JSON.stringify(a)).join(', ')} (one of ${JWKS_ALGORITHMS.join(', ')})`,
+    });
+    return z.NEVER;
+  });
+
 export const serveOptions = {
   host: {
     flag: '--host <addr>',
@@ -177,7 +205,7 @@ export const serveOptions = {
   },
   jwtAlgorithms: {
     flag: '--jwt-algorithms <list>',
-    schema: z.string().min(1).optional(),
+    schema: algorithmList.optional(),
     doc: 'comma-separated asymmetric algorithms accepted from the JWKS issuer (e.g. RS256,ES256,EdDSA)',
   },
   jwtJwksInsecure: {
@@ -259,6 +287,41 @@ export class ConfigError extends SigSocketError<'CONFIG_INVALID'> {
   }
 }
 
+const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
+
+/**
+ * `--jwt-jwks` comes with `--jwt-issuer`, `--jwt-audience` and `--jwt-algorithms` (none of them
+ * without it), and a JWKS URL is https, or http on a loopback host with `--jwt-jwks-insecure on`
+ * (docs/sessions.md, Authorisation).
+ */
+function checkExternalIssuer(config: ServeConfig): void {
+  const needs = ['jwtIssuer', 'jwtAudience', 'jwtAlgorithms'] as const;
+  for (const key of needs) {
+    if (config.jwtJwks && !config[key]) {
+      throw new ConfigError(`--jwt-jwks needs ${flagName(key)}`);
+    }
+    if (!config.jwtJwks && config[key]) {
+      throw new ConfigError(`${flagName(key)} applies to --jwt-jwks tokens: give --jwt-jwks too`);
+    }
+  }
+  const jwks = config.jwtJwks;
+  if (!jwks || !/^http:\/\//i.test(jwks)) return;
+  let host: string;
+  try {
+    host = new URL(jwks).hostname;
+  } catch {
+    throw new ConfigError(`--jwt-jwks ${jwks}: not a valid URL`);
+  }
+  if (!LOOPBACK_HOSTS.includes(host)) {
+    throw new ConfigError(
+      `--jwt-jwks ${jwks}: a JWKS is fetched over https only (http only on a loopback host, with --jwt-jwks-insecure on)`,
+    );
+  }
+  if (!config.jwtJwksInsecure) {
+    throw new ConfigError(`--jwt-jwks ${jwks}: an http:// JWKS URL needs --jwt-jwks-insecure on`);
+  }
+}
+
 /** `--tls-cert <file>` → `--tls-cert`. */
 export function flagName(key: ServeConfigKey): string {
   return serveOptions[key].flag.split(' ')[0]!;
@@ -295,9 +358,7 @@ export function resolveConfig(
   if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
   }
-  if (config.jwtIssuer && !config.jwtJwks) {
-    throw new ConfigError('--jwt-issuer applies to --jwt-jwks tokens: give --jwt-jwks too');
-  }
+  checkExternalIssuer(config);
   if (config.minSessionTimeoutMs > config.maxSessionTimeoutMs) {
     throw new ConfigError('--min-session-timeout-ms must not exceed --max-session-timeout-ms');
   }

@@ -42,6 +42,12 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
+    callsRefused: new client.Counter({
+      name: 'sigsocket_calls_refused_total',
+      help: 'tRPC and HTTP calls refused by a limit before any work, by code (RATE_LIMITED, BATCH_TOO_LARGE)',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
     protocolErrors: new client.Counter({
       name: 'sigsocket_protocol_errors_total',
       help: 'Malformed or unexpected frames from WebSocket peers, by kind',

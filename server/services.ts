@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
+import type { AuditBatcher } from './audit-batcher.js';
 import type { Authenticator } from './auth/authenticate.js';
 import type { TokenClaims, TokenIssuer } from './auth/token-issuer.js';
 import type { Clock } from './clock.js';
 import type { ServeConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions/service.js';
 import type { SigningService } from './signing/service.js';
 import type { TypedSigners } from './signing/typed-signers.js';
@@ -20,6 +22,10 @@ export interface ServerDeps {
   clock: Clock;
   /** Bearer token → principal, for every edge. */
   auth: Authenticator;
+  /** Audit rows written in batches (refusals: no fsync each); flushed on close. */
+  audit: AuditBatcher;
+  /** Calls per principal per second, for every edge (`--rate-limit`, `--rate-burst`). */
+  rateLimiter: RateLimiter;
 }
 
 /** What request handlers (tRPC procedures) reach: the shared deps and each feature's service. */

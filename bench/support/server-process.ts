@@ -18,6 +18,17 @@ export interface ServerProcess {
 }
 
 /**
+ * Benchmarks measure throughput, so their servers raise the per-principal rate limit (one
+ * coordinator sends thousands of requests per second) explicitly; the limits themselves are
+ * measured in test/faults/hardening-rate.test.ts. A benchmark's own arguments come after these.
+ */
+export const BENCH_CONFIG_LIMITS = { rateLimit: '1000000', rateBurst: '1000000' } as const;
+const BENCH_LIMIT_FLAGS = [
+  ...['--rate-limit', BENCH_CONFIG_LIMITS.rateLimit],
+  ...['--rate-burst', BENCH_CONFIG_LIMITS.rateBurst],
+];
+
+/**
  * Runs the real `sigsocket serve` in a child process, so the server has an event loop (and a
  * core) of its own, as it would in production with clients elsewhere; the load generator runs
  * in this process. `nodeArgs` may add e.g. `--cpu-prof`.
@@ -25,8 +36,10 @@ export interface ServerProcess {
 export function startServerProcess(
   serveArgs: string[],
   nodeArgs: string[] = [],
+  /** An existing data directory to serve (default: a new empty one); removed on stop. */
+  existingDataDir?: string,
 ): Promise<ServerProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigsocket-bench-'));
+  const dataDir = existingDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sigsocket-bench-'));
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -39,6 +52,7 @@ export function startServerProcess(
       dataDir,
       '--log-level',
       'warn',
+      ...BENCH_LIMIT_FLAGS,
       ...serveArgs,
     ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -102,7 +116,7 @@ export async function startServerInProcess(
   const { resolveConfig } = await import('../../server/config.js');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigsocket-bench-'));
   const server = await startServer(
-    resolveConfig({ port: 0, dataDir, logLevel: 'warn', ...serveArgs }, {}),
+    resolveConfig({ port: 0, dataDir, logLevel: 'warn', ...BENCH_CONFIG_LIMITS, ...serveArgs }, {}),
   );
   return {
     url: server.url,

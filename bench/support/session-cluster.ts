@@ -7,6 +7,7 @@ import { runParticipant, type ParticipantHandle } from '../../client/participant
 import { closeClient, createClient, type SigSocketClient } from '../../client/trpc.js';
 import { startTestServer, type TestServer } from '../../harness/server.js';
 import { tempDir } from '../../harness/temp-dir.js';
+import { BENCH_CONFIG_LIMITS } from './server-process.js';
 import { randomSecretKey } from '../../protocol/ecdsa/sign.js';
 import { verifySignature, type Scheme } from '../../protocol/frost/index.js';
 
@@ -21,7 +22,11 @@ export interface SessionCluster {
 
 /** Starts the server (no deadlines in the way) and n registered, subscribed agents p1..pn. */
 export async function startSessionCluster(n: number): Promise<SessionCluster> {
-  const server = await startTestServer({ roundTimeoutMs: 3_600_000, inviteTimeoutMs: 3_600_000 });
+  const server = await startTestServer({
+    roundTimeoutMs: 3_600_000,
+    inviteTimeoutMs: 3_600_000,
+    ...BENCH_CONFIG_LIMITS, // sessions created as fast as they go, from one coordinator
+  });
   const keystores = tempDir('sigsocket-bench-agents-');
   const clients: SigSocketClient[] = [];
   const agents: ParticipantHandle[] = [];

@@ -1,18 +1,14 @@
 import { Option, type Command } from 'commander';
 import { DatabaseFileError, openDatabaseReadOnly } from '../../db/read-only.js';
-import { listSessionRows } from '../../db/sessions.js';
-import { ListInputSchema } from '../../protocol/sessions.js';
+import { listSessionSummaries } from '../../db/sessions.js';
+import type { SessionSummary } from '../../protocol/session-view.js';
+import { DEFAULT_LIST_LIMIT, ListInputSchema } from '../../protocol/sessions.js';
 import { closeClient, createClient } from '../../client/trpc.js';
 import { cliErrorFrom } from '../api-errors.js';
 import { addClientOptions, resolveClientOptions, type ClientFlags } from '../client-options.js';
 import { CliError, printJson, printLine } from '../output.js';
 import { jsonOption, parseFlags, wantsJson } from '../session-options.js';
-import {
-  sessionsTable,
-  summaryOfRow,
-  summaryOfView,
-  type SessionSummary,
-} from '../sessions-table.js';
+import { sessionsTable } from '../sessions-table.js';
 
 interface SessionsFlags extends ClientFlags {
   state?: string;
@@ -34,7 +30,7 @@ function fromDatabase(file: string, filter: Filter): SessionSummary[] {
     throw err;
   }
   try {
-    return listSessionRows(opened.db, filter).map(summaryOfRow);
+    return listSessionSummaries(opened.db, filter);
   } finally {
     opened.close();
   }
@@ -44,10 +40,9 @@ async function fromApi(flags: SessionsFlags, filter: Filter): Promise<SessionSum
   const options = resolveClientOptions(flags, { requireToken: true });
   const client = createClient(options);
   try {
-    const views = await client.session.list.query(filter).catch((err: unknown) => {
+    return await client.session.list.query(filter).catch((err: unknown) => {
       throw cliErrorFrom(err, options.url);
     });
-    return views.map(summaryOfView);
   } finally {
     await closeClient(client);
   }
@@ -70,7 +65,11 @@ export function registerSessions(program: Command): void {
         .choices(['keygen', 'sign'])
         .env('SIGSOCKET_KIND'),
     )
-    .addOption(new Option('--limit <n>', 'at most this many').default('100').env('SIGSOCKET_LIMIT'))
+    .addOption(
+      new Option('--limit <n>', 'at most this many (1-100)')
+        .default(String(DEFAULT_LIST_LIMIT))
+        .env('SIGSOCKET_LIMIT'),
+    )
     .addOption(
       new Option(
         '--db <file>',

@@ -23,7 +23,7 @@ export function registerSigner(program: Command): void {
     const secretKey = loadKeyForCli(flags.keyFile);
     const client = createClient(options);
     const events = signerEvents();
-    const handle = runSigner({ client, secretKey, onEvent: events.onEvent });
+    const handle = runSigner({ url: options.url, client, secretKey, onEvent: events.onEvent });
     printLine(`typed signer for public key ${handle.publicKey} -> ${options.url}`);
     await runUntilSignal(handle, () => closeClient(client), events.gaveUp);
   });

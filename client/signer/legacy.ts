@@ -5,6 +5,7 @@ import {
   DEFAULT_MAX_FRAME_BYTES,
   decodeSignRequest,
   encodeSignResponse,
+  foreignProofChallenge,
   isProofChallenge,
 } from '../../protocol/legacy.js';
 import { reconnectDelayMs } from '../trpc.js';
@@ -43,7 +44,8 @@ function legacyUrl(url: string): string {
  * The reference signer of the legacy raw-WebSocket protocol (docs/signing.md §1): introduces its
  * compressed public key in hex, answers the proof-of-possession challenge, then answers each
  * `base64(message)` with `base64(message).base64(signature)` (compact, low-S). Reconnects with
- * backoff until stopped.
+ * backoff until stopped. A challenge naming another origin than `url`'s is not signed: the
+ * signer gives up (it is talking to the wrong server, or to one that relays another's).
  */
 export function runLegacySigner(opts: LegacySignerOptions): SignerHandle {
   const publicKey = bytesToHex(publicKeyOf(opts.secretKey));
@@ -95,8 +97,18 @@ export function runLegacySigner(opts: LegacySignerOptions): SignerHandle {
       const isFirst = first;
       first = false;
       if (isProofChallenge(message)) {
-        // Only the server's challenge, which comes first, is signed without asking.
-        if (isFirst) ws.send(encodeSignResponse(message, signMessage(opts.secretKey, message)));
+        // Only the server's challenge, which comes first, is signed without asking, and only
+        // when it names the server we connected to: else the server could be relaying another
+        // deployment's challenge to take our key's route there (docs/signing.md).
+        if (!isFirst) return;
+        const foreign = foreignProofChallenge(message, url);
+        if (foreign === undefined) {
+          ws.send(encodeSignResponse(message, signMessage(opts.secretKey, message)));
+          return;
+        }
+        stopped = true;
+        emit({ type: 'gave_up', message: `not signing the proof challenge: ${foreign}` });
+        ws.close(1008, 'proof challenge for another server');
         return;
       }
       answer(ws, message).catch((err: unknown) =>

@@ -1,6 +1,7 @@
 import type { Unsubscribable } from '@trpc/server/observable';
 import { base64Decode, base64Encode, bytesToHex } from '../../protocol/encoding.js';
 import { publicKeyOf, signMessage } from '../../protocol/ecdsa/sign.js';
+import { foreignProofChallenge } from '../../protocol/legacy.js';
 import type { AttachEvent } from '../../protocol/signer-schemas.js';
 import { connectionProblem, refusalOf } from '../server-errors.js';
 import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
@@ -9,6 +10,11 @@ import { ReadySignal, type Approve, type SignerEvent, type SignerHandle } from '
 export interface TypedSignerOptions {
   /** A typed client whose token may attach signers (any role). */
   client: SigSocketClient;
+  /**
+   * The server's URL, as given to `createClient`: the signer proves possession only for
+   * challenges that name its origin (docs/signing.md, "Proof of possession").
+   */
+  url: string;
   /** 32-byte secp256k1 secret key. */
   secretKey: Uint8Array;
   /** Whether to sign a request; a refusal reaches the caller as SIGNER_REFUSED. */
@@ -20,7 +26,7 @@ export interface TypedSignerOptions {
 
 /**
  * A typed signer (docs/signing.md §3): subscribes to `signer.attach`, proves possession of its key
- * by signing the challenge (`signer.prove`), then answers each request with `signer.respond` (a
+ * by signing the challenge (`signer.prove`) if it names the origin of `url` (else it gives up), then answers each request with `signer.respond` (a
  * compact low-S signature, or a refusal). The client's WebSocket reconnects by itself and
  * re-subscribes, which starts a fresh challenge; if the subscription ends with an error, this
  * re-subscribes with backoff until stopped.
@@ -55,7 +61,16 @@ export function runSigner(opts: TypedSignerOptions): SignerHandle {
       case 'challenge': {
         ready.reset();
         emit({ type: 'connected' });
-        const signature = base64Encode(signMessage(opts.secretKey, base64Decode(event.challenge)));
+        const challenge = base64Decode(event.challenge);
+        const foreign = foreignProofChallenge(challenge, opts.url);
+        if (foreign !== undefined) {
+          stopped = true;
+          subscription?.unsubscribe();
+          subscription = undefined;
+          emit({ type: 'gave_up', message: `not signing the proof challenge: ${foreign}` });
+          return;
+        }
+        const signature = base64Encode(signMessage(opts.secretKey, challenge));
         client.signer.prove.mutate({ attachId: event.attachId, signature }).catch(report);
         return;
       }

@@ -18,6 +18,14 @@ export type AuthState =
   | { kind: 'invalid'; reason: string }
   | { kind: 'ok'; principal: Principal; /** epoch ms */ expiresAt: number };
 
+/**
+ * The token state of one caller: per request over HTTP, and per WebSocket, shared by every call
+ * of that connection, so `auth.refresh` can replace it while the connection stays open.
+ */
+export interface AuthHolder {
+  current: AuthState;
+}
+
 export interface Authenticator {
   /** Verifies the token, if any. Never throws: a bad token is `invalid`, with the reason. */
   authenticate(token: string | undefined): Promise<AuthState>;
@@ -27,10 +35,17 @@ export interface Authenticator {
    * no token at all (each edge tells the caller how to send one).
    */
   principal(auth: AuthState, missing: string): Principal;
+  /**
+   * The state a connection holding `current` takes on with the new `token` (`auth.refresh`,
+   * docs/sessions.md, Authorisation): UNAUTHORIZED if the token does not verify or has expired,
+   * FORBIDDEN if it names another sub or role than the connection's token (which may itself
+   * have expired), UNAUTHORIZED if the connection never had a valid token.
+   */
+  refresh(current: AuthState, token: string): Promise<AuthState & { kind: 'ok' }>;
 }
 
 export function createAuthenticator(verify: TokenVerifier, clock: Clock): Authenticator {
-  return {
+  const authenticator: Authenticator = {
     async authenticate(token) {
       if (!token) return { kind: 'none' };
       try {
@@ -47,7 +62,23 @@ export function createAuthenticator(verify: TokenVerifier, clock: Clock): Authen
       if (auth.expiresAt <= clock()) throw new AppError('UNAUTHORIZED', 'token expired');
       return auth.principal;
     },
+    async refresh(current, token) {
+      if (current.kind !== 'ok') {
+        throw new AppError('UNAUTHORIZED', 'this connection has no token to refresh: reconnect');
+      }
+      const next = await authenticator.authenticate(token);
+      const principal = authenticator.principal(next, 'missing token');
+      const { sub, role } = current.principal;
+      if (principal.sub !== sub || principal.role !== role) {
+        throw new AppError(
+          'FORBIDDEN',
+          `a refreshed token must name the same sub and role as the connection's (${sub}, ${role})`,
+        );
+      }
+      return next as AuthState & { kind: 'ok' };
+    },
   };
+  return authenticator;
 }
 
 /**

@@ -38,12 +38,24 @@ export async function issueToken(
     .sign(secret);
 }
 
+/**
+ * An external issuer whose tokens are accepted too (`--jwt-jwks`; server/config.ts checks that
+ * all four are given and that an http URL is a loopback one allowed by `--jwt-jwks-insecure`).
+ */
+export interface ExternalIssuer {
+  /** Its JWKS: an https URL (loopback http when allowed) or a JSON file. */
+  jwks: string;
+  /** Required `iss`. */
+  issuer: string;
+  /** Required `aud`: tokens it issued for other applications are refused. */
+  audience: string;
+  /** Asymmetric algorithms accepted (an allow-list; never HS* or `none`). */
+  algorithms: readonly string[];
+}
+
 export interface VerifierOptions {
   secret: Uint8Array;
-  /** An external issuer's JWKS: an http(s) URL or a JSON file. */
-  jwks?: string;
-  /** Required `iss` of external tokens. */
-  jwksIssuer?: string;
+  external?: ExternalIssuer;
 }
 
 /** A verified token: who, which role, and when it expires (epoch seconds). */
@@ -64,10 +76,12 @@ function loadJwks(source: string): jose.JWTVerifyGetKey {
 
 /**
  * Verifies bearer tokens: HS256 tokens of this server (issuer `sigsocket`), and, when a JWKS
- * is configured, asymmetric tokens of that issuer. `exp` is required.
+ * is configured, tokens of that issuer signed with an algorithm of its allow-list, for its
+ * audience. `exp` is required.
  */
 export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
-  const external = opts.jwks ? loadJwks(opts.jwks) : undefined;
+  const external = opts.external;
+  const externalKeys = external ? loadJwks(external.jwks) : undefined;
   return async (token) => {
     let payload: jose.JWTPayload;
     try {
@@ -78,10 +92,12 @@ export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
           issuer: ISSUER,
           requiredClaims: ['exp', 'sub'],
         }));
-      } else if (external) {
-        ({ payload } = await jose.jwtVerify(token, external, {
-          ...(opts.jwksIssuer ? { issuer: opts.jwksIssuer } : {}),
-          requiredClaims: ['exp', 'sub'],
+      } else if (external && externalKeys && external.algorithms.includes(String(alg))) {
+        ({ payload } = await jose.jwtVerify(token, externalKeys, {
+          issuer: external.issuer,
+          audience: external.audience,
+          algorithms: [...external.algorithms],
+          requiredClaims: ['exp', 'sub', 'aud'],
         }));
       } else {
         throw new AuthError(`tokens signed with ${String(alg)} are not accepted`);

@@ -83,6 +83,10 @@ export function createRequestListener(opts: {
         .then(() => route.handler(req, res, params))
         .catch((err: unknown) => {
           if (err instanceof AppError) {
+            const retryAfterMs = err.details?.['retryAfterMs'];
+            if (typeof retryAfterMs === 'number' && !res.headersSent) {
+              res.setHeader('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+            }
             if (!res.headersSent) sendError(res, err.code, err.message);
             else res.destroy();
             return;

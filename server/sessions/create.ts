@@ -84,6 +84,8 @@ export function createSession(
   });
   const again = chosenId ? existing(deps.db, sessionId, hash) : undefined;
   if (again) return again;
+  // The caps are checked before anything is read or written (docs/sessions.md, Limits).
+  deps.runtime.admit(principal.sub);
   const prepared = checks.prepare(request, directoryFor(deps.db, principal));
   const timeouts = resolveTimeouts(deps.config, checks.timeouts(request));
   const at = deps.clock();

@@ -17,13 +17,14 @@ export function createSessionsFeature(
   deps: ServerDeps,
   protocols?: readonly ProtocolDefinition[],
 ): SessionsFeature {
-  const { config, logger, db, metrics, clock } = deps;
+  const { config, logger, db, metrics, clock, audit } = deps;
   const sessions = new SessionService({
     config,
     logger,
     db,
     metrics,
     clock,
+    audit,
     ...(protocols ? { protocols } : {}),
   });
   metrics.countSessionsWith(() => sessions.countByState());

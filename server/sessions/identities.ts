@@ -17,7 +17,7 @@ import type {
   RegisterResult,
 } from '../../protocol/session-view.js';
 import { identityProofMessage, type RegisterInputSchema } from '../../protocol/sessions.js';
-import { ChallengeStore } from './challenges.js';
+import { ChallengeStore, type ChallengeLimits } from './challenges.js';
 
 export type RegisterInput = z.output<typeof RegisterInputSchema>;
 
@@ -33,8 +33,9 @@ export class IdentityService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
+    limits?: ChallengeLimits,
   ) {
-    this.challenges = new ChallengeStore(clock);
+    this.challenges = new ChallengeStore(clock, limits);
   }
 
   challenge(principal: Principal): ChallengeView {

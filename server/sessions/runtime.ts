@@ -6,8 +6,9 @@ import type { Db } from '../../db/open.js';
 import type { Queryable } from '../../db/queryable.js';
 import { insertSessionEvents, lastSessionEventId } from '../../db/session-events.js';
 import {
+  getSessionRow,
   insertSessionRow,
-  unfinishedSessionRows,
+  unfinishedSessionHeads,
   updateSessionRow,
   type NewSessionRow,
   type SessionRowPatch,
@@ -23,6 +24,7 @@ import { DeadlineTimers } from './deadlines.js';
 import { LiveSession } from './live-session.js';
 import type { ProtocolRegistry, RegisteredProtocol } from './protocols.js';
 import { rejectionError } from './rejections.js';
+import { RunningSessions, type RunningLimits } from './running.js';
 import { liveView } from './view.js';
 
 /** One transition asked for from outside (a participant, the coordinator, the clock). */
@@ -55,9 +57,14 @@ const TIMEOUT_RETRY_MS = 1_000;
  * rows — is one SQLite transaction (better-sqlite3 is synchronous, so a transition is never
  * interleaved with another); subscribers hear of it only after commit. Deadlines are re-armed
  * from the stored absolute time, also after a restart.
+ *
+ * Every running session is in `running` (counted for the caps); its actor is opened when it is
+ * first needed (`get`): at start-up only the deadlines are armed (docs/sessions.md, Restarts).
  */
 export class SessionRuntime {
+  /** Running sessions whose actor is open. */
   private readonly live = new Map<string, LiveSession>();
+  private readonly all = new RunningSessions();
   private readonly timers: DeadlineTimers;
 
   constructor(
@@ -69,17 +76,32 @@ export class SessionRuntime {
       /** Bitcoin network of the addresses completed keys get. */
       network: string;
       clock: Clock;
+      /** Running-session caps (default: none). */
+      limits?: RunningLimits;
     },
   ) {
     this.timers = new DeadlineTimers((id) => this.timeout(id), deps.clock);
   }
 
+  /** The running session, its actor opened from the stored snapshot on first use. */
   get(sessionId: string): LiveSession | undefined {
-    return this.live.get(sessionId);
+    return (
+      this.live.get(sessionId) ?? (this.all.has(sessionId) ? this.hydrate(sessionId) : undefined)
+    );
   }
 
   get running(): number {
+    return this.all.size;
+  }
+
+  /** Running sessions whose actor is open (the rest wait in the database). */
+  get hydrated(): number {
     return this.live.size;
+  }
+
+  /** Throws TOO_MANY_SESSIONS unless `coordinator` may start another session now. */
+  admit(coordinator: string): void {
+    if (this.deps.limits) this.all.admit(coordinator, this.deps.limits);
   }
 
   /** Starts a session: its row, invitations and first phase_changed in one transaction. */
@@ -126,6 +148,7 @@ export class SessionRuntime {
       });
       live.commit(persisted);
       this.live.set(live.id, live);
+      this.all.add(live.id, input.coordinator);
       this.afterCommit(live, published, null, at);
       return liveView(live);
     } catch (err) {
@@ -263,6 +286,7 @@ export class SessionRuntime {
     if (live.ended) {
       this.timers.clear(live.id);
       this.live.delete(live.id);
+      this.all.delete(live.id);
       live.stop();
     } else {
       this.timers.arm(live.id, live.context.deadline);
@@ -271,7 +295,7 @@ export class SessionRuntime {
 
   /** The deadline timer fired: TIMEOUT, or re-arm if it fired early. */
   private timeout(sessionId: string): void {
-    const live = this.live.get(sessionId);
+    const live = this.get(sessionId);
     if (!live) return;
     const at = this.deps.clock();
     const deadline = live.context.deadline;
@@ -287,46 +311,66 @@ export class SessionRuntime {
     } catch (err) {
       // Never leave a session without a timer: try again shortly.
       this.deps.logger.error({ err, sessionId }, 'could not time out a session; retrying');
-      if (this.live.has(sessionId))
-        this.timers.arm(sessionId, this.deps.clock() + TIMEOUT_RETRY_MS);
+      if (this.all.has(sessionId)) this.timers.arm(sessionId, this.deps.clock() + TIMEOUT_RETRY_MS);
     }
   }
 
   /**
-   * On start: every unfinished session from its stored snapshot; one whose follow-up is due
-   * (a signing whose shares were all in) gets it; an overdue deadline times out at once.
+   * On start: every unfinished session is counted and its deadline armed, from one query that
+   * reads no snapshot; an overdue one times out at once (before the server listens). The rest
+   * open their actor on first use (`get`, also when their deadline fires).
    */
   restore(): number {
-    let restored = 0;
-    for (const row of unfinishedSessionRows(this.deps.db)) {
-      try {
-        const protocol = this.deps.protocols.find(row.kind);
-        if (!protocol) throw new Error(`no protocol ${row.kind} is registered`);
-        const facts = {
-          label: row.label ?? null,
-          keyId: row.keyId ?? null,
-          message: row.message ?? null,
-          result: row.result ?? null,
-          updatedAt: row.updatedAt,
-          lastEventId: lastSessionEventId(this.deps.db, row.id),
-        };
-        const live = LiveSession.restore(row.id, protocol, row.snapshot, facts);
-        if (row.keyId) live.key = getKeyRow(this.deps.db, row.keyId);
-        this.live.set(row.id, live);
-        restored++;
-        const now = this.deps.clock();
-        if (protocol.checks.followUp?.(live.facts(this.deps.network, now))) this.settle(live, now);
-        if (!live.ended) {
-          const deadline = live.context.deadline;
-          if (deadline !== null && deadline <= now) this.timeout(row.id);
-          else this.timers.arm(row.id, deadline);
-        }
-      } catch (err) {
-        this.live.delete(row.id);
-        this.deps.logger.error({ err, sessionId: row.id }, 'could not restore a session');
-      }
+    const now = this.deps.clock();
+    const overdue: string[] = [];
+    const heads = unfinishedSessionHeads(this.deps.db);
+    for (const { id, coordinator, deadline } of heads) {
+      this.all.add(id, coordinator);
+      if (deadline !== null && deadline <= now) overdue.push(id);
+      else this.timers.arm(id, deadline);
     }
-    return restored;
+    for (const id of overdue) this.timeout(id);
+    return heads.length;
+  }
+
+  /**
+   * Opens the actor of a restored session from its stored snapshot; one whose follow-up is due
+   * (a signing whose shares were all in) gets it. A session that cannot be restored is logged
+   * and stops counting as running (callers see it as ended).
+   */
+  private hydrate(sessionId: string): LiveSession | undefined {
+    const { db, protocols, network, clock, logger } = this.deps;
+    try {
+      const row = getSessionRow(db, sessionId);
+      if (!row) throw new Error('its row is gone');
+      const protocol = protocols.find(row.kind);
+      if (!protocol) throw new Error(`no protocol ${row.kind} is registered`);
+      const facts = {
+        label: row.label ?? null,
+        keyId: row.keyId ?? null,
+        message: row.message ?? null,
+        result: row.result ?? null,
+        updatedAt: row.updatedAt,
+        lastEventId: lastSessionEventId(db, row.id),
+      };
+      const live = LiveSession.restore(row.id, protocol, row.snapshot, facts);
+      if (row.keyId) live.key = getKeyRow(db, row.keyId);
+      if (live.ended) {
+        live.stop();
+        throw new Error(`its snapshot has ended (${row.state})`);
+      }
+      this.live.set(row.id, live);
+      const now = clock();
+      if (protocol.checks.followUp?.(live.facts(network, now))) this.settle(live, now);
+      return this.live.get(sessionId);
+    } catch (err) {
+      this.live.get(sessionId)?.stop();
+      this.live.delete(sessionId);
+      this.all.delete(sessionId);
+      this.timers.clear(sessionId);
+      logger.error({ err, sessionId }, 'could not restore a session');
+      return undefined;
+    }
   }
 
   /** Shutdown: stop every timer and actor (the database keeps their state). */
@@ -334,5 +378,6 @@ export class SessionRuntime {
     this.timers.close();
     for (const live of this.live.values()) live.stop();
     this.live.clear();
+    this.all.clear();
   }
 }

@@ -1,23 +1,28 @@
 import type { z } from 'zod';
-import { recordAudit, type AuditEntry } from '../../db/audit.js';
+import type { AuditEntry } from '../../db/audit.js';
 import type { Db } from '../../db/open.js';
 import {
   countSessionsByState,
   getSessionRow,
-  listSessionRows,
+  listSessionSummaries,
   type SessionRow,
 } from '../../db/sessions.js';
 import { AppError } from '../../protocol/errors.js';
 import { describeIssues } from '../../protocol/validation.js';
 import type { Principal } from '../../protocol/identity.js';
-import type { CreateSessionResult, SessionView } from '../../protocol/session-view.js';
 import type {
-  AbortInputSchema,
-  InboxInputSchema,
-  ListInputSchema,
-  RespondInputSchema,
-  SubmitInputSchema,
-  WatchInputSchema,
+  CreateSessionResult,
+  SessionSummary,
+  SessionView,
+} from '../../protocol/session-view.js';
+import {
+  DEFAULT_LIST_LIMIT,
+  type AbortInputSchema,
+  type InboxInputSchema,
+  type ListInputSchema,
+  type RespondInputSchema,
+  type SubmitInputSchema,
+  type WatchInputSchema,
 } from '../../protocol/sessions.js';
 import type { ProtocolDefinition } from '../../protocol/session/description.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -45,6 +50,8 @@ export interface SessionServiceDeps {
   clock?: Clock;
   /** The protocols sessions may run (default: FROST keygen and signing). */
   protocols?: readonly ProtocolDefinition[];
+  /** Where refusals are audited: in batches, so a burst of them costs one transaction. */
+  audit: { record(entry: AuditEntry): void };
 }
 
 type Input<T extends z.ZodType> = z.output<T>;
@@ -83,8 +90,14 @@ export class SessionService {
       protocols: this.protocols,
       network: deps.config.network,
       clock: this.clock,
+      limits: {
+        total: deps.config.maxRunningSessions,
+        perCoordinator: deps.config.maxRunningSessionsPerCoordinator,
+      },
     });
-    this.identities = new IdentityService(deps.db, this.clock);
+    this.identities = new IdentityService(deps.db, this.clock, {
+      perPrincipal: deps.config.maxChallengesPerPrincipal,
+    });
     this.keys = new KeyService(deps.db);
   }
 
@@ -140,13 +153,14 @@ export class SessionService {
     return sessionView(this.deps.db, this.visibleRow(principal, sessionId));
   }
 
-  list(principal: Principal, input: Input<typeof ListInputSchema>): SessionView[] {
-    return listSessionRows(this.deps.db, {
+  /** Summaries, newest first (docs/sessions.md, Listing sessions); session.get for the rest. */
+  list(principal: Principal, input: Input<typeof ListInputSchema>): SessionSummary[] {
+    return listSessionSummaries(this.deps.db, {
       kind: input?.kind,
       state: input?.state,
-      limit: input?.limit ?? 100,
+      limit: input?.limit ?? DEFAULT_LIST_LIMIT,
       ...visibility(principal),
-    }).map((row) => sessionView(this.deps.db, row));
+    });
   }
 
   respond(principal: Principal, input: Input<typeof RespondInputSchema>): SessionView {
@@ -246,7 +260,7 @@ export class SessionService {
       const step = { ...checked, audit: [audit(request.outcome ?? 'ok')] };
       return this.runtime.apply(live, step);
     } catch (err) {
-      if (err instanceof AppError) recordAudit(this.deps.db, audit(`refused: ${err.code}`));
+      if (err instanceof AppError) this.deps.audit.record(audit(`refused: ${err.code}`));
       throw err;
     }
   }

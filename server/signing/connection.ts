@@ -3,10 +3,21 @@ import type { PendingRequest } from './pending.js';
 
 export type SignerKind = 'legacy' | 'typed';
 
+/** How the service reaches the signer behind a connection; the adapter's business. */
+export interface SignerTransport {
+  /** Hands a request to the signer. */
+  deliver(request: PendingRequest): void;
+  /**
+   * Ends the connection from the server's side, after the service has unregistered it
+   * (legacy: close code 4403; typed: the attach stream fails). `why` is one sentence.
+   */
+  evict(why: string): void;
+}
+
 /**
  * One registered signer connection (a legacy /ws socket or a typed tRPC attachment) and the
- * requests in flight on it. `deliver` hands a request to the signer; how it travels is the
- * adapter's business. Legacy signers answer by echoing the message, so requests are also
+ * requests in flight on it. Its transport hands requests to the signer; how they travel is
+ * the adapter's business (SignerTransport). Legacy signers answer by echoing the message, so requests are also
  * indexed by message, first-in first-out for identical messages.
  */
 export class SignerConnection {
@@ -14,6 +25,7 @@ export class SignerConnection {
   private readonly pending = new Map<string, PendingRequest>();
   private readonly byMessage = new Map<string, PendingRequest[]>();
   private open = true;
+  private badAnswers = 0;
 
   constructor(
     readonly kind: SignerKind,
@@ -21,7 +33,7 @@ export class SignerConnection {
     readonly publicKey: string,
     /** SEC1 bytes handed to the verifier. */
     readonly publicKeyBytes: Uint8Array,
-    private readonly deliver: (request: PendingRequest) => void,
+    private readonly transport: SignerTransport,
     /** Who attached it (typed signers: the token's sub); only they may answer. */
     readonly owner?: string,
   ) {}
@@ -42,7 +54,7 @@ export class SignerConnection {
       if (queue) queue.push(request);
       else this.byMessage.set(request.messageKey, [request]);
     }
-    this.deliver(request);
+    this.transport.deliver(request);
   }
 
   /** The oldest pending request for this (canonical base64) message, removed. */
@@ -70,6 +82,16 @@ export class SignerConnection {
     const at = queue.indexOf(request);
     if (at >= 0) queue.splice(at, 1);
     if (queue.length === 0) this.byMessage.delete(request.messageKey);
+  }
+
+  /** Counts one answer that failed verification; returns how many so far. */
+  recordBadAnswer(): number {
+    return ++this.badAnswers;
+  }
+
+  /** Closes the signer's side (see SignerTransport.evict). */
+  evict(why: string): void {
+    this.transport.evict(why);
   }
 
   /** Marks the connection closed and returns what was still pending (to fail at once). */

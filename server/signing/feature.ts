@@ -4,7 +4,7 @@ import type { ServerDeps } from '../services.js';
 import { signingRoutes } from './http-routes.js';
 import { createLegacyEndpoint } from './legacy-adapter.js';
 import { SignerRegistry } from './registry.js';
-import { SigningService } from './service.js';
+import { LEGACY_PROOF_OFF_WARNING, SigningService } from './service.js';
 import { TypedSigners } from './typed-signers.js';
 import { createThreadVerifier, inlineVerifier } from './verify-thread.js';
 
@@ -22,12 +22,13 @@ export interface SigningFeature extends Feature {
  * tRPC `signer.*`) and the HTTP endpoints.
  */
 export function createSigningFeature(deps: ServerDeps): SigningFeature {
-  const { config, logger, metrics, sqlite, clock, auth } = deps;
+  const { config, logger, metrics, sqlite, clock, auth, rateLimiter } = deps;
   const verifier = defaultVerifier();
   const responseVerifier = config.verifyThread
     ? createThreadVerifier(verifier, logger)
     : inlineVerifier(verifier);
   logger.debug({ ecdsa: responseVerifier.description }, 'signature verifier loaded');
+  if (!config.legacyProof) logger.warn(LEGACY_PROOF_OFF_WARNING);
   const registry = new SignerRegistry(metrics);
   const signing = new SigningService({
     config,
@@ -44,7 +45,7 @@ export function createSigningFeature(deps: ServerDeps): SigningFeature {
   return {
     signing,
     signers,
-    routes: signingRoutes({ config, auth, signing }),
+    routes: signingRoutes({ config, auth, signing, rateLimiter }),
     endpoints: { '/ws': createLegacyEndpoint({ config, logger, metrics, signing }) },
     close: async () => {
       signers.closeAll();

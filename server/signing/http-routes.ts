@@ -9,6 +9,7 @@ import { bearerToken } from '../auth/jwt.js';
 import type { ServeConfig } from '../config.js';
 import { readJsonBody, sendJson } from '../http/json.js';
 import type { HttpRoute } from '../http/router.js';
+import type { RateLimiter } from '../rate-limit.js';
 import { signBodyLimit } from './limits.js';
 import type { SigningService } from './service.js';
 
@@ -21,16 +22,31 @@ export interface SigningRoutesDeps {
   config: ServeConfig;
   auth: Authenticator;
   signing: SigningService;
+  /** POST /sign takes from the same buckets as tRPC calls (docs/reliability.md, "Limits"). */
+  rateLimiter: RateLimiter;
 }
 
 /** `POST /sign`, `GET /status`, `GET /connected/:publicKey` (docs/signing.md, "HTTP endpoints"). */
-export function signingRoutes({ config, auth, signing }: SigningRoutesDeps): HttpRoute[] {
+export function signingRoutes({
+  config,
+  auth,
+  signing,
+  rateLimiter,
+}: SigningRoutesDeps): HttpRoute[] {
   const bodyLimit = signBodyLimit(signing.maxMessageBytes);
 
-  /** The caller, when `--sign-auth on` (the default); undefined when anyone may ask. */
+  /**
+   * The caller, when `--sign-auth on` (the default); undefined when anyone may ask. Either way
+   * the request is taken from the caller's rate bucket first (RATE_LIMITED).
+   */
   async function authorise(req: IncomingMessage): Promise<Principal | undefined> {
-    if (!config.signAuth) return undefined;
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (!config.signAuth) {
+      rateLimiter.take(undefined, ip);
+      return undefined;
+    }
     const state = await auth.authenticate(bearerToken(req.headers.authorization));
+    rateLimiter.take(state.kind === 'ok' ? state.principal : undefined, ip);
     const principal = auth.principal(state, MISSING_BEARER);
     requireRole(principal, SIGN_ROLES, 'request signatures');
     return principal;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { parseIntroduction, parseSignResponse, proofChallenge } from '../../protocol/legacy.js';
+import { parseIntroduction, parseSignResponse } from '../../protocol/legacy.js';
 import { base64Encode } from '../../protocol/encoding.js';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -16,6 +16,8 @@ export const LegacyClose = {
   PROOF_FAILED: 4401,
   /** Too many protocol errors in a row (binary frames, malformed or unmatched responses). */
   PROTOCOL_ERRORS: 4402,
+  /** `--legacy-max-bad-answers` sign answers failed verification (docs/signing.md, "Bad answers"). */
+  BAD_ANSWERS: 4403,
 } as const;
 
 /** Consecutive protocol errors (no valid response in between) that close a connection. */
@@ -132,7 +134,7 @@ class LegacySession {
     }
     if (!this.deps.config.legacyProof) return this.startServing();
     this.state = 'proving';
-    this.challenge = proofChallenge();
+    this.challenge = this.deps.signing.proofChallenge();
     this.ws.send(base64Encode(this.challenge));
   }
 
@@ -164,9 +166,10 @@ class LegacySession {
     clearTimeout(this.handshakeTimer);
     this.state = 'serving';
     const key = Buffer.from(this.publicKey!, 'hex');
-    this.connection = new SignerConnection('legacy', this.publicKey!, key, (request) =>
-      this.ws.send(request.messageKey),
-    );
+    this.connection = new SignerConnection('legacy', this.publicKey!, key, {
+      deliver: (request) => this.ws.send(request.messageKey),
+      evict: (why) => this.close(LegacyClose.BAD_ANSWERS, why),
+    });
     this.deps.signing.register(this.connection);
   }
 

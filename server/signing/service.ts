@@ -3,14 +3,14 @@ import { isSignatureEncoding } from '../../protocol/ecdsa/signature.js';
 import type { SignatureVerifier } from '../../protocol/ecdsa/verifier.js';
 import { AppError, type ErrorCode } from '../../protocol/errors.js';
 import type { Principal } from '../../protocol/identity.js';
-import { isProofChallenge, PROOF_PREFIX } from '../../protocol/legacy.js';
+import { isProofChallenge, PROOF_PREFIX, proofChallenge } from '../../protocol/legacy.js';
 import { base64Encode } from '../../protocol/encoding.js';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { AuditBatcher } from './audit.js';
+import { AuditBatcher } from '../audit-batcher.js';
 import type { SignerConnection } from './connection.js';
 import { effectiveTimeoutMs, maxMessageBytes } from './limits.js';
 import type { PendingRequest, SignOutcome } from './pending.js';
@@ -42,7 +42,17 @@ export interface SignerStatus {
   pending: number;
   legacy: number;
   typed: number;
+  /** The URL whose origin proof challenges carry (`--public-url`, or where the server listens). */
+  publicUrl: string;
+  /** `--legacy-proof`: whether legacy signers must prove possession of their key. */
+  legacyProof: boolean;
+  /** Codes of risky settings in force (`legacy-proof-off`); empty when there are none. */
+  warnings: string[];
 }
+
+/** Logged once at start and shown in /status (as `legacy-proof-off`) with `--legacy-proof off`. */
+export const LEGACY_PROOF_OFF_WARNING =
+  'legacy proof of possession is off: any client that knows a public key can take its route';
 
 export interface SigningServiceDeps {
   config: ServeConfig;
@@ -74,6 +84,7 @@ export class SigningService {
   /** Typed signers answer by request id; legacy ones by echo (see SignerConnection). */
   private readonly byId = new Map<string, SignerConnection>();
   private closed = false;
+  private listeningUrl: string | undefined;
 
   constructor(private readonly deps: SigningServiceDeps) {
     this.registry = deps.registry;
@@ -88,8 +99,36 @@ export class SigningService {
     return this.keys.normalise(input);
   }
 
+  /** Where the server is reached: `--public-url`, else the URL it listens on (set once, by app.ts). */
+  setPublicUrl(url: string): void {
+    this.listeningUrl = url;
+    const host = new URL(url).hostname;
+    if (host === '0.0.0.0' || host === '[::]')
+      this.deps.logger.warn(
+        { publicUrl: url },
+        'proof challenges name a wildcard address: signers refuse them unless given that URL; set --public-url',
+      );
+  }
+
+  get publicUrl(): string {
+    if (this.listeningUrl === undefined)
+      throw new Error('the signing service is used before the server listens');
+    return this.listeningUrl;
+  }
+
+  /** A fresh proof-of-possession challenge bound to this server's origin (docs/signing.md). */
+  proofChallenge(): Uint8Array {
+    return proofChallenge(this.publicUrl);
+  }
+
   status(): SignerStatus {
-    return this.registry.counts();
+    const { legacyProof } = this.deps.config;
+    return {
+      ...this.registry.counts(),
+      publicUrl: this.publicUrl,
+      legacyProof,
+      warnings: legacyProof ? [] : ['legacy-proof-off'],
+    };
   }
 
   isConnected(publicKey: string): boolean {
@@ -261,7 +300,28 @@ export class SigningService {
       };
     }
     request.settle(outcome);
+    if (!outcome.ok) this.countBadAnswer(connection);
     return outcome;
+  }
+
+  /**
+   * An answer failed verification (the request has its error already). After
+   * `--legacy-max-bad-answers` of them the connection is unregistered, so the key's previous
+   * holder serves again, its other requests fail with SIGNER_DISCONNECTED, and the adapter
+   * closes it (docs/signing.md, "Bad answers").
+   */
+  private countBadAnswer(connection: SignerConnection): void {
+    if (!connection.isOpen) return;
+    const bad = connection.recordBadAnswer();
+    const limit = this.deps.config.legacyMaxBadAnswers;
+    const where = { signer: connection.kind, publicKey: connection.publicKey, badAnswers: bad };
+    this.deps.logger.warn(
+      { ...where, connection: connection.id },
+      'sign answer failed verification',
+    );
+    if (bad < limit) return;
+    this.connectionClosed(connection, 'the signer was disconnected for bad answers');
+    connection.evict(`${bad} sign answers failed verification`);
   }
 
   /** The key holder declined (typed signers only: the legacy protocol cannot say no). */

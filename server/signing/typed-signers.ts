@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../protocol/errors.js';
 import type { Principal } from '../../protocol/identity.js';
-import { proofChallenge } from '../../protocol/legacy.js';
 import { base64Encode } from '../../protocol/encoding.js';
 import type { AttachEvent } from '../../protocol/signer-schemas.js';
 import { SignerConnection } from './connection.js';
@@ -21,7 +20,7 @@ type Item = { type: 'attached' } | { type: 'request'; request: PendingRequest };
  */
 export class Attachment {
   readonly id = randomBytes(16).toString('base64url');
-  readonly challenge = proofChallenge();
+  readonly challenge: Uint8Array;
   private state: 'proving' | 'attached' | 'closed' = 'proving';
   private readonly queue: Item[] = [];
   private wake: (() => void) | undefined;
@@ -36,6 +35,7 @@ export class Attachment {
     proofTimeoutMs: number,
     private readonly onClose: (a: Attachment) => void,
   ) {
+    this.challenge = signing.proofChallenge();
     this.proofTimer = setTimeout(
       () =>
         this.fail(
@@ -89,7 +89,10 @@ export class Attachment {
       'typed',
       this.publicKey,
       key,
-      (request) => this.push({ type: 'request', request }),
+      {
+        deliver: (request) => this.push({ type: 'request', request }),
+        evict: (why) => this.fail(new AppError('INVALID_SIGNATURE', `${why}: signer detached`)),
+      },
       this.owner.sub,
     );
     this.signing.register(this.connection);

@@ -3,9 +3,18 @@ import type { WebSocket } from 'ws';
 import { bearerToken } from '../auth/jwt.js';
 import type { Services } from '../services.js';
 import type { Context } from './init.js';
+import { SubscriptionLimits } from './subscriptions.js';
 
-/** Builds the tRPC context from the HTTP request or the WebSocket's connectionParams. */
+/**
+ * Builds the tRPC context from the HTTP request (once per request) or the WebSocket's
+ * connectionParams (once per connection: every call of that socket shares it, so its token
+ * holder and subscription counter are the connection's).
+ */
 export function createContextFactory(services: Services) {
+  const subscriptions = new SubscriptionLimits({
+    perConnection: services.config.maxSubscriptionsPerConnection,
+    perPrincipal: services.config.maxSubscriptionsPerPrincipal,
+  });
   return async (opts: {
     req: IncomingMessage;
     info: { connectionParams: Record<string, string | undefined> | null };
@@ -18,13 +27,14 @@ export function createContextFactory(services: Services) {
     const ws = opts.ws;
     return {
       services,
-      auth: await services.auth.authenticate(token),
+      auth: { current: await services.auth.authenticate(token) },
       ip: opts.req.socket.remoteAddress ?? 'unknown',
       ...(ws
         ? {
             connection: {
               bufferedAmount: () => ws.bufferedAmount,
               close: (code, reason) => ws.close(code, reason),
+              subscriptions: subscriptions.forConnection(),
             },
           }
         : {}),

@@ -3,20 +3,26 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { AppError, errorCodes, type ErrorCode } from '../../protocol/errors.js';
 import type { Role } from '../../protocol/identity.js';
 import { describeIssues, issuePath, type IssueLike } from '../../protocol/validation.js';
-import { requireRole, type AuthState } from '../auth/authenticate.js';
+import { requireRole, type AuthHolder } from '../auth/authenticate.js';
 import type { Services } from '../services.js';
+import { guardSubscription, type ConnectionSubscriptions } from './subscriptions.js';
 
 /** The caller's WebSocket (tRPC over WS only): lets a subscription see and end a slow reader. */
 export interface ConnectionHandle {
   /** Bytes queued on the socket but not yet sent. */
   bufferedAmount(): number;
   close(code: number, reason: string): void;
+  /** The subscriptions open on this connection (server/trpc/subscriptions.ts). */
+  subscriptions: ConnectionSubscriptions;
 }
 
 export interface Context {
   services: Services;
-  /** Identity comes from the bearer token only (HTTP header or WebSocket connectionParams). */
-  auth: AuthState;
+  /**
+   * Identity comes from the bearer token only (HTTP header or WebSocket connectionParams); over
+   * the WebSocket one holder for the connection, which `auth.refresh` updates.
+   */
+  auth: AuthHolder;
   /** Aborted when the underlying connection goes away (WebSocket) or the request ends. */
   ip: string;
   /** Set for calls over the tRPC WebSocket. */
@@ -53,6 +59,9 @@ const t = initTRPC.context<Context>().create({
   // Not dev mode: tRPC would format a (source-mapped) stack for every error shape, only for the
   // formatter below to drop it — about half the CPU a refused call costs under a flood.
   isDev: false,
+  // Subscriptions only over the WebSocket, where the connection limits and the slow-client guard
+  // apply; HTTP streaming (SSE) is refused before tRPC (server/trpc/http-subscriptions.ts).
+  sse: { enabled: false },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const zodIssues =
@@ -99,12 +108,34 @@ function check<T>(run: () => T): T {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapAppErrors);
+/**
+ * One token of the caller's bucket per call, before anything else runs (`--rate-limit`;
+ * docs/reliability.md, "Limits"): RATE_LIMITED otherwise, counted and audited in batches.
+ */
+const limitRate = t.middleware(function limitRate({ ctx, next }) {
+  const auth = ctx.auth.current;
+  check(() =>
+    ctx.services.rateLimiter.take(auth.kind === 'ok' ? auth.principal : undefined, ctx.ip),
+  );
+  return next();
+});
 
-/** A procedure for any valid, unexpired token (checked on every call). */
-export const authedProcedure = publicProcedure.use(function requireToken({ ctx, next }) {
-  const principal = check(() => ctx.services.auth.principal(ctx.auth, MISSING_TOKEN));
-  return next({ ctx: { principal } });
+export const publicProcedure = t.procedure.use(limitRate).use(mapAppErrors);
+
+/**
+ * A procedure for any valid, unexpired token (checked on every call). A subscription is also
+ * counted against the subscription limits and ends when the token does (./subscriptions.ts).
+ */
+export const authedProcedure = publicProcedure.use(function requireToken({ ctx, type, next }) {
+  const principal = check(() => ctx.services.auth.principal(ctx.auth.current, MISSING_TOKEN));
+  if (type !== 'subscription') return next({ ctx: { principal } });
+  const caller = {
+    principal,
+    auth: ctx.auth,
+    clock: ctx.services.clock,
+    subscriptions: ctx.connection?.subscriptions,
+  };
+  return guardSubscription(caller, () => next({ ctx: { principal } }), toTRPCError);
 });
 
 /** A procedure open only to the given roles (FORBIDDEN for the others). */

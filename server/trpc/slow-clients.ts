@@ -1,6 +1,6 @@
-import type { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import { TOO_SLOW_CODE } from '../sessions/streams.js';
+import type { MessageGate } from './message-gates.js';
 
 /**
  * The tRPC WebSocket adapter answers every query and mutation without backpressure, so a
@@ -10,21 +10,21 @@ import { TOO_SLOW_CODE } from '../sessions/streams.js';
  * as a slow subscriber is: nothing more is answered on it, and ws destroys it if the closing
  * handshake does not complete within its close timeout.
  *
- * Call before `applyWSSHandler`, so this check runs ahead of the adapter on every message (the
- * adapter does not answer on a connection that is no longer open).
+ * The first of the gates (message-gates.ts), so it runs ahead of the adapter and of the other
+ * gates on every message.
  */
-export function closeClientsThatDoNotRead(
-  wss: WebSocketServer,
-  opts: { maxBufferedBytes: number; logger: Logger },
-): void {
-  wss.on('connection', (ws) => {
-    ws.on('message', () => {
-      if (ws.readyState !== ws.OPEN || ws.bufferedAmount <= opts.maxBufferedBytes) return;
-      opts.logger.warn(
-        { buffered: ws.bufferedAmount },
-        'tRPC client does not read its answers: closing',
-      );
-      ws.close(TOO_SLOW_CODE, 'client too slow');
-    });
-  });
+export function closeClientsThatDoNotRead(opts: {
+  maxBufferedBytes: number;
+  logger: Logger;
+}): MessageGate {
+  return (ws) => {
+    if (ws.readyState !== ws.OPEN) return true; // closing: nothing more is answered
+    if (ws.bufferedAmount <= opts.maxBufferedBytes) return false;
+    opts.logger.warn(
+      { buffered: ws.bufferedAmount },
+      'tRPC client does not read its answers: closing',
+    );
+    ws.close(TOO_SLOW_CODE, 'client too slow');
+    return true;
+  };
 }

@@ -4,8 +4,8 @@ import { advance } from '../../client/coordinator/index.js';
 import { describeInvitation } from '../../cli/invitation-text.js';
 import { logLine, statusLine, timeLeft } from '../../cli/progress-format.js';
 import { createProgressDisplay } from '../../cli/progress.js';
-import { sessionsTable, summaryOfView } from '../../cli/sessions-table.js';
-import type { SessionView } from '../../protocol/session-view.js';
+import { sessionsTable } from '../../cli/sessions-table.js';
+import type { SessionSummary, SessionView } from '../../protocol/session-view.js';
 import type { SessionEvent } from '../../protocol/sessions.js';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
@@ -169,6 +169,11 @@ describe('session progress text', () => {
       `sign sg_1 from carol: key key_1, 40-byte message ${'ab'.repeat(32)}… with alice, dave`,
     );
 
+    // What session.list answers for these sessions.
+    const summaryOfView = ({ message: _m, result: _r, ...v }: SessionView): SessionSummary => ({
+      ...v,
+      participants: v.participants.map((p) => p.name),
+    });
     const table = sessionsTable([
       summaryOfView(keygen),
       summaryOfView({

@@ -264,6 +264,11 @@ const checkFigures: Record<string, (d: Data) => void> = {
     positive(d['runtimeOverRaw'], 'runtimeOverRaw');
     expect(d['e2eSqliteShare']).toBeGreaterThanOrEqual(0);
   },
+  restart: (d) => {
+    expect(d['sessions']).toBe(20);
+    for (const k of ['emptyMs', 'fullMs', 'ratio', 'restoreMs', 'fullRssBytes', 'dbBytes'])
+      positive(d[k], k);
+  },
 };
 
 // The smallest sizes the flags allow. Flags are shared: --repeats and --duration-ms reach every
@@ -276,6 +281,7 @@ const TINY = {
   'scaling-n': ['--n', '3'],
   ciphersuites: ['--signs', '1'],
   persistence: ['--sessions', '2', '--e2e-sessions', '1'],
+  restart: ['--running-sessions', '20'],
 };
 const SHARED = ['--repeats', '1', '--duration-ms', '500'];
 

@@ -25,7 +25,9 @@ let token: string;
 let before: RowCounts;
 
 beforeAll(async () => {
-  server = await startChildServer();
+  // Over a thousand POST /sign from one principal, by design over --rate-limit (hardening-rate
+  // tests the limit on POST /sign).
+  server = await startChildServer(['--rate-limit', '1000000', '--rate-burst', '1000000']);
   token = await server.token('fz-coord', 'coordinator');
   before = server.counts();
 }, 60_000);

@@ -118,13 +118,17 @@ describe('auth', () => {
     try {
       await using server = await startTestServer({
         jwtJwks: jwksUrl,
+        jwtJwksInsecure: 'on', // http on loopback
         jwtIssuer: 'https://idp.example',
+        jwtAudience: 'sigsocket-test',
+        jwtAlgorithms: 'ES256',
       });
       const sign = (iss: string) =>
         new jose.SignJWT({ role: 'coordinator' })
           .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
           .setSubject('erin')
           .setIssuer(iss)
+          .setAudience('sigsocket-test')
           .setExpirationTime('5m')
           .sign(privateKey);
       expect(await whoami(server.url, await sign('https://idp.example'))).toEqual({

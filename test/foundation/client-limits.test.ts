@@ -23,7 +23,7 @@ describe('client WebSocket limits', () => {
     expect(maxMessageBytes(server.services.config.maxFrameBytes)).toBe(MAX_MESSAGE_BYTES);
     const wallet = createClient({ url: server.url, token: await server.token('w', 'participant') });
     const key = testKey();
-    const signer = runSigner({ client: wallet, secretKey: key.secretKey });
+    const signer = runSigner({ url: server.url, client: wallet, secretKey: key.secretKey });
     await signer.ready();
     const message = new Uint8Array(MAX_MESSAGE_BYTES).fill(7);
     const token = await server.token('carol', 'coordinator');

@@ -4,6 +4,34 @@ import { ConfigError, envName, resolveConfig } from '../../server/config.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/server.js';
 
+/** --jwt-jwks and its companions: each missing one named; http only on loopback, if allowed. */
+function jwksCases(): Array<[Record<string, string>, string]> {
+  const all = {
+    jwtJwks: 'https://idp.example/jwks.json',
+    jwtIssuer: 'https://idp.example',
+    jwtAudience: 'sigsocket',
+    jwtAlgorithms: 'RS256,ES256',
+  };
+  const without = (key: keyof typeof all) => {
+    const { [key]: _dropped, ...rest } = all;
+    return rest;
+  };
+  return [
+    [without('jwtIssuer'), '--jwt-jwks needs --jwt-issuer'],
+    [without('jwtAudience'), '--jwt-jwks needs --jwt-audience'],
+    [without('jwtAlgorithms'), '--jwt-jwks needs --jwt-algorithms'],
+    [{ jwtAudience: 'sigsocket' }, '--jwt-audience applies to --jwt-jwks tokens'],
+    [{ ...all, jwtAlgorithms: 'RS256,HS256' }, 'not an asymmetric JWS algorithm: "HS256"'],
+    [{ ...all, jwtAlgorithms: 'none' }, 'not an asymmetric JWS algorithm: "none"'],
+    [{ ...all, jwtJwks: 'http://idp.example/jwks.json' }, 'fetched over https only'],
+    [
+      { ...all, jwtJwks: 'http://idp.example/jwks.json', jwtJwksInsecure: 'on' },
+      'fetched over https only',
+    ],
+    [{ ...all, jwtJwks: 'http://127.0.0.1:9/jwks.json' }, 'needs --jwt-jwks-insecure on'],
+  ];
+}
+
 describe('configuration', () => {
   it('has defaults for every setting a fresh start needs', () => {
     const config = resolveConfig({}, {});
@@ -31,9 +59,22 @@ describe('configuration', () => {
     [{ jwtSecret: 'short' }, '--jwt-secret'],
     [{ logLevel: 'loud' }, '--log-level'],
     [{ tlsCert: 'cert.pem' }, '--tls-cert and --tls-key go together'],
+    ...jwksCases(),
   ])('names the flag of a bad value %j', (given, flag) => {
     expect(() => resolveConfig(given, {})).toThrow(ConfigError);
     expect(() => resolveConfig(given, {})).toThrow(flag);
+  });
+
+  it('takes a complete --jwt-jwks, and loopback http with --jwt-jwks-insecure on', () => {
+    const base = { jwtIssuer: 'i', jwtAudience: 'a', jwtAlgorithms: 'ES256, EdDSA' };
+    expect(resolveConfig({ ...base, jwtJwks: 'jwks.json' }, {}).jwtAlgorithms).toEqual([
+      'ES256',
+      'EdDSA',
+    ]);
+    for (const host of ['127.0.0.1', '[::1]', 'localhost']) {
+      const jwtJwks = `http://${host}:8081/jwks.json`;
+      expect(resolveConfig({ ...base, jwtJwks, jwtJwksInsecure: 'on' }, {}).jwtJwks).toBe(jwtJwks);
+    }
   });
 
   it('names the variable when the bad value came from the environment', () => {

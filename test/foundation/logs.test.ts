@@ -157,7 +157,7 @@ describe('logs', () => {
         url: serve.url,
         token: await server.token('wallet', 'participant'),
       });
-      const typed = runSigner({ client: wallet, secretKey: typedKey.secretKey });
+      const typed = runSigner({ url: serve.url, client: wallet, secretKey: typedKey.secretKey });
       await Promise.all([legacy.ready(), typed.ready()]);
       const coordinator = await clientFor(server, 'carol', 'coordinator');
       for (const key of [legacyKey, typedKey]) {

@@ -123,6 +123,7 @@ describe('TLS', () => {
     const signerClient = createClient({ url, token });
     const said = new Promise<string | undefined>((resolve) => {
       const signer = runSigner({
+        url,
         client: signerClient,
         secretKey: testKey().secretKey,
         onEvent: (event) => {

@@ -219,7 +219,9 @@ describe('a toy three-round protocol registered only in this test', () => {
     });
     const view = await coord.session.get.query({ sessionId: id });
     expect(view).toMatchObject({ state: 'notes', waitingFor: ['ann', 'ben'] });
-    // The refusals are in the audit log; the session row is what the view says.
+    // The refusals are in the audit log (written in batches: flushed now); the session row is
+    // what the view says.
+    server.services.audit.flush();
     const db = new Database(path.join(dataDir, 'sigsocket.db'), { readonly: true });
     try {
       const row = db.prepare('select kind, state from sessions where id = ?').get(id);

@@ -67,7 +67,10 @@ describe('legacy proof of possession', () => {
     client.send(key.publicKey);
     const challenge = await client.next();
     expect(isProof(challenge)).toBe(true);
-    expect(Buffer.from(challenge).subarray(0, 16).toString()).toBe('sigsocket-proof:');
+    // sigsocket-proof:<the server's origin>:<64 hex digits> (docs/signing.md, "Proof of possession").
+    expect(Buffer.from(challenge).toString()).toMatch(
+      new RegExp(`^sigsocket-proof:${server.url.replace(/[.]/g, '\\.')}:[0-9a-f]{64}$`),
+    );
     expect(await connected(server.url, key.publicKey)).toBe(false);
     client.respond(challenge, key.sign(challenge));
     await expect.poll(() => connected(server.url, key.publicKey)).toBe(true);

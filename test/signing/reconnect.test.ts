@@ -16,7 +16,7 @@ describe('reference signers reconnect', () => {
     const legacyKey = testKey();
     const typedKey = testKey();
     const legacy = runLegacySigner({ url: first.url, secretKey: legacyKey.secretKey });
-    const typed = runSigner({ client: wallet, secretKey: typedKey.secretKey });
+    const typed = runSigner({ url: first.url, client: wallet, secretKey: typedKey.secretKey });
     try {
       await typed.ready();
       await waitFor(

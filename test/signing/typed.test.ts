@@ -117,7 +117,11 @@ describe('typed signers and signer.sign', () => {
     const signerClient = await client(server, 'wallet', 'participant');
     const typedKey = testKey();
     const legacyKey = testKey();
-    const typed = runSigner({ client: signerClient, secretKey: typedKey.secretKey });
+    const typed = runSigner({
+      url: server.url,
+      client: signerClient,
+      secretKey: typedKey.secretKey,
+    });
     const legacy = runLegacySigner({ url: server.url, secretKey: legacyKey.secretKey });
     await typed.ready();
     await waitFor(() => connected(server, legacyKey.publicKey), 'legacy registration');
@@ -177,6 +181,7 @@ describe('typed signers and signer.sign', () => {
       return !text.startsWith('drain');
     };
     const typed = runSigner({
+      url: server.url,
       client: signerClient,
       secretKey: typedKey.secretKey,
       approve,
@@ -291,7 +296,8 @@ describe('typed signers and signer.sign', () => {
   it.each(['on', 'off'])(
     'gives INVALID_SIGNATURE for a typed answer that does not verify, INVALID_RESPONSE for a malformed one (--verify-thread %s)',
     async (verifyThread) => {
-      await using server = await startTestServer({ verifyThread });
+      // Eight bad answers on one attachment: above the default --legacy-max-bad-answers (3).
+      await using server = await startTestServer({ verifyThread, legacyMaxBadAnswers: 100 });
       const caller = await client(server, 'carol', 'coordinator');
       const wallet = await client(server, 'wallet', 'participant');
       const token = await server.token('carol', 'coordinator');
@@ -358,6 +364,7 @@ describe('typed signers and signer.sign', () => {
     const key = testKey();
     const seen: string[] = [];
     const typed = runSigner({
+      url: server.url,
       client: wallet,
       secretKey: key.secretKey,
       approve: (m) => {
@@ -387,6 +394,7 @@ describe('typed signers and signer.sign', () => {
     const signerClient = await client(server, 'wallet', 'participant');
     const key = testKey();
     const typed = runSigner({
+      url: server.url,
       client: signerClient,
       secretKey: key.secretKey,
       approve: () => new Promise(() => {}),

@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
-import { auditBatchWriter, type AuditEntry } from '../../db/audit.js';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../logger.js';
+import { auditBatchWriter, type AuditEntry } from '../db/audit.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
 
 /**
- * Appends audit rows in batches: one transaction per batch instead of one fsync per sign
- * request (the database runs with synchronous=FULL, so per-row commits would cap single-key
- * signing at a few hundred per second). A batch is written after `delayMs` or once it holds
- * `maxBatch` rows, and on flush(). Rows carry no secrets.
+ * Appends audit rows in batches: one transaction per batch instead of one fsync per row (the
+ * database runs with synchronous=FULL, so per-row commits would cap single-key signing at a few
+ * hundred per second, and let a burst of refused calls hold the event loop). Used for sign
+ * requests, refused session calls and rate-limit refusals (docs/reliability.md, "Limits"). A
+ * batch is written after `delayMs` or once it holds `maxBatch` rows, and on flush(). Rows carry
+ * no secrets.
  */
 export class AuditBatcher {
   private buffer: AuditEntry[] = [];
