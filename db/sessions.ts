@@ -106,8 +106,10 @@ export function listSessionSummaries(db: Queryable, filter: SessionFilter): Sess
 
 function filterConditions(filter: SessionFilter): SQL[] {
   return [
-    filter.kind ? eq(sessions.kind, filter.kind) : undefined,
-    filter.state ? eq(sessions.state, filter.state) : undefined,
+    // Unary `+` keeps SQLite off sessions_state_idx, which would read the (large) rows: the
+    // covering indexes of schema.ts hold these columns.
+    filter.kind ? sql`+${sessions.kind} = ${filter.kind}` : undefined,
+    filter.state ? sql`+${sessions.state} = ${filter.state}` : undefined,
     filter.coordinator !== undefined ? eq(sessions.coordinator, filter.coordinator) : undefined,
     filter.participant !== undefined ? namesParticipant(filter.participant) : undefined,
   ].filter((c): c is SQL => c !== undefined);

@@ -1,0 +1,3 @@
+DROP INDEX `sessions_coordinator_idx`;--> statement-breakpoint
+CREATE INDEX `sessions_created_idx` ON `sessions` (`created_at`,`id`,`coordinator`,`kind`,`state`,`scheme`,`threshold`,`participants`,`label`,`key_id`,`deadline`,`waiting_for`,`error`,`updated_at`);--> statement-breakpoint
+CREATE INDEX `sessions_coordinator_idx` ON `sessions` (`coordinator`,`created_at`,`id`,`kind`,`state`,`scheme`,`threshold`,`participants`,`label`,`key_id`,`deadline`,`waiting_for`,`error`,`updated_at`);
