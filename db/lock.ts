@@ -22,6 +22,8 @@ export class DataDirLockedError extends SigSocketError<'DATA_DIR_LOCKED'> {
 const LOCK_DB = 'sigsocket.lock.db';
 /** The holder's pid, for the messages of those who find the directory taken. */
 const PID_FILE = 'sigsocket.lock';
+/** Tries at the lock before a start gives up (see takeExclusiveWithRetries). */
+const LOCK_TRIES = 5;
 /** How long a loser waits for the winner of a race to write its pid file (in 10 ms steps). */
 const PID_WAIT_STEPS = 100;
 
@@ -81,6 +83,20 @@ function takeExclusive(file: string): Database.Database | undefined {
 }
 
 /**
+ * Racing processes can each hold SQLite's SHARED lock for an instant, so the first write of the
+ * one that would win may also answer SQLITE_BUSY: a few tries, apart by a random few ms, make
+ * sure one of them gets it (docs/reliability.md, "The data directory lock").
+ */
+function takeExclusiveWithRetries(file: string): Database.Database | undefined {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    const db = takeExclusive(file);
+    if (db || attempt === LOCK_TRIES - 1) return db;
+    Atomics.wait(pause, 0, 0, 10 + Math.floor(Math.random() * 40));
+  }
+}
+
+/**
  * Makes this process the single owner of a data directory (docs/reliability.md, "The data
  * directory lock"). The lock is SQLite's own file lock (POSIX fcntl) on `sigsocket.lock.db`,
  * held in exclusive locking mode for as long as the server runs: taking it is atomic, two
@@ -94,7 +110,7 @@ function takeExclusive(file: string): Database.Database | undefined {
 export function lockDataDir(dir: string): () => void {
   const lockDb = path.join(dir, LOCK_DB);
   const pidFile = path.join(dir, PID_FILE);
-  const db = takeExclusive(lockDb);
+  const db = takeExclusiveWithRetries(lockDb);
   if (!db) throw new DataDirLockedError(pidFile, holderPid(pidFile, lockDb));
   heldHere.add(lockDb);
   // Written whole, then renamed: a reader never sees a half-written pid.

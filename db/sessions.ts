@@ -37,6 +37,8 @@ export interface RunningSessionHead {
   id: string;
   coordinator: string;
   deadline: number | null;
+  /** Nobody awaited: a follow-up (e.g. aggregating a signature) may be due. */
+  awaitsNobody: boolean;
 }
 
 /**
@@ -45,10 +47,16 @@ export interface RunningSessionHead {
  */
 export function unfinishedSessionHeads(db: Queryable): RunningSessionHead[] {
   return db
-    .select({ id: sessions.id, coordinator: sessions.coordinator, deadline: sessions.deadline })
+    .select({
+      id: sessions.id,
+      coordinator: sessions.coordinator,
+      deadline: sessions.deadline,
+      awaitsNobody: sql<number>`${sessions.waitingFor} = '[]'`,
+    })
     .from(sessions)
     .where(notInArray(sessions.state, FINAL_STATES))
-    .all();
+    .all()
+    .map((head) => ({ ...head, awaitsNobody: Boolean(head.awaitsNobody) }));
 }
 
 /** SQL condition: the session names `participant` (sessions.participants is a JSON array). */

@@ -195,7 +195,11 @@ export const serveOptions = {
   },
   publicUrl: {
     flag: '--public-url <url>',
-    schema: z.string().url().optional(),
+    schema: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), 'an http:// or https:// URL')
+      .optional(),
     doc: 'origin signers and browsers reach this server at, bound into legacy proof challenges (default: the listening http(s)://host:port)',
   },
   jwtAudience: {

@@ -1,12 +1,14 @@
 import type { Unsubscribable } from '@trpc/server/observable';
 import { base64Decode, base64Encode, bytesToHex } from '../../protocol/encoding.js';
 import { publicKeyOf, signMessage } from '../../protocol/ecdsa/sign.js';
-import { foreignProofChallenge } from '../../protocol/legacy.js';
+import { foreignProofChallenge, isProofChallenge } from '../../protocol/legacy.js';
 import type { AttachEvent } from '../../protocol/signer-schemas.js';
 import { connectionProblem, refusalOf } from '../server-errors.js';
 import { reconnectDelayMs, type SigSocketClient } from '../trpc.js';
 import { ReadySignal, type Approve, type SignerEvent, type SignerHandle } from './types.js';
 
+/** The refusal of a sign request whose message is a proof challenge. */
+const PROOF_AS_REQUEST = 'a proof challenge is signed only to attach, never as a sign request';
 export interface TypedSignerOptions {
   /** A typed client whose token may attach signers (any role). */
   client: SigSocketClient;
@@ -46,6 +48,13 @@ export function runSigner(opts: TypedSignerOptions): SignerHandle {
     emit({ type: 'error', message: err instanceof Error ? err.message : String(err) });
 
   async function answer(requestId: string, message: Uint8Array): Promise<void> {
+    // A proof challenge is signed only as the attachment's own proof: a server forwarding one
+    // as a sign request could be relaying another deployment's challenge (docs/signing.md).
+    if (isProofChallenge(message)) {
+      await client.signer.respond.mutate({ requestId, refuse: { reason: PROOF_AS_REQUEST } });
+      emit({ type: 'refused', messageBytes: message.length });
+      return;
+    }
     if (opts.approve && !(await opts.approve(message))) {
       await client.signer.respond.mutate({ requestId, refuse: { reason } });
       emit({ type: 'refused', messageBytes: message.length });

@@ -317,19 +317,24 @@ export class SessionRuntime {
 
   /**
    * On start: every unfinished session is counted and its deadline armed, from one query that
-   * reads no snapshot; an overdue one times out at once (before the server listens). The rest
-   * open their actor on first use (`get`, also when their deadline fires).
+   * reads no snapshot; an overdue one times out at once (before the server listens), and one
+   * that awaits nobody is opened, so a follow-up that was due when the server stopped runs. The
+   * rest open their actor on first use (`get`, also when their deadline fires).
    */
   restore(): number {
     const now = this.deps.clock();
     const overdue: string[] = [];
+    const due: string[] = [];
     const heads = unfinishedSessionHeads(this.deps.db);
-    for (const { id, coordinator, deadline } of heads) {
+    for (const { id, coordinator, deadline, awaitsNobody } of heads) {
       this.all.add(id, coordinator);
       if (deadline !== null && deadline <= now) overdue.push(id);
       else this.timers.arm(id, deadline);
+      if (awaitsNobody) due.push(id);
     }
     for (const id of overdue) this.timeout(id);
+    // A crash between a commit and its follow-up: opening the session runs the follow-up.
+    for (const id of due) this.get(id);
     return heads.length;
   }
 

@@ -136,17 +136,23 @@ export class SessionService {
       const why = describeIssues(parsed.error, { under: 'request' });
       throw new AppError('BAD_REQUEST', `invalid input: ${why}`);
     }
-    return createSession(this.createDeps(), principal, protocol, parsed.data);
+    return this.auditedCreate(principal, kind, () =>
+      createSession(this.createDeps(), principal, protocol, parsed.data),
+    );
   }
 
   /** keygen.create: the request is already through its schema at the tRPC edge. */
   createKeygen(principal: Principal, input: KeygenCreate): CreateSessionResult {
-    return createSession(this.createDeps(), principal, this.protocols.get('keygen'), input);
+    return this.auditedCreate(principal, 'keygen', () =>
+      createSession(this.createDeps(), principal, this.protocols.get('keygen'), input),
+    );
   }
 
   /** sign.create: likewise. */
   createSign(principal: Principal, input: SignCreate): CreateSessionResult {
-    return createSession(this.createDeps(), principal, this.protocols.get('sign'), input);
+    return this.auditedCreate(principal, 'sign', () =>
+      createSession(this.createDeps(), principal, this.protocols.get('sign'), input),
+    );
   }
 
   get(principal: Principal, sessionId: string): SessionView {
@@ -261,6 +267,29 @@ export class SessionService {
       return this.runtime.apply(live, step);
     } catch (err) {
       if (err instanceof AppError) this.deps.audit.record(audit(`refused: ${err.code}`));
+      throw err;
+    }
+  }
+
+  /** A create that is refused (a cap, a conflict, an unknown participant…) is audited too. */
+  private auditedCreate(
+    principal: Principal,
+    kind: string,
+    create: () => CreateSessionResult,
+  ): CreateSessionResult {
+    try {
+      return create();
+    } catch (err) {
+      if (err instanceof AppError) {
+        this.deps.audit.record({
+          actor: principal.sub,
+          role: principal.role,
+          action: `${kind}.create`,
+          outcome: `refused: ${err.code}`,
+          detail: { kind },
+          at: this.clock(),
+        });
+      }
       throw err;
     }
   }

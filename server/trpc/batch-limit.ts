@@ -69,7 +69,11 @@ export function limitHttpBatches(
     }
     refused();
     const error = JSON.stringify({ error: batchTooLargeShape(limit, got) });
-    const body = `[${Array.from({ length: got }, () => error).join(',')}]`;
+    // Far over the limit, one error: an answer per path would be ~200 times the request.
+    const body =
+      got > FLOOD_FACTOR * limit
+        ? error
+        : `[${Array.from({ length: got }, () => error).join(',')}]`;
     // The body is not read: close the connection rather than keep it alive behind it.
     res.writeHead(BATCH.http, { 'content-type': 'application/json', connection: 'close' });
     res.end(body);

@@ -145,8 +145,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 class ExpiringStream<T> implements AsyncIterableIterator<T> {
   private readonly inner: AsyncIterator<T>;
-  private readonly expiry: Promise<'expired'>;
-  private wake: () => void = () => {};
+  /** Wakes the `next()` in progress when the token expires (a fresh promise per call). */
+  private wake: (() => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private expired = false;
   private ended = false;
@@ -161,7 +161,6 @@ class ExpiringStream<T> implements AsyncIterableIterator<T> {
     },
   ) {
     this.inner = iterable[Symbol.asyncIterator]();
-    this.expiry = new Promise((resolve) => (this.wake = () => resolve('expired')));
     this.arm();
   }
 
@@ -174,11 +173,15 @@ class ExpiringStream<T> implements AsyncIterableIterator<T> {
     if (this.expired) return this.fail();
     let step: IteratorResult<T> | 'expired';
     try {
-      step = await Promise.race([this.inner.next(), this.expiry]);
+      // Racing one long-lived promise would leave a reaction on it per event, holding every
+      // event until expiry (never, with auth.refresh): each call races its own.
+      const expired = new Promise<'expired'>((resolve) => (this.wake = () => resolve('expired')));
+      step = await Promise.race([this.inner.next(), expired]);
     } catch (err) {
       this.end();
       throw err;
     }
+    this.wake = undefined;
     if (step === 'expired') return this.fail();
     if (step.done) this.end();
     return step;
@@ -196,7 +199,7 @@ class ExpiringStream<T> implements AsyncIterableIterator<T> {
     const left = auth.kind === 'ok' ? auth.expiresAt - this.opts.clock() : 0;
     if (left <= 0) {
       this.expired = true;
-      this.wake();
+      this.wake?.();
       return;
     }
     this.timer = setTimeout(() => this.arm(), Math.min(left, MAX_TIMER_MS));

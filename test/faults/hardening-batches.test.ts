@@ -66,6 +66,17 @@ describe('--max-batch-size', () => {
     const justOver = await httpBatch(server.url, alice, 'query', 'auth.whoami', respond(51));
     expect(justOver.status).toBe(413);
     expect(tally(justOver.answers)).toEqual({ BATCH_TOO_LARGE: 51 });
+    // Far over it (more than 10 × the limit), one error for the whole batch: an answer per
+    // path would be hundreds of times the request.
+    const flood = await fetch(`${server.url}/trpc/${'a,'.repeat(999)}a?batch=1`, {
+      headers: { authorization: `Bearer ${alice}` },
+    });
+    const floodBody = await flood.text();
+    expect(flood.status).toBe(413);
+    expect(floodBody.length).toBeLessThan(1_000);
+    expect(JSON.parse(floodBody)).toMatchObject({
+      error: { data: { appCode: 'BATCH_TOO_LARGE', details: { limit: LIMIT, got: 1000 } } },
+    });
     // Nothing changed, nothing audited: 50 refused calls make 50 rows, the refused batches none.
     expect(server.counts()).toEqual(before);
     await world.expectUnchanged();

@@ -72,6 +72,7 @@ describe('running-session caps', () => {
     const baseline = await server.memoryAfterGc();
 
     const before = server.counts();
+    const auditBefore = server.auditRows();
     const refused = await failure(first.keygen.create.mutate(keygen));
     expect(refused).toMatchObject({
       code: 'TOO_MANY_REQUESTS',
@@ -88,6 +89,9 @@ describe('running-session caps', () => {
     expectResponsive(probed, '500 creates over the per-coordinator cap');
     expect(new Set(probed.result)).toEqual(new Set(['TOO_MANY_SESSIONS']));
     expect(server.counts()).toEqual(before);
+    // Every refusal is audited (in batches, so after a flush): 1 + 1 + 500.
+    await waitFor(() => server.auditRows() >= auditBefore + 502, 'the refused creates audited');
+    expect(server.auditRows()).toBe(auditBefore + 502);
 
     // Another coordinator is still served, up to the server's total.
     for (let k = 0; k < 3; k++) await second.keygen.create.mutate(keygen);

@@ -58,6 +58,7 @@ describe('configuration', () => {
     [{ legacyProof: 'maybe' }, '--legacy-proof'],
     [{ jwtSecret: 'short' }, '--jwt-secret'],
     [{ logLevel: 'loud' }, '--log-level'],
+    [{ publicUrl: 'ftp://sigsocket.example' }, '--public-url'],
     [{ tlsCert: 'cert.pem' }, '--tls-cert and --tls-key go together'],
     ...jwksCases(),
   ])('names the flag of a bad value %j', (given, flag) => {
