@@ -50,6 +50,12 @@ interface Completed {
 const SERVER_ACTOR = { actor: 'sigsocket', role: 'server' } as const;
 /** Delay before retrying a TIMEOUT whose transaction failed. */
 const TIMEOUT_RETRY_MS = 1_000;
+/**
+ * Actors kept open at most; the least recently used beyond it is closed and opens again from
+ * its snapshot when next needed, as after a restart, so memory is bounded by this rather than
+ * by the running sessions (docs/reliability.md, Limits).
+ */
+export const MAX_OPEN_SESSIONS = 256;
 
 /**
  * The session runtime: one XState actor per running session, whatever its protocol. Every
@@ -85,9 +91,26 @@ export class SessionRuntime {
 
   /** The running session, its actor opened from the stored snapshot on first use. */
   get(sessionId: string): LiveSession | undefined {
-    return (
-      this.live.get(sessionId) ?? (this.all.has(sessionId) ? this.hydrate(sessionId) : undefined)
-    );
+    const open = this.live.get(sessionId);
+    if (!open) return this.all.has(sessionId) ? this.hydrate(sessionId) : undefined;
+    this.live.delete(sessionId); // most recently used last
+    this.live.set(sessionId, open);
+    return open;
+  }
+
+  /**
+   * Opens `live` as the most recently used actor and closes the least recently used beyond
+   * MAX_OPEN_SESSIONS. Safe between transitions: everything an actor holds is committed (the
+   * runtime is synchronous), its deadline timer stays armed by id.
+   */
+  private keepOpen(live: LiveSession): void {
+    this.live.set(live.id, live);
+    for (const [id, oldest] of this.live) {
+      if (this.live.size <= MAX_OPEN_SESSIONS) break;
+      if (id === live.id) continue;
+      this.live.delete(id);
+      oldest.stop();
+    }
   }
 
   get running(): number {
@@ -147,7 +170,7 @@ export class SessionRuntime {
         return this.storeEvents(tx, live, notifications, null, at);
       });
       live.commit(persisted);
-      this.live.set(live.id, live);
+      this.keepOpen(live);
       this.all.add(live.id, input.coordinator);
       this.afterCommit(live, published, null, at);
       return liveView(live);
@@ -364,7 +387,7 @@ export class SessionRuntime {
         live.stop();
         throw new Error(`its snapshot has ended (${row.state})`);
       }
-      this.live.set(row.id, live);
+      this.keepOpen(live);
       const now = clock();
       if (protocol.checks.followUp?.(live.facts(network, now))) this.settle(live, now);
       return this.live.get(sessionId);
