@@ -8,21 +8,9 @@
  */
 import type { FROST } from '@noble/curves/abstract/frost.js';
 import { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
+import type { GroupElement } from '../group/group.js';
 
-/** An element of the suite's prime-order group (noble's point classes have these methods). */
-export interface GroupElement {
-  add(other: GroupElement): GroupElement;
-  subtract(other: GroupElement): GroupElement;
-  negate(): GroupElement;
-  /** Constant-time: for secret scalars. */
-  multiply(scalar: bigint): GroupElement;
-  /** Variable-time: for public scalars only (0 allowed). */
-  multiplyUnsafe(scalar: bigint): GroupElement;
-  equals(other: GroupElement): boolean;
-  is0(): boolean;
-  /** RFC 9591 SerializeElement. */
-  toBytes(): Uint8Array;
-}
+export type { GroupElement };
 
 /** The point class of a noble curve, as far as a suite needs it. */
 export interface NoblePointClass {
