@@ -29,7 +29,7 @@ const DAY_MS = 24 * 3_600_000;
 const TARGET_MS = 2_000;
 
 /** A data directory holding `count` running keygens of one coordinator. */
-function populate(count: number): string {
+async function populate(count: number): Promise<string> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigsocket-bench-restart-'));
   const opened = openDatabaseFile(path.join(dataDir, 'sigsocket.db'));
   opened.sqlite.pragma('synchronous = OFF'); // only the writing is sped up; serve reads it as is
@@ -37,6 +37,7 @@ function populate(count: number): string {
   const keygen = new ProtocolRegistry().get('keygen');
   const { participants } = workloadFixture();
   const names = participants.map((p) => p.name);
+  const created: Promise<unknown>[] = [];
   for (let k = 0; k < count; k++) {
     const at = Date.now();
     const input: KeygenInput = {
@@ -57,10 +58,13 @@ function populate(count: number): string {
       participants: names,
     };
     const audit = { actor: 'bench-coordinator', role: 'coordinator', action: 'keygen.create' };
-    runtime.create(keygen, input, row, [
-      { ...audit, outcome: 'ok', sessionId: input.sessionId, at },
-    ]);
+    created.push(
+      runtime.create(keygen, input, row, [
+        { ...audit, outcome: 'ok', sessionId: input.sessionId, at },
+      ]),
+    );
   }
+  await Promise.all(created); // each create commits with others (group commit)
   runtime.close();
   opened.close();
   return dataDir;
@@ -97,7 +101,7 @@ export const restart: BenchSuite = {
     const sessions = numberFlag(flags, 'running-sessions', quick ? 500 : 10_000);
     const repeats = numberFlag(flags, 'repeats', quick ? 1 : 3);
     progress(`writing ${fmtInt(sessions)} running sessions`);
-    const dataDir = populate(sessions);
+    const dataDir = await populate(sessions);
     try {
       const empty: Array<{ ms: number; rss: number }> = [];
       const full: Array<{ ms: number; rss: number }> = [];

@@ -5,6 +5,7 @@
 // baseline: the ratio is the system's overhead for the same CPU, not a gain from using the
 // second core (see docs/performance.md).
 import type { Scheme } from '../protocol/frost/index.js';
+import { secp256k1Group, useSecp256k1Backend } from '../protocol/group/secp256k1.js';
 import { profiled } from './support/cpu-profile.js';
 import { startSessionCluster } from './support/session-cluster.js';
 import { cryptoOnly, endToEnd } from './support/session-runs.js';
@@ -13,6 +14,27 @@ import { fmtMs, fmtPct, fmtRatio, numberFlag, progress, round, type BenchSuite }
 
 const TARGET_LATENCY_RATIO = 1.5;
 const TARGET_THROUGHPUT_SHARE = 0.7;
+const TARGET_BACKEND_SPEEDUP = 5;
+
+/**
+ * Crypto-only sessions on each secp256k1 backend, taken in turn (docs/performance.md, Group
+ * backends). Safe to switch here: between sessions nothing holds a group element.
+ */
+function cryptoOnlyPerBackend(scheme: Scheme, t: number, n: number, repeats: number) {
+  const times = { noble: [] as number[], native: [] as number[] };
+  const before = secp256k1Group.backend;
+  try {
+    for (let r = 0; r < repeats; r++) {
+      useSecp256k1Backend('noble');
+      times.noble.push(cryptoOnly(scheme, t, n, 1).wallMs);
+      useSecp256k1Backend('libsecp256k1');
+      times.native.push(cryptoOnly(scheme, t, n, 1).wallMs);
+    }
+  } finally {
+    useSecp256k1Backend(before);
+  }
+  return { ...times, speedup: median(times.noble) / median(times.native) };
+}
 
 export const sessionOverhead: BenchSuite = {
   name: 'session-overhead',
@@ -66,6 +88,9 @@ export const sessionOverhead: BenchSuite = {
         );
       }
       const throughputShare = median(e2eRates) / median(cryptoRates);
+
+      progress(`crypto-only on each backend: ${repeats} sessions each`);
+      const backends = cryptoOnlyPerBackend(scheme, t, n, repeats);
       const perSession = (x: number) => x / repeats;
 
       return {
@@ -77,6 +102,9 @@ export const sessionOverhead: BenchSuite = {
           ['one session, end to end', spread(e2e, fmtMs)],
           ['one session, crypto-only', spread(crypto, fmtMs)],
           ['latency ratio (target <= 1.5x)', fmtRatio(latencyRatio)],
+          ['crypto-only on noble', spread(backends.noble, fmtMs)],
+          ['crypto-only on libsecp256k1', spread(backends.native, fmtMs)],
+          ['libsecp256k1 speed-up (target >= 5x)', fmtRatio(backends.speedup)],
           ['throughput, end to end', `${spread(e2eRates, (x) => x.toFixed(2))} sessions/s`],
           ['throughput, crypto-only', `${spread(cryptoRates, (x) => x.toFixed(2))} sessions/s`],
           ['end to end / crypto-only (target >= 70%)', fmtPct(throughputShare)],
@@ -101,6 +129,10 @@ export const sessionOverhead: BenchSuite = {
           endToEndMedianMs: round(median(e2e), 1),
           cryptoOnlyMedianMs: round(median(crypto), 1),
           latencyRatio: round(latencyRatio),
+          backend: secp256k1Group.backend,
+          cryptoOnlyNobleMs: backends.noble.map((x) => round(x, 1)),
+          cryptoOnlyNativeMs: backends.native.map((x) => round(x, 1)),
+          backendSpeedup: round(backends.speedup),
           endToEndSessionsPerSecond: e2eRates.map((x) => round(x, 3)),
           cryptoOnlySessionsPerSecond: cryptoRates.map((x) => round(x, 3)),
           throughputShare: round(throughputShare, 3),
@@ -112,6 +144,11 @@ export const sessionOverhead: BenchSuite = {
           fsyncShare: round(fsyncMs / e2eWall, 3),
         },
         targets: [
+          {
+            name: `crypto-only on libsecp256k1 >= ${TARGET_BACKEND_SPEEDUP}x faster than on noble`,
+            met: backends.speedup >= TARGET_BACKEND_SPEEDUP,
+            measured: fmtRatio(backends.speedup),
+          },
           {
             name: `one session <= ${TARGET_LATENCY_RATIO}x crypto-only`,
             met: latencyRatio <= TARGET_LATENCY_RATIO,

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { inArray } from 'drizzle-orm';
 import type { Queryable } from './queryable.js';
 import { nonceCommitments } from './schema.js';
@@ -16,18 +17,29 @@ export function seenCommitments(db: Queryable, commitments: readonly string[]): 
     .map((r) => r.commitment);
 }
 
+/**
+ * Records the commitments, or returns false (recording none) when one is already recorded: by
+ * another transition of the same group commit, which `seenCommitments` could not see yet.
+ */
 export function recordCommitments(
   db: Queryable,
   row: { commitments: readonly string[]; participant: string; sessionId: string; at: number },
-): void {
-  db.insert(nonceCommitments)
-    .values(
-      row.commitments.map((commitment) => ({
-        commitment,
-        participant: row.participant,
-        sessionId: row.sessionId,
-        createdAt: row.at,
-      })),
-    )
-    .run();
+): boolean {
+  try {
+    db.insert(nonceCommitments)
+      .values(
+        row.commitments.map((commitment) => ({
+          commitment,
+          participant: row.participant,
+          sessionId: row.sessionId,
+          createdAt: row.at,
+        })),
+      )
+      .run();
+    return true;
+  } catch (err) {
+    if (err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+      return false;
+    throw err;
+  }
 }

@@ -1,22 +1,42 @@
+import type Database from 'better-sqlite3';
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { SessionEvent } from '../protocol/sessions.js';
-import { preparedPerDatabase } from './prepared.js';
+import { multiRowInsert, preparedPerDatabase } from './prepared.js';
 import type { Queryable } from './queryable.js';
 import { sessionEvents, sessions } from './schema.js';
 
 /** A notification about to be stored (the id comes from SQLite). */
 export type NewSessionEvent = Omit<SessionEvent, 'id'>;
 
-/** Inserts the events in order and returns them with their ids. */
-export function insertSessionEvents(db: Queryable, events: NewSessionEvent[]): SessionEvent[] {
+const insertEvents = multiRowInsert('session_events', [
+  'session_id',
+  'type',
+  'recipient',
+  'payload',
+  'created_at',
+]);
+
+/**
+ * Inserts the events in order, in one prepared statement inside the transaction open on
+ * `sqlite`, and returns them with their ids. The ids are consecutive: `id` is an AUTOINCREMENT
+ * key and the transaction holds SQLite's write lock, so the rows of one INSERT get
+ * last_insert_rowid() − n + 1 … last_insert_rowid(), in the order of their VALUES.
+ */
+export function insertSessionEvents(
+  sqlite: Database.Database,
+  events: NewSessionEvent[],
+): SessionEvent[] {
   if (events.length === 0) return [];
-  const ids = db
-    .insert(sessionEvents)
-    .values(events)
-    .returning({ id: sessionEvents.id })
-    .all()
-    .map((r) => r.id);
-  return events.map((e, i) => ({ ...e, id: ids[i]! }));
+  const params = events.flatMap((e) => [
+    e.sessionId,
+    e.type,
+    e.recipient,
+    JSON.stringify(e.payload),
+    e.createdAt,
+  ]);
+  const last = Number(insertEvents(sqlite, events.length).run(...params).lastInsertRowid);
+  const first = last - events.length + 1;
+  return events.map((e, i) => ({ ...e, id: first + i }));
 }
 
 const lastIdOfSession = preparedPerDatabase((db) =>

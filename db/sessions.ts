@@ -1,5 +1,6 @@
+import type Database from 'better-sqlite3';
 import { and, desc, eq, notInArray, sql, type SQL } from 'drizzle-orm';
-import { preparedPerDatabase } from './prepared.js';
+import { preparedPerConnection, preparedPerDatabase } from './prepared.js';
 import type { Queryable } from './queryable.js';
 import type { Scheme } from '../protocol/frost/schemes.js';
 import type { SessionSummary } from '../protocol/session-view.js';
@@ -8,7 +9,6 @@ import { sessions } from './schema.js';
 /** Session rows (table `sessions`; docs/sessions.md, Inspecting with `sqlite3`). */
 export type SessionRow = typeof sessions.$inferSelect;
 export type NewSessionRow = typeof sessions.$inferInsert;
-export type SessionRowPatch = Partial<Omit<NewSessionRow, 'id' | 'kind' | 'createdAt'>>;
 
 const FINAL_STATES = ['completed', 'rejected', 'failed', 'timed_out', 'aborted'];
 
@@ -28,8 +28,53 @@ export function insertSessionRow(db: Queryable, row: NewSessionRow): void {
   db.insert(sessions).values(row).run();
 }
 
-export function updateSessionRow(db: Queryable, id: string, patch: SessionRowPatch): void {
-  db.update(sessions).set(patch).where(eq(sessions.id, id)).run();
+/** What one transition changes in its session's row (docs/performance.md, persistence). */
+export interface SessionRowWrite {
+  updatedAt: number;
+  /** The columns derived from the machine's snapshot; absent when the snapshot is unchanged. */
+  moved?: {
+    state: string;
+    /** The persisted snapshot, already serialized (JSON). */
+    snapshotJson: string;
+    deadline: number | null;
+    waitingFor: string[];
+    error: Record<string, unknown> | null;
+    /** Set once, when the session completes (null leaves the column as it is). */
+    result: Record<string, unknown> | null;
+    keyId: string | null;
+  };
+}
+
+const updateMoved = preparedPerConnection(
+  'UPDATE sessions SET state = ?, snapshot = ?, deadline = ?, waiting_for = ?, error = ?, ' +
+    'updated_at = ?, result = coalesce(?, result), key_id = coalesce(?, key_id) WHERE id = ?',
+);
+const updateTouched = preparedPerConnection('UPDATE sessions SET updated_at = ? WHERE id = ?');
+
+const jsonOrNull = (value: unknown) => (value === null ? null : JSON.stringify(value));
+
+/**
+ * One transition's row update, in one prepared statement inside the transaction open on
+ * `sqlite`: the snapshot and the columns derived from it only when the snapshot changed, else
+ * only `updated_at`. JSON columns get the bytes Drizzle would write (JSON.stringify).
+ */
+export function writeSessionRow(sqlite: Database.Database, id: string, w: SessionRowWrite): void {
+  const m = w.moved;
+  if (!m) {
+    updateTouched(sqlite).run(w.updatedAt, id);
+    return;
+  }
+  updateMoved(sqlite).run(
+    m.state,
+    m.snapshotJson,
+    m.deadline,
+    JSON.stringify(m.waitingFor),
+    jsonOrNull(m.error),
+    w.updatedAt,
+    jsonOrNull(m.result),
+    m.keyId,
+    id,
+  );
 }
 
 /** What start-up needs of a running session: whose it is and when it times out. */

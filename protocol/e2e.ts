@@ -4,7 +4,6 @@
 // Both are bound (HKDF info and AEAD AAD) to a label, the session id and the participant names.
 // Layouts and labels are specified in docs/protocol.md.
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
@@ -26,6 +25,7 @@ import {
 } from './frost/schemas.js';
 import type { Scheme } from './frost/schemes.js';
 import { verifyingShareOf } from './frost/vss.js';
+import { secp256k1Group } from './group/secp256k1.js';
 import { describeIssues } from './validation.js';
 
 export const SHARE_LABEL = 'sigsocket/v1/frost-dkg-share';
@@ -68,7 +68,7 @@ export type KeyInput = string | Uint8Array;
 function secretKeyBytes(key: KeyInput): Uint8Array {
   try {
     const bytes = typeof key === 'string' ? hexToBytes(key, 32) : key;
-    if (!secp256k1.utils.isValidSecretKey(bytes)) throw new Error('out of range');
+    if (!secp256k1Group.isSecretKey(bytes)) throw new Error('out of range');
     return bytes;
   } catch {
     throw new E2eError(
@@ -98,8 +98,14 @@ export function lengthPrefixed(text: string): Uint8Array {
 const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
 
 /** x-coordinate of ECDH(secretKey, publicKey). */
-const ecdhX = (sk: Uint8Array, pk: Uint8Array): Uint8Array =>
-  secp256k1.getSharedSecret(sk, pk, true).subarray(1);
+const ecdhX = (sk: Uint8Array, pk: Uint8Array): Uint8Array => secp256k1Group.ecdh(sk, pk);
+
+/** A fresh ephemeral key pair: random 32 bytes, drawn again until they are in [1, n−1]. */
+function ephemeralKeyPair(): { secretKey: Uint8Array; publicKey: Uint8Array } {
+  let secretKey = randomBytes(32);
+  while (!secp256k1Group.isSecretKey(secretKey)) secretKey = randomBytes(32);
+  return { secretKey, publicKey: secp256k1Group.publicKey(secretKey) };
+}
 
 const deriveKey = (label: string, shared: Uint8Array, binding: Uint8Array): Uint8Array =>
   hkdf(sha256, shared, new TextEncoder().encode(label), binding, 32);
@@ -221,7 +227,7 @@ export function encryptEscrow(
     throw new E2eError('INVALID_PLAINTEXT', 'key share: verifyingShare != signingShare·G');
   }
   const identityPub = publicKeyBytes(args.identityPublicKey);
-  const eph = secp256k1.keygen();
+  const eph = ephemeralKeyPair();
   const payload: EscrowPayload = { v: 1, sessionId: args.sessionId, ...share.data };
   const binding = escrowBinding(args, eph.publicKey, identityPub);
   const plaintext = new TextEncoder().encode(JSON.stringify(payload));
@@ -245,7 +251,7 @@ export function decryptEscrow(
       'escrow blob: ephemeral public key is not a valid point',
     );
   }
-  const binding = escrowBinding(args, ephemeralPub, secp256k1.getPublicKey(sk, true));
+  const binding = escrowBinding(args, ephemeralPub, secp256k1Group.publicKey(sk));
   const plaintext = open(ESCROW_LABEL, shared, binding, blob.subarray(33));
   let json: unknown;
   try {

@@ -4,6 +4,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { base64, base64nopad, base64url, base64urlnopad } from '@scure/base';
 import { z } from 'zod';
 import { SigSocketError } from './errors.js';
+import { secp256k1Group } from './group/secp256k1.js';
 
 export type EncodingErrorCode = 'INVALID_HEX' | 'INVALID_BASE64' | 'INVALID_PUBLIC_KEY';
 
@@ -79,6 +80,9 @@ export function publicKeyFromBytes(bytes: Uint8Array): string {
     );
   }
   try {
+    // The common compressed form through the group backend (libsecp256k1 where it loads: no
+    // pure-JS square root per key); the uncompressed form, met at registration only, by noble.
+    if (bytes.length === 33) return bytesToHex(secp256k1Group.fromBytes(bytes).toBytes());
     const point = secp256k1.Point.fromBytes(bytes);
     point.assertValidity();
     if (point.is0()) throw new Error('identity point');

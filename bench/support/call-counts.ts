@@ -1,10 +1,9 @@
 // Exact call counts of named functions while `fn` runs, from V8's precise coverage (the
 // inspector's Profiler.startPreciseCoverage with callCount) — a counter that needs no change to
-// the code counted (noble's suites are frozen objects, so they cannot be wrapped). Coverage
+// the code counted (nothing to wrap, and the counts include calls inside a module). Coverage
 // slows the code down: use it in untimed runs only.
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export interface CountedFunction {
@@ -57,46 +56,27 @@ export async function countCalls<T>(
   }
 }
 
-const FROST_SCRIPT = '@noble/curves/abstract/frost.js';
-
-/** Line (1-based) of the first line of noble's frost.js matching `pattern`. */
-function frostLine(pattern: RegExp): number {
-  const file = createRequire(import.meta.url).resolve(FROST_SCRIPT);
-  return (
-    fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .findIndex((l) => pattern.test(l)) + 1
-  );
-}
-
 /**
- * What FROST verifies while `fn` runs: aggregations, signature-share verifications (RFC 9591
- * §5.4, only needed to blame on failure), Schnorr verifications (noble's internal verify, used
- * by aggregate and by the public verify), public `verify` calls, and DKG proofs of knowledge.
+ * What FROST verifies while `fn` runs (protocol/frost/engine): aggregations, signature-share
+ * verifications (RFC 9591 §5.4, only needed to blame on failure), Schnorr verifications (the
+ * aggregate's own check and the public verify), public `verifySignature` calls, and the DKG
+ * proofs of knowledge: batches (one weighted check of many) and single checks (a batch of one,
+ * or naming the culprits after a failed batch).
  */
 export function countFrostCalls<T>(fn: () => Promise<T>) {
+  const engine = (file: string) => `protocol/frost/engine/${file}`;
   return countCalls(
     [
-      { script: FROST_SCRIPT, name: 'aggregate', label: 'aggregate' },
-      { script: FROST_SCRIPT, name: 'verifyShare', label: 'shareVerifications' },
+      { script: engine('aggregate.ts'), name: 'aggregateShares', label: 'aggregate' },
+      { script: engine('signing.ts'), name: 'verifySignatureShare', label: 'shareVerifications' },
+      { script: engine('schnorr.ts'), name: 'verifySchnorr', label: 'schnorrVerifications' },
       {
-        script: FROST_SCRIPT,
-        name: 'verify',
-        line: frostLine(/^\s+verify\(msg, R, z, PK\)/),
-        label: 'schnorrVerifications',
-      },
-      {
-        script: FROST_SCRIPT,
-        name: 'verify',
-        line: frostLine(/^\s+verify\(sig, msg, publicKey\)/),
+        script: 'protocol/frost/coordinator.ts',
+        name: 'verifySignature',
         label: 'signatureVerifications',
       },
-      {
-        script: 'protocol/frost/vss.ts',
-        name: 'verifyProofOfKnowledge',
-        label: 'proofOfKnowledgeVerifications',
-      },
+      { script: engine('batch.ts'), name: 'invalidProofs', label: 'proofBatches' },
+      { script: engine('batch.ts'), name: 'proofHolds', label: 'singleProofChecks' },
     ],
     fn,
   );

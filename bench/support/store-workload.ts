@@ -1,14 +1,14 @@
 // The persistence suite's workload: keygen sessions driven through the real session runtime
-// (server/sessions/runtime.ts: XState transition, snapshot, events and audit rows in one SQLite
-// transaction each), with real DKG round-1 packages and ciphertext-sized round-2 shares. The
-// crypto checks, which run before a transition, are left out (it is the store being measured):
-// each session is created, answered, runs rounds 1 and 2, and is aborted — 11 transitions.
+// (server/sessions/runtime.ts: XState transition, snapshot, events and audit rows, committed
+// in groups: server/sessions/commit-queue.ts), with real DKG round-1 packages and
+// ciphertext-sized round-2 shares. The crypto checks, which run before a transition, are left
+// out (it is the store being measured): each session is created, answered, runs rounds 1 and
+// 2, and is aborted — 11 transitions. Sessions run one at a time (each transition its own
+// commit) or `concurrency` at a time (their transitions share commits).
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { pino } from 'pino';
 import type { Db } from '../../db/open.js';
-import * as schema from '../../db/schema.js';
 import { runDkg } from '../../harness/frost-rounds.js';
 import {
   DEFAULT_TIMEOUTS,
@@ -27,7 +27,7 @@ const T = 2;
 const COORDINATOR = 'bench-coordinator';
 const KEYGEN = new ProtocolRegistry().get('keygen');
 
-export function storeRuntime(db: Db): SessionRuntime {
+export function storeRuntime(db: Db, maxCommitBatch?: number): SessionRuntime {
   return new SessionRuntime({
     db,
     logger: pino({ level: 'silent' }),
@@ -35,6 +35,7 @@ export function storeRuntime(db: Db): SessionRuntime {
     protocols: new ProtocolRegistry(),
     network: 'bc',
     clock: Date.now,
+    ...(maxCommitBatch !== undefined ? { maxCommitBatch } : {}),
   });
 }
 
@@ -51,104 +52,126 @@ export function workloadFixture() {
 
 export const TRANSITIONS_PER_SESSION = 1 + 3 * N + 1;
 
-/** Runs `count` workload sessions through `runtime`; returns the number of transitions. */
-export function driveSessions(
+/**
+ * Runs `count` workload sessions through `runtime`, `concurrency` at a time (each awaits its
+ * own transitions; those of different sessions queued in one tick share a commit); returns the
+ * number of transitions.
+ */
+export async function driveSessions(
   runtime: SessionRuntime,
   fixture: ReturnType<typeof workloadFixture>,
   count: number,
   prefix: string,
-): number {
+  concurrency = 1,
+): Promise<number> {
+  let transitions = 0;
+  const worker = async (first: number) => {
+    for (let k = first; k < count; k += concurrency) {
+      transitions += await driveSession(runtime, fixture, `${prefix}-${k}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, (_, w) => worker(w)));
+  return transitions;
+}
+
+async function driveSession(
+  runtime: SessionRuntime,
+  fixture: ReturnType<typeof workloadFixture>,
+  sessionId: string,
+): Promise<number> {
   const { participants, round1 } = fixture;
   const names = participants.map((p) => p.name);
   let transitions = 0;
-  for (let k = 0; k < count; k++) {
-    const sessionId = `${prefix}-${k}`;
-    const at = Date.now();
-    const audit = (actor: string, action: string, detail: Record<string, unknown>) => [
+  const at = Date.now();
+  const audit = (actor: string, action: string, detail: Record<string, unknown>) => [
+    {
+      actor,
+      role: actor === COORDINATOR ? 'coordinator' : 'participant',
+      action,
+      outcome: 'ok',
+      sessionId,
+      detail,
+      at,
+    },
+  ];
+  const input: KeygenInput = {
+    sessionId,
+    coordinator: COORDINATOR,
+    scheme: 'frost-secp256k1',
+    threshold: T,
+    timeouts: DEFAULT_TIMEOUTS,
+    at,
+    label: null,
+    participants,
+  };
+  await runtime.create(
+    KEYGEN,
+    input,
+    {
+      label: null,
+      keyId: null,
+      message: null,
+      requestHash: randomBytes(32).toString('hex'),
+      participants: names,
+    },
+    audit(COORDINATOR, 'keygen.create', {
+      threshold: T,
+      participants: names,
+      scheme: 'frost-secp256k1',
+    }),
+  );
+  transitions++;
+  const step = async (
+    event: AnySessionEvent,
+    actor: string,
+    action: string,
+    detail: Record<string, unknown>,
+  ) => {
+    await runtime.apply(runtime.get(sessionId)!, {
+      event,
+      audit: audit(actor, action, detail),
+    });
+    transitions++;
+  };
+  for (const p of participants)
+    await step(
+      { type: 'RESPOND', participant: p.name, accept: true, at },
+      p.name,
+      'session.respond',
+      { accept: true, reason: null },
+    );
+  for (const p of participants) {
+    await step(
       {
-        actor,
-        role: actor === COORDINATOR ? 'coordinator' : 'participant',
-        action,
-        outcome: 'ok',
-        sessionId,
-        detail,
+        type: 'ROUND1',
+        participant: p.name,
+        package: round1[p.index] as unknown as JsonObject,
         at,
       },
-    ];
-    const input: KeygenInput = {
-      sessionId,
-      coordinator: COORDINATOR,
-      scheme: 'frost-secp256k1',
-      threshold: T,
-      timeouts: DEFAULT_TIMEOUTS,
-      at,
-      label: null,
-      participants,
-    };
-    runtime.create(
-      KEYGEN,
-      input,
-      {
-        label: null,
-        keyId: null,
-        message: null,
-        requestHash: randomBytes(32).toString('hex'),
-        participants: names,
-      },
-      audit(COORDINATOR, 'keygen.create', {
-        threshold: T,
-        participants: names,
-        scheme: 'frost-secp256k1',
-      }),
-    );
-    transitions++;
-    const step = (
-      event: AnySessionEvent,
-      actor: string,
-      action: string,
-      detail: Record<string, unknown>,
-    ) => {
-      runtime.apply(runtime.get(sessionId)!, {
-        event,
-        audit: audit(actor, action, detail),
-      });
-      transitions++;
-    };
-    for (const p of participants)
-      step({ type: 'RESPOND', participant: p.name, accept: true, at }, p.name, 'session.respond', {
-        accept: true,
-        reason: null,
-      });
-    for (const p of participants) {
-      step(
-        {
-          type: 'ROUND1',
-          participant: p.name,
-          package: round1[p.index] as unknown as JsonObject,
-          at,
-        },
-        p.name,
-        'session.submit',
-        { kind: 'round1' },
-      );
-    }
-    for (const p of participants) {
-      const shares = Object.fromEntries(
-        names.filter((n) => n !== p.name).map((n) => [n, randomBytes(72).toString('hex')]),
-      );
-      step({ type: 'ROUND2', participant: p.name, shares, at }, p.name, 'session.submit', {
-        kind: 'round2',
-      });
-    }
-    step(
-      { type: 'ABORT', by: COORDINATOR, reason: 'benchmark', at },
-      COORDINATOR,
-      'session.abort',
-      { reason: 'benchmark' },
+      p.name,
+      'session.submit',
+      { kind: 'round1' },
     );
   }
+  for (const p of participants) {
+    const shares = Object.fromEntries(
+      names.filter((n) => n !== p.name).map((n) => [n, randomBytes(72).toString('hex')]),
+    );
+    await step({ type: 'ROUND2', participant: p.name, shares, at }, p.name, 'session.submit', {
+      kind: 'round2',
+    });
+  }
+  await step(
+    { type: 'ABORT', by: COORDINATOR, reason: 'benchmark', at },
+    COORDINATOR,
+    'session.abort',
+    { reason: 'benchmark' },
+  );
   return transitions;
 }
+
+/** better-sqlite3's own transaction statements, run by `sqlite.transaction` itself. */
+const CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
 
 export interface CapturedStatement {
   sql: string;
@@ -156,35 +179,31 @@ export interface CapturedStatement {
 }
 
 /**
- * Runs `fn` with a Db over `sqlite` that records every statement drizzle sends inside a
- * transaction (the writes of each transition), grouped by transaction.
+ * Runs `fn` while recording every statement run on `sqlite` inside a transaction (the writes of
+ * each transition or group commit: Drizzle's and the runtime's prepared ones alike), grouped by
+ * outermost transaction (savepoints are not statements of ours and are not recorded).
  */
-export function captureTransactions(
+export async function captureTransactions(
   sqlite: Database.Database,
-  fn: (db: Db) => void,
-): CapturedStatement[][] {
+  fn: () => Promise<void>,
+): Promise<CapturedStatement[][]> {
   const transactions: CapturedStatement[][] = [];
   let current: CapturedStatement[] | undefined;
-  const db = drizzle({
-    client: sqlite,
-    schema,
-    casing: 'snake_case',
-    logger: {
-      logQuery: (sql, params) => current?.push({ sql, params: [...params] }),
-    },
-  });
+  let depth = 0;
   const original = sqlite.transaction;
   sqlite.transaction = function (this: Database.Database, body: never) {
     const tx = original.call(this, body) as unknown as Record<string, (...a: never[]) => unknown>;
     const run =
       (variant: (...a: never[]) => unknown) =>
       (...args: never[]) => {
-        current = [];
+        if (depth++ === 0) current = [];
         try {
           return variant(...args);
         } finally {
-          transactions.push(current);
-          current = undefined;
+          if (--depth === 0) {
+            transactions.push(current!);
+            current = undefined;
+          }
         }
       };
     return Object.assign(run(tx as never), {
@@ -193,10 +212,22 @@ export function captureTransactions(
       exclusive: run(tx['exclusive']!),
     });
   } as typeof sqlite.transaction;
+  type Method = (this: Database.Statement, ...params: unknown[]) => unknown;
+  const proto = Object.getPrototypeOf(sqlite.prepare('select 1')) as Record<string, Method>;
+  const methods = ['run', 'get', 'all'] as const;
+  const originals = methods.map((m) => proto[m]!);
+  methods.forEach((m, i) => {
+    proto[m] = function (this: Database.Statement, ...params: unknown[]) {
+      if (current && this.database === sqlite && !CONTROL.test(this.source))
+        current.push({ sql: this.source, params });
+      return originals[i]!.apply(this, params);
+    };
+  });
   try {
-    fn(db as unknown as Db);
+    await fn();
   } finally {
     sqlite.transaction = original;
+    methods.forEach((m, i) => (proto[m] = originals[i]!));
   }
   return transactions;
 }
@@ -225,4 +256,28 @@ export function bytesPerTransaction(transactions: CapturedStatement[][]): number
     for (const s of t)
       for (const p of s.params) bytes += typeof p === 'string' ? Buffer.byteLength(p) : 8;
   return bytes / transactions.length;
+}
+
+/** The captured statements by what they write (the persistence suite's statement rows). */
+export function statementCounts(transactions: CapturedStatement[][]) {
+  const counts = {
+    total: 0,
+    sessionInserts: 0,
+    sessionUpdates: 0,
+    touchedOnly: 0,
+    events: 0,
+    audit: 0,
+  };
+  for (const t of transactions) {
+    for (const { sql } of t) {
+      counts.total++;
+      const s = sql.replaceAll('"', '').toLowerCase();
+      if (s.startsWith('update sessions set updated_at = ? where')) counts.touchedOnly++;
+      else if (s.startsWith('update sessions')) counts.sessionUpdates++;
+      else if (s.startsWith('insert into sessions ')) counts.sessionInserts++;
+      else if (s.startsWith('insert into session_events')) counts.events++;
+      else if (s.startsWith('insert into audit_log')) counts.audit++;
+    }
+  }
+  return counts;
 }

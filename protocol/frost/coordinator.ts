@@ -1,5 +1,6 @@
 // Coordinator side: check DKG round-1 packages, predict every participant's confirmation from the
 // round-1 commitments, aggregate signature shares (aggregate first, blame shares only on failure).
+// All on our RFC 9591 engine (engine/).
 import { bytesToHex, hexToBytes } from '../encoding.js';
 import { FrostError } from './errors.js';
 import {
@@ -15,10 +16,13 @@ import {
   type Round1Package,
   type SigningPackage,
 } from './schemas.js';
-import { identifierOf, indexOf, schemeInfo, type Scheme } from './schemes.js';
-import { toNobleCommitments } from './sign.js';
-import type { GroupElement } from './suite.js';
-import { elementFromHex, evaluateVss, verifyProofOfKnowledge } from './vss.js';
+import { aggregateShares, type Aggregation } from './engine/aggregate.js';
+import { signingContext } from './engine/binding.js';
+import { keyFromCommitments, tweakKey } from './engine/dkg.js';
+import { decodeSignature, verifySchnorr } from './engine/schnorr.js';
+import { schemeInfo, type Scheme } from './schemes.js';
+import { signerCommitments } from './sign.js';
+import { assertProofsOfKnowledge, elementFromHex, verifyProofOfKnowledge } from './vss.js';
 
 export type Round1Check = { ok: true; package: Round1Package } | { ok: false; error: FrostError };
 
@@ -43,8 +47,9 @@ export interface ExpectedConfirmation {
 
 /**
  * The group key and each participant's verifying share implied by the round-1 commitments:
- * PK = Σ_i φ_i0, Y_j = Σ_k (Σ_i φ_ik)·j^k, then the suite's post-DKG adjustment if it has one
- * (frost-secp256k1-tr, as noble/frost-rs: even-Y normalise, then TapTweak key and shares).
+ * PK = Σ_i φ_i0, Y_j = Σ_k (Σ_i φ_ik)·j^k, then the suite's post-DKG tweak if it has one
+ * (frost-secp256k1-tr, as frost-rs: even-Y normalise, then TapTweak key and shares). The n proofs
+ * of knowledge are checked as one batch; a failure names every participant whose proof fails.
  */
 export function expectedConfirmation(
   scheme: Scheme,
@@ -55,27 +60,26 @@ export function expectedConfirmation(
   validateThreshold(t, n);
   expectIndexes(round1Packages, range(1, n), 'round-1 packages');
   const suite = schemeInfo(scheme);
-  const merged: GroupElement[] = Array.from({ length: t }, () => suite.Point.ZERO);
-  for (const i of range(1, n)) {
+  const schema = round1PackageSchema(scheme, t);
+  const packages = range(1, n).map((i) => {
     const pkg = (round1Packages as Record<string, unknown>)[String(i)];
-    const check = verifyRound1(scheme, i, t, pkg);
-    if (!check.ok) throw check.error;
-    check.package.commitments.forEach(
-      (c, k) => (merged[k] = merged[k]!.add(elementFromHex(scheme, c))),
-    );
-  }
-  let groupKey = merged[0]!;
-  let shares = range(1, n).map((j) => evaluateVss(scheme, merged, j));
-  if (suite.adjustKey) ({ groupKey, verifyingShares: shares } = suite.adjustKey(groupKey, shares));
-  if (groupKey.is0() || shares.some((y) => y.is0())) {
+    return parseWire(schema, pkg, `round-1 package of ${i}`, i);
+  });
+  assertProofsOfKnowledge(
+    scheme,
+    packages.map((p, k) => [k + 1, p]),
+  );
+  const commitments = packages.map((p) => p.commitments.map((c) => elementFromHex(scheme, c)));
+  const key = tweakKey(suite, keyFromCommitments(suite, n, commitments));
+  if (key.groupKey.is0() || key.verifyingShares.some((y) => y.is0())) {
     throw new FrostError(
       'CONFIRMATION_MISMATCH',
       'DKG produced an identity group key or verifying share',
     );
   }
   const verifyingShares: IndexMap<string> = {};
-  shares.forEach((y, k) => (verifyingShares[k + 1] = bytesToHex(y.toBytes())));
-  return { groupPublicKey: bytesToHex(groupKey.toBytes()), verifyingShares };
+  key.verifyingShares.forEach((y, k) => (verifyingShares[k + 1] = bytesToHex(y.toBytes())));
+  return { groupPublicKey: bytesToHex(key.groupKey.toBytes()), verifyingShares };
 }
 
 /** Indexes whose confirmation (missing, malformed or different) disagrees with `expected`. */
@@ -95,8 +99,8 @@ export function confirmationCulprits(
 }
 
 /**
- * Aggregate signature shares (RFC 9591 §5.3) into the final signature (hex). noble verifies the
- * aggregate against the group key first and only on failure checks each share (§5.4), so the
+ * Aggregate signature shares (RFC 9591 §5.3) into the final signature (hex). The engine verifies
+ * the aggregate against the group key first and only on failure checks each share (§5.4), so the
  * honest path costs one verification; failures throw FrostError with the culprit indexes.
  */
 export function aggregate(
@@ -124,36 +128,30 @@ export function aggregate(
     throw new FrostError('MISSING_SIGNATURE_SHARES', 'signature shares missing', missing);
   }
   expectIndexes(shares, signers, 'signature shares');
-  const sigShares: Record<string, Uint8Array> = {};
+  const suite = schemeInfo(scheme);
+  const shareValues = new Map<bigint, bigint>();
   for (const i of signers) {
     const share = parseWire(exact.scalar, shares[i], `signature share of ${i}`, i);
-    sigShares[identifierOf(scheme, i)] = hexToBytes(share);
+    shareValues.set(BigInt(i), suite.scalarFromBytes(hexToBytes(share)));
   }
-  const verifyingShares: Record<string, Uint8Array> = {};
-  for (const [i, y] of indexEntries(pub.verifyingShares)) {
-    verifyingShares[identifierOf(scheme, i)] = hexToBytes(y);
-  }
-  const suite = schemeInfo(scheme).frost;
+  const verifyingShares = new Map(
+    indexEntries(pub.verifyingShares).map(([i, y]) => [BigInt(i), elementFromHex(scheme, y)]),
+  );
+  let result: Aggregation;
   try {
-    const sig = suite.aggregate(
-      {
-        signers: { min: pub.t, max: pub.n },
-        commitments: [hexToBytes(pub.groupPublicKey)],
-        verifyingShares,
-      },
-      toNobleCommitments(scheme, pkg.commitments),
-      hexToBytes(pkg.message),
-      sigShares,
-    );
-    return bytesToHex(sig);
+    const groupKey = elementFromHex(scheme, pub.groupPublicKey);
+    const msg = hexToBytes(pkg.message);
+    const ctx = signingContext(suite, groupKey, signerCommitments(scheme, pkg.commitments), msg);
+    result = aggregateShares(suite, groupKey, verifyingShares, ctx, msg, shareValues);
   } catch (err) {
-    const cheaters = (err as { cheaters?: unknown }).cheaters;
-    if (Array.isArray(cheaters) && cheaters.length) {
-      const culprits = cheaters.map((id) => indexOf(scheme, String(id))).sort((a, b) => a - b);
-      throw new FrostError('INVALID_SIGNATURE_SHARE', 'invalid signature share', culprits);
-    }
     throw new FrostError('AGGREGATION_FAILED', `aggregation failed: ${(err as Error).message}`);
   }
+  if (result.ok) return bytesToHex(result.signature);
+  if (result.culprits.length) {
+    const culprits = result.culprits.map(Number).sort((a, b) => a - b);
+    throw new FrostError('INVALID_SIGNATURE_SHARE', 'invalid signature share', culprits);
+  }
+  throw new FrostError('AGGREGATION_FAILED', 'aggregation failed: the signature does not verify');
 }
 
 /**
@@ -171,7 +169,9 @@ export function verifySignature(
     const exact = suiteSchemas(scheme);
     const sig = exact.signature.parse(signature);
     const key = exact.element.parse(groupPublicKey);
-    return schemeInfo(scheme).frost.verify(hexToBytes(sig), hexToBytes(message), hexToBytes(key));
+    const suite = schemeInfo(scheme);
+    const { R, z } = decodeSignature(suite, hexToBytes(sig));
+    return verifySchnorr(suite, hexToBytes(message), R, z, elementFromHex(scheme, key));
   } catch {
     return false;
   }

@@ -1,6 +1,5 @@
-// Participant side of the DKG (frost-rs style, 3 rounds), wrapping noble's `DKG.round1/2/3`.
+// Participant side of the DKG (frost-rs style, 3 rounds) on our RFC 9591 engine (engine/dkg.ts).
 // Between rounds the secret state is plain JSON so an agent can persist it and resume.
-import type { DKG_Round1, DKG_Secret } from '@noble/curves/abstract/frost.js';
 import { z } from 'zod';
 import { bytesToHex, hexToBytes } from '../encoding.js';
 import { FrostError } from './errors.js';
@@ -21,8 +20,11 @@ import {
   type KeyShare,
   type Round1Package,
 } from './schemas.js';
-import { SchemeSchema, identifierOf, indexOf, schemeInfo, type Scheme } from './schemes.js';
-import { verifyProofOfKnowledge } from './vss.js';
+import { invalidShares, type ShareClaim } from './engine/batch.js';
+import { keyFromCommitments, proveKnowledge, secretPolynomial, tweakKey } from './engine/dkg.js';
+import { evaluatePolynomial } from './engine/polynomial.js';
+import { SchemeSchema, schemeInfo, type Scheme } from './schemes.js';
+import { assertProofsOfKnowledge, elementFromHex } from './vss.js';
 
 /**
  * Persistable DKG secret state. `coefficients` are the secret polynomial a_0..a_{t-1} (SECRET:
@@ -69,29 +71,11 @@ export type DkgSecretState = z.output<typeof DkgSecretStateSchema>;
 /** Participant's DKG result: its key share plus every participant's verifying share. */
 export type DkgOutput = KeyShare & { verifyingShares: IndexMap<string> };
 
-const toNobleRound1 = (scheme: Scheme, index: number, p: Round1Package): DKG_Round1 => ({
-  identifier: identifierOf(scheme, index),
-  commitment: p.commitments.map((c) => hexToBytes(c)),
-  proofOfKnowledge: hexToBytes(p.proofOfKnowledge),
-});
-
-function toNobleSecret(s: DkgSecretState): DKG_Secret {
-  return {
-    identifier: BigInt(s.index),
-    coefficients: s.coefficients.map((c) => schemeInfo(s.scheme).scalarFromBytes(hexToBytes(c))),
-    commitment: s.package.commitments.map((c) => hexToBytes(c)),
-    signers: { min: s.t, max: s.n },
-    step: s.step,
-    ...(s.round1 && {
-      round1Cache: indexEntries(s.round1).map(([i, p]) => toNobleRound1(s.scheme, i, p)),
-    }),
-  };
-}
-
 /**
  * Validate the broadcast round-1 packages (all n, or the n-1 others) against the state: shapes,
- * exactly t commitments, our own package unchanged, and every other proof of knowledge.
- * Returns the others' packages, ascending by index.
+ * exactly t commitments, our own package unchanged, and every other proof of knowledge (one
+ * batch) unless they are the transcript round 2 already checked. Returns the others' packages,
+ * ascending by index.
  */
 function othersRound1(s: DkgSecretState, all: IndexMap<unknown>): [number, Round1Package][] {
   const others = range(1, s.n).filter((i) => i !== s.index);
@@ -110,12 +94,9 @@ function othersRound1(s: DkgSecretState, all: IndexMap<unknown>): [number, Round
       throw new FrostError('INVALID_INPUT', msg);
     }
   }
-  const bad = parsed
-    .filter(([i, p]) => !verifyProofOfKnowledge(s.scheme, i, p.commitments[0]!, p.proofOfKnowledge))
-    .map(([i]) => i);
-  if (bad.length) {
-    throw new FrostError('INVALID_PROOF_OF_KNOWLEDGE', 'invalid DKG proof of knowledge', bad);
-  }
+  // Round 3 with the transcript round 2 checked and fixed: its proofs are known to be valid.
+  if (s.round1 && sameTranscript(s.round1, parsed)) return parsed;
+  assertProofsOfKnowledge(s.scheme, parsed);
   return parsed;
 }
 
@@ -137,15 +118,13 @@ export function dkgRound1(
   if (!Number.isInteger(index) || index < 1 || index > n) {
     throw new FrostError('INVALID_INPUT', `participant index must be 1..${n}, got ${index}`);
   }
-  const info = schemeInfo(scheme);
-  const suite = info.frost;
-  const r1 = suite.DKG.round1(identifierOf(scheme, index), { min: t, max: n });
+  const suite = schemeInfo(scheme);
+  const { coefficients, commitments } = secretPolynomial(suite, t);
+  const proof = proveKnowledge(suite, BigInt(index), coefficients[0]!, commitments[0]!);
   const pkg: Round1Package = {
-    commitments: r1.public.commitment.map(bytesToHex),
-    proofOfKnowledge: bytesToHex(r1.public.proofOfKnowledge),
+    commitments: commitments.map((c) => bytesToHex(c.toBytes())),
+    proofOfKnowledge: bytesToHex(proof),
   };
-  const coefficients = (r1.secret.coefficients ?? []).map((c) => bytesToHex(info.scalarToBytes(c)));
-  suite.DKG.clean(r1.secret);
   const secretState: DkgSecretState = {
     v: 1,
     scheme,
@@ -153,11 +132,14 @@ export function dkgRound1(
     t,
     n,
     step: 1,
-    coefficients,
+    coefficients: coefficients.map((c) => bytesToHex(suite.scalarToBytes(c))),
     package: pkg,
   };
   return { secretState, package: pkg };
 }
+
+const coefficientsOf = (s: DkgSecretState): bigint[] =>
+  s.coefficients.map((c) => schemeInfo(s.scheme).scalarFromBytes(hexToBytes(c)));
 
 /**
  * Round 2: given the broadcast round-1 packages (keyed by index; our own may be included), check
@@ -172,32 +154,23 @@ export function dkgRound2(
   const s = parseWire(DkgSecretStateSchema, secretState, 'DKG secret state');
   const others = othersRound1(s, allRound1Packages);
   if (s.round1 && !sameTranscript(s.round1, others)) throw transcriptChanged();
-  const suite = schemeInfo(s.scheme).frost;
-  const secret = toNobleSecret({ ...s, step: 1, round1: undefined });
-  let out: Record<string, { signingShare: Uint8Array }>;
-  try {
-    out = suite.DKG.round2(
-      secret,
-      others.map(([i, p]) => toNobleRound1(s.scheme, i, p)),
-    );
-  } catch (err) {
-    throw new FrostError('INVALID_INPUT', `DKG round 2 failed: ${(err as Error).message}`);
-  } finally {
-    suite.DKG.clean(secret);
-  }
+  const suite = schemeInfo(s.scheme);
+  const coefficients = coefficientsOf(s);
   const sharesFor: IndexMap<string> = {};
-  for (const [id, pkg] of Object.entries(out)) {
-    sharesFor[indexOf(s.scheme, id)] = bytesToHex(pkg.signingShare);
+  for (const [j] of others) {
+    const share = evaluatePolynomial(suite.Fn, coefficients, BigInt(j));
+    sharesFor[j] = bytesToHex(suite.scalarToBytes(share));
   }
   const round1 = Object.fromEntries(others.map(([i, p]) => [String(i), p]));
   return { secretState: { ...s, step: 2, round1 }, sharesFor };
 }
 
 /**
- * Round 3: verify each received share f_j(i) against j's VSS commitments (a failure names j) and
- * derive our signing share, verifying share and the group public key. For frost-secp256k1-tr the
- * output is noble's post-DKG Taproot key (even-Y normalised, then BIP86 TapTweak): the group key
- * is the output key Q that BIP340 signatures verify under and the P2TR address encodes.
+ * Round 3: verify each received share f_j(i) against j's VSS commitments (one batch; a failure
+ * names j) and derive our signing share, verifying share and the group public key. For
+ * frost-secp256k1-tr the output is the post-DKG Taproot key (even-Y normalised, then BIP86
+ * TapTweak): the group key is the output key Q that BIP340 signatures verify under and the P2TR
+ * address encodes.
  */
 export function dkgRound3(
   secretState: DkgSecretState,
@@ -210,59 +183,68 @@ export function dkgRound3(
   }
   const others = othersRound1(s, round1Packages);
   if (!sameTranscript(s.round1, others)) throw transcriptChanged();
-  const otherIdx = others.map(([i]) => i);
-  expectIndexes(receivedShares, otherIdx, 'received round-2 shares');
-  const suite = schemeInfo(s.scheme).frost;
-  const myId = identifierOf(s.scheme, s.index);
+  expectIndexes(
+    receivedShares,
+    others.map(([i]) => i),
+    'received round-2 shares',
+  );
+  const suite = schemeInfo(s.scheme);
   const shareSchema = suiteSchemas(s.scheme).scalar;
-  const shares = otherIdx.map((j) => {
+  const commitmentsOf = (p: Round1Package) => p.commitments.map((c) => elementFromHex(s.scheme, c));
+  const received: ShareClaim[] = others.map(([j, p]) => {
     const share = parseWire(shareSchema, receivedShares[j], `round-2 share from ${j}`, j);
-    return { identifier: identifierOf(s.scheme, j), signingShare: hexToBytes(share) };
+    return {
+      index: j,
+      share: suite.scalarFromBytes(hexToBytes(share)),
+      commitments: commitmentsOf(p),
+    };
   });
-  const bad: number[] = [];
-  others.forEach(([j, p], k) => {
-    try {
-      // RFC 9591 App. C.2 vss_verify of f_j(i) against j's commitments alone.
-      suite.validateSecret(
-        { identifier: myId, signingShare: shares[k]!.signingShare },
-        {
-          signers: { min: s.t, max: s.n },
-          commitments: p.commitments.map((c) => hexToBytes(c)),
-          verifyingShares: {},
-        },
-      );
-    } catch {
-      bad.push(j);
-    }
-  });
-  if (bad.length) {
-    throw new FrostError('INVALID_SECRET_SHARE', 'received share fails VSS verification', bad);
+  // Our own share f_i(i) is checked in the same batch: a mismatch means a corrupt state.
+  const coefficients = coefficientsOf(s);
+  const me = BigInt(s.index);
+  const ownShare = evaluatePolynomial(suite.Fn, coefficients, me);
+  const own: ShareClaim = {
+    index: s.index,
+    share: ownShare,
+    commitments: commitmentsOf(s.package),
+  };
+  const bad = invalidShares(suite, me, [...received, own]);
+  const culprits = bad.filter((j) => j !== s.index);
+  if (culprits.length) {
+    throw new FrostError('INVALID_SECRET_SHARE', 'received share fails VSS verification', culprits);
   }
-  const secret = toNobleSecret(s);
-  let key;
-  try {
-    key = suite.DKG.round3(
-      secret,
-      others.map(([i, p]) => toNobleRound1(s.scheme, i, p)),
-      shares,
+  if (bad.length) {
+    throw new FrostError(
+      'INVALID_INPUT',
+      'DKG round 3 failed: our state fails its own commitments',
     );
-  } catch (err) {
-    throw new FrostError('INVALID_INPUT', `DKG round 3 failed: ${(err as Error).message}`);
-  } finally {
-    suite.DKG.clean(secret);
+  }
+  const signingShare = received.reduce((acc, r) => suite.Fn.add(acc, r.share), ownShare);
+  const all = range(1, s.n).map((i) =>
+    i === s.index ? own : received.find((r) => r.index === i)!,
+  );
+  const key = tweakKey(
+    suite,
+    keyFromCommitments(
+      suite,
+      s.n,
+      all.map((c) => c.commitments),
+    ),
+    signingShare,
+  );
+  if (key.groupKey.is0() || key.verifyingShares.some((y) => y.is0()) || !key.signingShare) {
+    throw new FrostError('INVALID_INPUT', 'DKG round 3 failed: the key or a share is the identity');
   }
   const verifyingShares: IndexMap<string> = {};
-  for (const [id, vs] of Object.entries(key.public.verifyingShares)) {
-    verifyingShares[indexOf(s.scheme, id)] = bytesToHex(vs);
-  }
+  key.verifyingShares.forEach((y, k) => (verifyingShares[k + 1] = bytesToHex(y.toBytes())));
   const keyShare = KeyShareSchema.parse({
     scheme: s.scheme,
     index: s.index,
     t: s.t,
     n: s.n,
-    signingShare: bytesToHex(key.secret.signingShare),
+    signingShare: bytesToHex(suite.scalarToBytes(key.signingShare)),
     verifyingShare: verifyingShares[s.index],
-    groupPublicKey: bytesToHex(key.public.commitments[0]!),
+    groupPublicKey: bytesToHex(key.groupKey.toBytes()),
   });
   return { ...keyShare, verifyingShares };
 }

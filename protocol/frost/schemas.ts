@@ -80,16 +80,24 @@ function buildSuiteSchemas(scheme: Scheme) {
       'signature: R is not a valid element or z is not below the group order',
     );
   const nonceCommitments = z.strictObject({ hiding: element, binding: element });
+  // One schema per t: zod compiles an object schema on its first parse, which costs more than
+  // the parse itself.
+  const round1Packages = new Map<number, ReturnType<typeof round1PackageOf>>();
+  const round1PackageOf = (t: number) =>
+    z.strictObject({
+      commitments: z.array(element).length(t, `expected exactly t=${t} VSS commitments`),
+      proofOfKnowledge: signature,
+    });
   return {
     element,
     scalar,
     nonZeroScalar,
     signature,
-    round1Package: (t: number) =>
-      z.strictObject({
-        commitments: z.array(element).length(t, `expected exactly t=${t} VSS commitments`),
-        proofOfKnowledge: signature,
-      }),
+    round1Package(t: number) {
+      let schema = round1Packages.get(t);
+      if (!schema) round1Packages.set(t, (schema = round1PackageOf(t)));
+      return schema;
+    },
     confirmation: z.strictObject({ groupPublicKey: element, verifyingShare: element }),
     nonceCommitments,
     nonces: z.strictObject({ hiding: nonZeroScalar, binding: nonZeroScalar }),

@@ -2,8 +2,9 @@
 // `suites/` (docs/protocol.md, Ciphersuites, says how to add one). Everything else in the FROST
 // layer reaches a suite only through `schemeInfo`.
 import { z } from 'zod';
+import { bytesToHex } from '../encoding.js';
 import { FrostError } from './errors.js';
-import type { GroupElement, SuiteDescription } from './suite.js';
+import { ciphersuite, type Ciphersuite } from './engine/ciphersuite.js';
 import { frostEd25519 } from './suites/ed25519.js';
 import { frostEd448 } from './suites/ed448.js';
 import { frostP256 } from './suites/p256.js';
@@ -25,70 +26,9 @@ export const SCHEMES = SUITES.map((s) => s.scheme) as [Scheme, ...Scheme[]];
 export const SchemeSchema = z.enum(SCHEMES);
 
 /** A registered suite with the sizes and codecs derived from its description. */
-export interface SchemeInfo extends SuiteDescription<Scheme> {
-  readonly order: bigint;
-  /** Ns: bytes of SerializeScalar. */
-  readonly scalarBytes: number;
-  /** Bytes of R inside a signature or DKG proof of knowledge. */
-  readonly commitmentBytes: number;
-  /** Final signature and DKG proof-of-knowledge size: R || z. */
-  readonly signatureBytes: number;
-  /** Bytes → scalar, refusing a wrong length or a value not below the order. */
-  scalarFromBytes(bytes: Uint8Array): bigint;
-  scalarToBytes(scalar: bigint): Uint8Array;
-  /** RFC 9591 DeserializeElement: exact length, canonical, on the curve, prime order, not identity. */
-  elementFromBytes(bytes: Uint8Array): GroupElement;
-  /** R of a signature or proof (Taproot: x-only with even Y). */
-  commitmentFromBytes(bytes: Uint8Array): GroupElement;
-}
+export type SchemeInfo = Ciphersuite<Scheme>;
 
-function derive(suite: (typeof SUITES)[number]): SchemeInfo {
-  const Fn = suite.frost.utils.Fn;
-  const scalarBytes = Fn.BYTES;
-  const commitmentBytes =
-    ('commitmentBytes' in suite && suite.commitmentBytes) || suite.elementBytes;
-  const elementFromBytes = (bytes: Uint8Array): GroupElement => {
-    if (bytes.length !== suite.elementBytes) {
-      throw new Error(`expected a ${suite.elementBytes}-byte element, got ${bytes.length} bytes`);
-    }
-    const p = suite.Point.fromBytes(bytes);
-    p.assertValidity();
-    if (p.is0()) throw new Error('the identity element is not allowed');
-    if (!p.isTorsionFree()) throw new Error('element is not in the prime-order subgroup');
-    const again = p.toBytes();
-    if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) {
-      throw new Error('non-canonical element encoding');
-    }
-    return p;
-  };
-  const decodeCommitment = 'decodeCommitment' in suite ? suite.decodeCommitment : undefined;
-  return {
-    ...suite,
-    order: Fn.ORDER,
-    scalarBytes,
-    commitmentBytes,
-    signatureBytes: commitmentBytes + scalarBytes,
-    scalarFromBytes(bytes) {
-      if (bytes.length !== scalarBytes) {
-        throw new Error(`expected a ${scalarBytes}-byte scalar, got ${bytes.length} bytes`);
-      }
-      const ordered = Fn.isLE ? [...bytes].reverse() : [...bytes];
-      const value = ordered.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
-      if (value >= Fn.ORDER) throw new Error('scalar is not less than the group order');
-      return value;
-    },
-    scalarToBytes: (scalar) => Fn.toBytes(scalar),
-    elementFromBytes,
-    commitmentFromBytes: (bytes) => {
-      if (bytes.length !== commitmentBytes) {
-        throw new Error(`expected a ${commitmentBytes}-byte commitment, got ${bytes.length} bytes`);
-      }
-      return decodeCommitment ? decodeCommitment(bytes) : elementFromBytes(bytes);
-    },
-  };
-}
-
-const INFO = new Map<string, SchemeInfo>(SUITES.map((s) => [s.scheme, derive(s)]));
+const INFO = new Map<string, SchemeInfo>(SUITES.map((s) => [s.scheme, ciphersuite(s)]));
 
 export function schemeInfo(scheme: Scheme): SchemeInfo {
   const info = INFO.get(scheme);
@@ -99,9 +39,15 @@ export function schemeInfo(scheme: Scheme): SchemeInfo {
 /** Largest participant index / n (identifiers are u16 in frost-rs; we keep the same bound). */
 export const MAX_PARTICIPANTS = 65535;
 
-/** noble identifier (SerializeScalar(i) as hex, in the suite's byte order) for index i. */
+/** The FROST identifier of index i: SerializeScalar(i) as hex, in the suite's byte order. */
 export function identifierOf(scheme: Scheme, index: number): string {
-  return schemeInfo(scheme).frost.Identifier.fromNumber(index);
+  if (!Number.isSafeInteger(index) || index < 1) {
+    throw new FrostError(
+      'INVALID_INPUT',
+      `participant index must be a positive integer, got ${index}`,
+    );
+  }
+  return bytesToHex(schemeInfo(scheme).scalarToBytes(BigInt(index)));
 }
 
 /** Inverse of identifierOf for identifiers produced by it. */

@@ -1,7 +1,10 @@
-// Participant side of signing (RFC 9591 §5.1 commit, §5.2 sign), wrapping noble's FROST.
-import type { RNG } from '@noble/curves/abstract/frost.js';
+// Participant side of signing (RFC 9591 §5.1 commit, §5.2 sign) on our engine (engine/signing.ts).
+import { randomBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { bytesToHex, hexToBytes } from '../encoding.js';
+import type { RandomBytes } from '../group/scalar-field.js';
+import { signingContext, type SignerCommitment } from './engine/binding.js';
+import { commitNonces, signatureShare } from './engine/signing.js';
 import { FrostError } from './errors.js';
 import {
   KeyShareFieldsSchema,
@@ -13,7 +16,10 @@ import {
   type Nonces,
   type SigningPackage,
 } from './schemas.js';
-import { identifierOf, schemeInfo, type Scheme } from './schemes.js';
+import { schemeInfo, type Scheme } from './schemes.js';
+import { elementFromHex } from './vss.js';
+
+export type { RandomBytes };
 
 /** The part of a KeyShare that signing needs. */
 export type SigningKey = Pick<KeyShare, 'index' | 't' | 'n' | 'signingShare' | 'groupPublicKey'>;
@@ -27,12 +33,15 @@ const SigningKeySchema = z.object(KeyShareFieldsSchema.shape).pick({
   groupPublicKey: true,
 });
 
-/** Nonce commitments in noble's form, ascending by index. */
-export function toNobleCommitments(scheme: Scheme, commitments: Record<number, NonceCommitments>) {
+/** A signing package's nonce commitments, decoded, ascending by index. */
+export function signerCommitments(
+  scheme: Scheme,
+  commitments: Record<number, NonceCommitments>,
+): SignerCommitment[] {
   return indexEntries(commitments).map(([i, c]) => ({
-    identifier: identifierOf(scheme, i),
-    hiding: hexToBytes(c.hiding),
-    binding: hexToBytes(c.binding),
+    id: BigInt(i),
+    hiding: elementFromHex(scheme, c.hiding),
+    binding: elementFromHex(scheme, c.binding),
   }));
 }
 
@@ -44,24 +53,24 @@ export function toNobleCommitments(scheme: Scheme, commitments: Record<number, N
 export function commit(
   scheme: Scheme,
   signingShare: string,
-  rng?: RNG,
+  rng: RandomBytes = randomBytes,
 ): { nonces: Nonces; commitments: NonceCommitments } {
   const share = parseWire(suiteSchemas(scheme).nonZeroScalar, signingShare, 'signing share');
-  const suite = schemeInfo(scheme).frost;
-  const secret = { identifier: identifierOf(scheme, 1), signingShare: hexToBytes(share) };
-  const out = rng ? suite.commit(secret, rng) : suite.commit(secret);
+  const suite = schemeInfo(scheme);
+  const out = commitNonces(suite, suite.scalarFromBytes(hexToBytes(share)), rng);
+  const hex = (k: bigint) => bytesToHex(suite.scalarToBytes(k));
   return {
-    nonces: { hiding: bytesToHex(out.nonces.hiding), binding: bytesToHex(out.nonces.binding) },
+    nonces: { hiding: hex(out.nonces.hiding), binding: hex(out.nonces.binding) },
     commitments: {
-      hiding: bytesToHex(out.commitments.hiding),
-      binding: bytesToHex(out.commitments.binding),
+      hiding: bytesToHex(out.commitments.hiding.toBytes()),
+      binding: bytesToHex(out.commitments.binding.toBytes()),
     },
   };
 }
 
 /**
  * Round 2 of signing: our signature share z_i over `signingPackage.message` (hex; FROST signs the
- * raw bytes, no pre-hash). noble checks that our own commitments appear unchanged in the package.
+ * raw bytes, no pre-hash). Refuses a package in which our own commitments do not appear unchanged.
  */
 export function signShare(
   scheme: Scheme,
@@ -87,20 +96,15 @@ export function signShare(
     const msg = `signing package has no commitments for us (${k.index})`;
     throw new FrostError('INVALID_SIGNING_PACKAGE', msg);
   }
-  const suite = schemeInfo(scheme).frost;
+  const suite = schemeInfo(scheme);
+  const scalar = (hex: string) => suite.scalarFromBytes(hexToBytes(hex));
   try {
-    const share = suite.signShare(
-      { identifier: identifierOf(scheme, k.index), signingShare: hexToBytes(k.signingShare) },
-      {
-        signers: { min: k.t, max: k.n },
-        commitments: [hexToBytes(k.groupPublicKey)],
-        verifyingShares: {},
-      },
-      { hiding: hexToBytes(n.hiding), binding: hexToBytes(n.binding) },
-      toNobleCommitments(scheme, pkg.commitments),
-      hexToBytes(pkg.message),
-    );
-    return bytesToHex(share);
+    const groupKey = elementFromHex(scheme, k.groupPublicKey);
+    const msg = hexToBytes(pkg.message);
+    const ctx = signingContext(suite, groupKey, signerCommitments(scheme, pkg.commitments), msg);
+    const signer = { id: BigInt(k.index), signingShare: scalar(k.signingShare), groupKey };
+    const nonce = { hiding: scalar(n.hiding), binding: scalar(n.binding) };
+    return bytesToHex(suite.scalarToBytes(signatureShare(suite, signer, nonce, ctx)));
   } catch (err) {
     throw new FrostError('SIGNING_FAILED', `cannot sign: ${(err as Error).message}`);
   }

@@ -1,16 +1,37 @@
-// Public-data checks the coordinator needs but noble's FROST does not export: the DKG proof of
-// knowledge and VSS evaluation of the summed commitments, for any registered suite. They use only
-// the suite's group and hash and mirror noble's `DKG.round2/round3` exactly (cross-checked in
-// test/protocol against noble and the ZF vectors).
+// Public-data checks of the DKG for any registered suite, on the engine: the proof of knowledge
+// (alone, or many at once as one batch), VSS evaluation, and the verifying share of a signing
+// share. Cross-checked in test/protocol against the ZF vectors and noble's FROST.
 import { bytesToHex, hexToBytes } from '../encoding.js';
+import { invalidProofs, proofHolds, type ProofClaim } from './engine/batch.js';
+import { evaluateCommitment } from './engine/polynomial.js';
+import { decodeSignature } from './engine/schnorr.js';
+import { FrostError } from './errors.js';
+import type { Round1Package } from './schemas.js';
 import { schemeInfo, type Scheme } from './schemes.js';
 import type { GroupElement } from './suite.js';
-
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** A validated element of the scheme's group from hex (throws on anything else). */
 export function elementFromHex(scheme: Scheme, hex: string): GroupElement {
   return schemeInfo(scheme).elementFromBytes(hexToBytes(hex));
+}
+
+/** A proof of knowledge to check: who sent it, its φ_0 and the proof R || μ (hex). */
+export interface ProofToCheck {
+  index: number;
+  commitment0: string;
+  proofOfKnowledge: string;
+}
+
+/** The decoded claim, or null when φ_0 or the proof does not decode. */
+function decodeProof(scheme: Scheme, p: ProofToCheck): ProofClaim | null {
+  const suite = schemeInfo(scheme);
+  try {
+    const { R, z: mu } = decodeSignature(suite, hexToBytes(p.proofOfKnowledge));
+    const phi0 = elementFromHex(scheme, p.commitment0);
+    return { index: p.index, id: BigInt(p.index), phi0, R, mu };
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -23,37 +44,49 @@ export function verifyProofOfKnowledge(
   commitment0: string,
   proofHex: string,
 ): boolean {
-  const suite = schemeInfo(scheme);
-  try {
-    const proof = hexToBytes(proofHex);
-    if (proof.length !== suite.signatureBytes) return false;
-    const R = suite.commitmentFromBytes(proof.subarray(0, suite.commitmentBytes));
-    const mu = suite.scalarFromBytes(proof.subarray(suite.commitmentBytes));
-    const phi0 = elementFromHex(scheme, commitment0);
-    const id = suite.scalarToBytes(BigInt(index));
-    const msg = new Uint8Array([...id, ...phi0.toBytes(), ...R.toBytes()]);
-    const c = suite.hashToScalar(msg, utf8(suite.contextString + 'dkg'));
-    return R.equals(suite.Point.BASE.multiplyUnsafe(mu).subtract(phi0.multiplyUnsafe(c)));
-  } catch {
-    return false;
+  const claim = decodeProof(scheme, { index, commitment0, proofOfKnowledge: proofHex });
+  return claim !== null && proofHolds(schemeInfo(scheme), claim);
+}
+
+/** Indexes (ascending) whose proof of knowledge fails, checked as one batch (engine/batch.ts). */
+export function invalidProofsOfKnowledge(scheme: Scheme, proofs: ProofToCheck[]): number[] {
+  const claims: ProofClaim[] = [];
+  const bad: number[] = [];
+  for (const p of proofs) {
+    const claim = decodeProof(scheme, p);
+    if (claim) claims.push(claim);
+    else bad.push(p.index);
+  }
+  return [...bad, ...invalidProofs(schemeInfo(scheme), claims)].sort((a, b) => a - b);
+}
+
+/** Throws INVALID_PROOF_OF_KNOWLEDGE naming every sender whose round-1 proof fails. */
+export function assertProofsOfKnowledge(
+  scheme: Scheme,
+  packages: readonly (readonly [number, Round1Package])[],
+): void {
+  const bad = invalidProofsOfKnowledge(
+    scheme,
+    packages.map(([index, p]) => ({
+      index,
+      commitment0: p.commitments[0]!,
+      proofOfKnowledge: p.proofOfKnowledge,
+    })),
+  );
+  if (bad.length) {
+    throw new FrostError('INVALID_PROOF_OF_KNOWLEDGE', 'invalid DKG proof of knowledge', bad);
   }
 }
 
 /** Σ_k C_k · x^k (RFC 9591 App. C.2 vss evaluation), public data only. */
 export function evaluateVss(scheme: Scheme, commitments: GroupElement[], x: number): GroupElement {
-  const { Point, order } = schemeInfo(scheme);
-  let acc = Point.ZERO;
-  let power = 1n;
-  for (const c of commitments) {
-    acc = acc.add(c.multiplyUnsafe(power));
-    power = (power * BigInt(x)) % order;
-  }
-  return acc;
+  const { group, Fn } = schemeInfo(scheme);
+  return evaluateCommitment(group, Fn, commitments, BigInt(x));
 }
 
 /** SerializeElement(share·B) as hex: the verifying share a signing share implies. */
 export function verifyingShareOf(scheme: Scheme, signingShare: string): string {
   const suite = schemeInfo(scheme);
   const share = suite.scalarFromBytes(hexToBytes(signingShare));
-  return bytesToHex(suite.Point.BASE.multiply(share).toBytes());
+  return bytesToHex(suite.group.BASE.multiply(share).toBytes());
 }

@@ -65,6 +65,8 @@ function nativeBackend(lib: Secp256k1Addon): Secp256k1Group {
 
     multiplyUnsafe(scalar: bigint): GroupElement {
       if (scalar === 0n) return ZERO;
+      // Public scalars only: skipping the multiplication by one may show in the timing.
+      if (scalar === 1n) return this;
       return this.multiply(scalar);
     }
 

@@ -74,12 +74,15 @@ export function admit(
   if (seenCommitments(deps.db, [...single.values]).length > 0) {
     throw new AppError('NONCE_REUSED', single.refusal);
   }
-  const write = (tx: Queryable) =>
-    recordCommitments(tx, {
+  const write = (tx: Queryable) => {
+    const recorded = recordCommitments(tx, {
       commitments: [...single.values],
       participant,
       sessionId: live.id,
       at,
     });
+    // Seen by a transition queued in the same group commit: refused all the same.
+    if (!recorded) throw new AppError('NONCE_REUSED', single.refusal);
+  };
   return { event: checked, write };
 }

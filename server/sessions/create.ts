@@ -68,12 +68,12 @@ function directoryFor(db: Db, principal: Principal): Directory {
  * The one create path: any protocol's request (already through its zod schema) becomes a
  * session — its row, the invitations and the first phase — or a typed error and nothing.
  */
-export function createSession(
+export async function createSession(
   deps: CreateDeps,
   principal: Principal,
   protocol: RegisteredProtocol,
   request: unknown,
-): CreateSessionResult {
+): Promise<CreateSessionResult> {
   const { checks, session } = protocol;
   const chosenId = checks.sessionId(request);
   const sessionId = chosenId ?? newSessionId(checks.idPrefix);
@@ -82,6 +82,12 @@ export function createSession(
     coordinator: principal.sub,
     ...checks.requestFields(request),
   });
+  // A create of this id still in the group commit: once it settles, its row answers (or not).
+  for (let queued = chosenId && deps.runtime.creating(sessionId); queued;) {
+    await queued;
+    queued = deps.runtime.creating(sessionId);
+  }
+  // From here to the runtime's create nothing awaits, so no other create of the id interleaves.
   const again = chosenId ? existing(deps.db, sessionId, hash) : undefined;
   if (again) return again;
   // The caps are checked before anything is read or written (docs/sessions.md, Limits).
@@ -100,7 +106,7 @@ export function createSession(
     detail: prepared.audit,
     at,
   };
-  const view = deps.runtime.create(
+  const view = await deps.runtime.create(
     protocol,
     input,
     { ...prepared.row, requestHash: hash, participants },

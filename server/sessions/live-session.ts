@@ -42,13 +42,19 @@ export interface RowFacts {
 type Init = { input: SessionInputBase } | { snapshot: unknown };
 
 /**
- * One running session: its XState actor, the notifications it emitted since the last commit,
- * and the last committed snapshot to roll back to if a transaction fails.
+ * One running session: its XState actor, the notifications it emitted since its last transition
+ * was queued, and the snapshot last handed to the store, to roll back to if a transition fails.
  */
 export class LiveSession {
   private actor: SessionActor;
   private emitted: AnyNotification[] = [];
-  private committed: unknown;
+  /**
+   * The snapshot last handed to the store (JSON, as written): the rollback point of a
+   * transition that fails before it is queued, and what a new snapshot is compared with.
+   */
+  private written: string | undefined;
+  /** Transitions queued for the group commit and not yet committed or failed. */
+  uncommitted = 0;
   /** The key a signing uses (loaded once). */
   key: KeyRecord | undefined;
   /** Per-session values the checks compute once (e.g. the expected confirmation). */
@@ -61,7 +67,7 @@ export class LiveSession {
     readonly row: RowFacts,
   ) {
     this.actor = this.open(init);
-    this.committed = 'snapshot' in init ? structuredClone(init.snapshot) : undefined;
+    this.written = 'snapshot' in init ? JSON.stringify(init.snapshot) : undefined;
   }
 
   /** Starts a new session; `take()` then returns the invitations and first phase_changed. */
@@ -138,18 +144,30 @@ export class LiveSession {
     return this.actor.getPersistedSnapshot();
   }
 
-  /** The transaction holding `snapshot` committed: it is the new rollback point. */
-  commit(snapshot: unknown): void {
-    // A copy, so nothing the new actor does can alter the rollback point.
-    this.committed = structuredClone(snapshot);
+  /**
+   * The persisted snapshot as JSON, and whether it differs from the last one handed to the
+   * store (docs/performance.md, persistence: unchanged snapshots are not written again).
+   */
+  serialize(): { json: string; changed: boolean } {
+    const json = JSON.stringify(this.actor.getPersistedSnapshot());
+    return { json, changed: json !== this.written };
   }
 
-  /** The transaction failed: back to the last committed snapshot, dropping what was emitted. */
+  /**
+   * `json` is now what the store holds or will hold once its transaction commits: a later
+   * transition that fails before it is queued goes back to it. (A failed commit closes the
+   * actor instead, which opens again from the database: server/sessions/runtime.ts.)
+   */
+  markWritten(json: string): void {
+    this.written = json;
+  }
+
+  /** The transition failed before it was queued: back to the last snapshot handed to the store. */
   rollback(): void {
     this.actor.stop();
     this.emitted = [];
-    if (this.committed === undefined) return;
-    this.actor = this.open({ snapshot: this.committed });
+    if (this.written === undefined) return;
+    this.actor = this.open({ snapshot: JSON.parse(this.written) as unknown });
   }
 
   stop(): void {

@@ -1,17 +1,23 @@
+import type Database from 'better-sqlite3';
 import { SessionInputError } from '../../machines/index.js';
 import type { AuditEntry } from '../../db/audit.js';
-import { recordAudit } from '../../db/audit.js';
+import { insertAuditRows } from '../../db/audit.js';
 import { getKeyRow, insertEscrows, insertKeyRow } from '../../db/keys.js';
 import type { Db } from '../../db/open.js';
+import { connectionOf } from '../../db/prepared.js';
 import type { Queryable } from '../../db/queryable.js';
-import { insertSessionEvents, lastSessionEventId } from '../../db/session-events.js';
+import {
+  insertSessionEvents,
+  lastSessionEventId,
+  type NewSessionEvent,
+} from '../../db/session-events.js';
 import {
   getSessionRow,
   insertSessionRow,
   unfinishedSessionHeads,
-  updateSessionRow,
+  writeSessionRow,
   type NewSessionRow,
-  type SessionRowPatch,
+  type SessionRowWrite,
 } from '../../db/sessions.js';
 import { AppError } from '../../protocol/errors.js';
 import type { SessionInputBase, TimedEvent } from '../../protocol/session/common.js';
@@ -20,6 +26,7 @@ import type { SessionView } from '../../protocol/session-view.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './bus.js';
+import { CommitQueue } from './commit-queue.js';
 import { DeadlineTimers } from './deadlines.js';
 import { LiveSession } from './live-session.js';
 import type { ProtocolRegistry, RegisteredProtocol } from './protocols.js';
@@ -45,7 +52,13 @@ export type SessionRowBase = Pick<
 interface Completed {
   result: Record<string, unknown>;
   keyId?: string;
+  /** The key's rows, written with the transition. */
+  store?: (db: Db) => void;
 }
+
+/** The newest event of `live` as the API spells it. */
+const lastEventIdOf = (live: LiveSession) =>
+  live.row.lastEventId === null ? null : String(live.row.lastEventId);
 
 const SERVER_ACTOR = { actor: 'sigsocket', role: 'server' } as const;
 /** Delay before retrying a TIMEOUT whose transaction failed. */
@@ -56,13 +69,23 @@ const TIMEOUT_RETRY_MS = 1_000;
  * by the running sessions (docs/reliability.md, Limits).
  */
 export const MAX_OPEN_SESSIONS = 256;
+/**
+ * Transitions committed in one transaction at most (group commit: commit-queue.ts); a fuller
+ * batch commits at once rather than at the end of the macrotask.
+ */
+export const MAX_COMMIT_BATCH = 64;
 
 /**
- * The session runtime: one XState actor per running session, whatever its protocol. Every
- * transition — its session row, the `session_events` rows of what it emitted and its audit
- * rows — is one SQLite transaction (better-sqlite3 is synchronous, so a transition is never
- * interleaved with another); subscribers hear of it only after commit. Deadlines are re-armed
- * from the stored absolute time, also after a restart.
+ * The session runtime: one XState actor per running session, whatever its protocol. A
+ * transition is taken in memory and its writes — its session row, the `session_events` rows of
+ * what it emitted and its audit rows — are queued for the group commit (commit-queue.ts): the
+ * transitions of one turn of the event loop, of any sessions, share one SQLite transaction.
+ * A transition is acknowledged — the caller's promise resolves, subscribers hear of it, its
+ * deadline is re-armed — only after the transaction holding it commits; if that fails, every
+ * session in it closes its actor, which opens again from the stored (committed) snapshot, and
+ * every caller gets the error (docs/sessions.md, Durability). A create is queued the same way
+ * (a second create of its id waits for it: `creating`). Deadlines are re-armed from the stored
+ * absolute time, also after a restart.
  *
  * Every running session is in `running` (counted for the caps); its actor is opened when it is
  * first needed (`get`): at start-up only the deadlines are armed (docs/sessions.md, Restarts).
@@ -72,6 +95,10 @@ export class SessionRuntime {
   private readonly live = new Map<string, LiveSession>();
   private readonly all = new RunningSessions();
   private readonly timers: DeadlineTimers;
+  private readonly sqlite: Database.Database;
+  private readonly commits: CommitQueue;
+  /** Creates queued and not yet committed or failed, by session id (`creating`). */
+  private readonly creates = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: {
@@ -84,9 +111,16 @@ export class SessionRuntime {
       clock: Clock;
       /** Running-session caps (default: none). */
       limits?: RunningLimits;
+      /** Transitions per group commit at most (default MAX_COMMIT_BATCH; 1: one each). */
+      maxCommitBatch?: number;
     },
   ) {
     this.timers = new DeadlineTimers((id) => this.timeout(id), deps.clock);
+    this.sqlite = connectionOf(deps.db);
+    this.commits = new CommitQueue(this.sqlite, {
+      maxBatch: deps.maxCommitBatch ?? MAX_COMMIT_BATCH,
+      onCallbackError: (err) => deps.logger.error({ err }, 'a session commit callback failed'),
+    });
   }
 
   /** The running session, its actor opened from the stored snapshot on first use. */
@@ -100,14 +134,14 @@ export class SessionRuntime {
 
   /**
    * Opens `live` as the most recently used actor and closes the least recently used beyond
-   * MAX_OPEN_SESSIONS. Safe between transitions: everything an actor holds is committed (the
-   * runtime is synchronous), its deadline timer stays armed by id.
+   * MAX_OPEN_SESSIONS. Only an actor whose transitions are all committed closes (what it holds
+   * is in the database); its deadline timer stays armed by id.
    */
   private keepOpen(live: LiveSession): void {
     this.live.set(live.id, live);
     for (const [id, oldest] of this.live) {
       if (this.live.size <= MAX_OPEN_SESSIONS) break;
-      if (id === live.id) continue;
+      if (id === live.id || oldest.uncommitted > 0) continue;
       this.live.delete(id);
       oldest.stop();
     }
@@ -127,14 +161,20 @@ export class SessionRuntime {
     if (this.deps.limits) this.all.admit(coordinator, this.deps.limits);
   }
 
-  /** Starts a session: its row, invitations and first phase_changed in one transaction. */
+  /**
+   * Starts a session: its row, invitations and first phase_changed, queued for the group commit
+   * like a transition; resolves with its view once committed. It counts as running (caps) and
+   * its actor is open from now on, so a transition taken before the commit queues behind it;
+   * if the commit fails, the session never existed. A second create of the same id waits for
+   * the first (`creating`).
+   */
   create(
     protocol: RegisteredProtocol,
     input: SessionInputBase,
     base: SessionRowBase,
     audit: AuditEntry[],
     key?: KeyRecord,
-  ): SessionView {
+  ): Promise<SessionView> {
     const at = input.at;
     const row = {
       label: base.label ?? null,
@@ -144,6 +184,7 @@ export class SessionRuntime {
       updatedAt: at,
       lastEventId: null,
     };
+    if (this.all.has(input.sessionId)) throw new Error(`session ${input.sessionId} exists`);
     let live: LiveSession;
     try {
       live = LiveSession.create(protocol, input, row);
@@ -152,53 +193,119 @@ export class SessionRuntime {
       throw err;
     }
     live.key = key;
+    let events: NewSessionEvent[];
     try {
-      const notifications = live.take();
-      const persisted = live.persisted();
-      const published = this.deps.db.transaction((tx) => {
-        insertSessionRow(tx, {
-          id: live.id,
-          kind: live.kind,
-          scheme: input.scheme,
-          threshold: input.threshold,
-          coordinator: input.coordinator,
-          ...base,
-          ...this.rowPatch(live, persisted, at),
-          createdAt: at,
-        });
-        for (const entry of audit) recordAudit(tx, entry);
-        return this.storeEvents(tx, live, notifications, null, at);
-      });
-      live.commit(persisted);
-      this.keepOpen(live);
-      this.all.add(live.id, input.coordinator);
-      this.afterCommit(live, published, null, at);
-      return liveView(live);
+      events = this.eventRows(live, live.take(), null, at);
     } catch (err) {
       live.stop();
       throw err;
     }
+    const { json } = live.serialize();
+    const context = live.context;
+    const sessionRow: NewSessionRow = {
+      id: live.id,
+      kind: live.kind,
+      scheme: input.scheme,
+      threshold: input.threshold,
+      coordinator: input.coordinator,
+      ...base,
+      state: live.state,
+      snapshot: JSON.parse(json) as unknown,
+      deadline: context.deadline,
+      waitingFor: context.waitingFor,
+      error: (context.error ?? null) as Record<string, unknown> | null,
+      updatedAt: at,
+      createdAt: at,
+    };
+    const view = liveView(live);
+    const reached = { ended: live.ended, deadline: context.deadline };
+    live.markWritten(json);
+    this.keepOpen(live);
+    this.all.add(live.id, input.coordinator);
+    const created = this.queue(
+      live,
+      () => {
+        insertSessionRow(this.deps.db, sessionRow);
+        insertAuditRows(this.sqlite, audit);
+        return insertSessionEvents(this.sqlite, events);
+      },
+      (published) => {
+        this.afterCommit(live, published, null, at, reached);
+        return { ...view, lastEventId: lastEventIdOf(live) };
+      },
+      () => {
+        this.all.delete(live.id);
+        this.timers.clear(live.id);
+      },
+    );
+    const settled = created.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.creates.set(live.id, settled);
+    void settled.then(() => this.creates.delete(live.id));
+    return created;
+  }
+
+  /** A create of `sessionId` queued and not yet committed or failed: settles when it is. */
+  creating(sessionId: string): Promise<void> | undefined {
+    return this.creates.get(sessionId);
+  }
+
+  /**
+   * Queues `write` for the group commit as a transition of `live`: `committed` turns what it
+   * wrote into the caller's answer; if the commit fails, the actor closes (`reopenLater`),
+   * `failed` undoes what the runtime holds of it, and the caller gets the error.
+   */
+  private queue<T>(
+    live: LiveSession,
+    write: () => T,
+    committed: (written: T) => SessionView,
+    failed?: () => void,
+  ): Promise<SessionView> {
+    live.uncommitted++;
+    return new Promise<SessionView>((resolve, reject) => {
+      this.commits.enqueue({
+        key: live.id,
+        write,
+        committed: (written) => {
+          live.uncommitted--;
+          resolve(committed(written));
+        },
+        failed: (err) => {
+          live.uncommitted--;
+          this.reopenLater(live);
+          failed?.();
+          reject(err);
+        },
+      });
+    });
   }
 
   /**
    * Sends `step.event` (refused → typed AppError, nothing changes), then the runtime's own
-   * follow-up events (aggregation), commits it all in one transaction and returns the view.
+   * follow-up events (aggregation), and resolves with the view once the transaction holding it
+   * all has committed (group commit: commit-queue.ts).
    */
-  apply(live: LiveSession, step: Step): SessionView {
+  async apply(live: LiveSession, step: Step): Promise<SessionView> {
     const rejection = live.explain(step.event);
     if (rejection) throw rejectionError(rejection);
     try {
       live.send(step.event);
-      this.settle(live, step.event.at, step);
-      return liveView(live);
+      // Not awaited here: a failed commit is not undone by `rollback` (see reopenLater).
+      return this.settle(live, step.event.at, step);
     } catch (err) {
       live.rollback();
       throw err;
     }
   }
 
-  /** Runs follow-ups and commits what the live session emitted since its last commit. */
-  private settle(live: LiveSession, at: number, step?: Step): void {
+  /**
+   * Runs follow-ups and queues what the live session did since its last transition: every row
+   * is computed now, from the state this transition reached (a later transition of the same
+   * session may be taken before the commit); the commit only inserts them.
+   */
+  private settle(live: LiveSession, at: number, step?: Step): Promise<SessionView> {
     const { checks } = live.protocol;
     const followUp = () => checks.followUp?.(live.facts(this.deps.network, at)) ?? null;
     for (let next = followUp(); next; next = followUp()) {
@@ -207,95 +314,114 @@ export class SessionRuntime {
       live.send(next);
     }
     const notifications = live.take();
-    const persisted = live.persisted();
+    const { json, changed } = live.serialize();
+    const { state, context, ended } = live;
     const audit = [...(step?.audit ?? [])];
-    if (live.ended) {
-      const error = live.context.error;
+    if (ended) {
+      const error = context.error;
       audit.push({
         ...SERVER_ACTOR,
         action: 'session.end',
-        outcome: live.state,
+        outcome: state,
         sessionId: live.id,
         detail: error ? { code: error.code, culprits: error.culprits } : {},
         at,
       });
     }
-    const { published, completed } = this.deps.db.transaction((tx) => {
-      const done = live.state === 'completed' ? this.complete(tx, live, at) : null;
-      updateSessionRow(tx, live.id, {
-        ...this.rowPatch(live, persisted, at),
-        ...(done ? { result: done.result } : {}),
-        ...(done?.keyId ? { keyId: done.keyId } : {}),
-      });
-      step?.write?.(tx);
-      for (const entry of audit) recordAudit(tx, entry);
-      return { published: this.storeEvents(tx, live, notifications, done, at), completed: done };
+    const done = state === 'completed' ? this.complete(live, at) : null;
+    const events = this.eventRows(live, notifications, done, at);
+    const row: SessionRowWrite = { updatedAt: at };
+    // An unchanged snapshot leaves state, deadline, waitingFor and error as they are too.
+    if (changed || done) {
+      row.moved = {
+        state,
+        snapshotJson: json,
+        deadline: context.deadline,
+        waitingFor: context.waitingFor,
+        error: (context.error ?? null) as Record<string, unknown> | null,
+        result: done?.result ?? null,
+        keyId: done?.keyId ?? null,
+      };
+    }
+    const view: SessionView = {
+      ...liveView(live),
+      updatedAt: at,
+      ...(done ? { result: done.result } : {}),
+      ...(done?.keyId ? { keyId: done.keyId } : {}),
+    };
+    const write = () => {
+      done?.store?.(this.deps.db);
+      writeSessionRow(this.sqlite, live.id, row);
+      step?.write?.(this.deps.db);
+      insertAuditRows(this.sqlite, audit);
+      return insertSessionEvents(this.sqlite, events);
+    };
+    live.markWritten(json);
+    return this.queue(live, write, (published) => {
+      this.afterCommit(live, published, done, at, { ended, deadline: context.deadline });
+      return { ...view, lastEventId: lastEventIdOf(live) };
     });
-    live.commit(persisted);
-    this.afterCommit(live, published, completed, at);
   }
 
-  /** The protocol's result; a key it creates is stored with its holders' escrow blobs. */
-  private complete(tx: Queryable, live: LiveSession, at: number): Completed {
+  /**
+   * A commit holding a transition of `live` failed: its actor is ahead of the database, so it
+   * closes, and opens again from the stored snapshot (what was committed) when next needed, as
+   * after an eviction or a restart. Its deadline timer stays armed by id.
+   */
+  private reopenLater(live: LiveSession): void {
+    if (this.live.get(live.id) === live) this.live.delete(live.id);
+    live.stop();
+  }
+
+  /** The protocol's result; a key it creates is stored, with its holders' escrow blobs, by `store`. */
+  private complete(live: LiveSession, at: number): Completed {
     const facts = live.facts(this.deps.network, at);
     const { result, key } = live.protocol.checks.complete(facts);
     if (!key) return { result };
     const { escrows, ...columns } = key;
     const keyId = facts.newKeyId;
-    insertKeyRow(tx, {
-      id: keyId,
-      ...columns,
-      keygenSessionId: live.id,
-      coordinator: live.context.coordinator,
-      createdAt: at,
-    });
-    insertEscrows(tx, keyId, escrows, at);
-    return { result, keyId };
-  }
-
-  private rowPatch(
-    live: LiveSession,
-    persisted: unknown,
-    at: number,
-  ): Required<
-    Pick<SessionRowPatch, 'state' | 'snapshot' | 'deadline' | 'waitingFor' | 'error' | 'updatedAt'>
-  > {
-    const context = live.context;
-    return {
-      state: live.state,
-      snapshot: persisted,
-      deadline: context.deadline,
-      waitingFor: context.waitingFor,
-      error: context.error as Record<string, unknown> | null,
-      updatedAt: at,
+    const coordinator = live.context.coordinator;
+    const store = (db: Db) => {
+      insertKeyRow(db, {
+        id: keyId,
+        ...columns,
+        keygenSessionId: live.id,
+        coordinator,
+        createdAt: at,
+      });
+      insertEscrows(db, keyId, escrows, at);
     };
+    return { result, keyId, store };
   }
 
-  /** Stores what the machine emitted, with the facts the protocol's checks add. */
-  private storeEvents(
-    tx: Queryable,
+  /** The rows of what the machine emitted, with the facts the protocol's checks add. */
+  private eventRows(
     live: LiveSession,
     notifications: AnyNotification[],
     completed: Completed | null,
     at: number,
-  ) {
+  ): NewSessionEvent[] {
     const { checks } = live.protocol;
     const facts = live.facts(this.deps.network, at);
-    const rows = notifications.map((n) => {
+    return notifications.map((n) => {
       const payload = { ...(n.payload as Record<string, unknown>), ...checks.decorate?.(facts, n) };
       if (n.type === 'session_completed' && completed) {
         payload.result = { ...(payload.result as object), ...completed.result };
       }
       return { sessionId: live.id, type: n.type, recipient: n.recipient, payload, createdAt: at };
     });
-    return insertSessionEvents(tx, rows);
   }
 
+  /**
+   * The transition is durable: the live row facts, subscribers, the deadline. `reached` is the
+   * state this transition reached (the actor may be further on, with a later one queued).
+   */
   private afterCommit(
     live: LiveSession,
     events: ReturnType<typeof insertSessionEvents>,
     completed: Completed | null,
     at: number,
+    reached: { ended: boolean; deadline: number | null },
   ): void {
     const row = live.row;
     row.updatedAt = at;
@@ -306,13 +432,13 @@ export class SessionRuntime {
     }
     const participants = live.participantNames;
     this.deps.bus.publish(events.map((event) => ({ event, participants })));
-    if (live.ended) {
+    if (reached.ended) {
       this.timers.clear(live.id);
       this.live.delete(live.id);
       this.all.delete(live.id);
       live.stop();
     } else {
-      this.timers.arm(live.id, live.context.deadline);
+      this.timers.arm(live.id, reached.deadline);
     }
   }
 
@@ -326,16 +452,14 @@ export class SessionRuntime {
       this.timers.arm(sessionId, deadline);
       return;
     }
-    try {
-      this.apply(live, {
-        event: { type: 'TIMEOUT', at },
-        audit: [{ ...SERVER_ACTOR, action: 'session.timeout', outcome: 'ok', sessionId, at }],
-      });
-    } catch (err) {
+    this.apply(live, {
+      event: { type: 'TIMEOUT', at },
+      audit: [{ ...SERVER_ACTOR, action: 'session.timeout', outcome: 'ok', sessionId, at }],
+    }).catch((err: unknown) => {
       // Never leave a session without a timer: try again shortly.
       this.deps.logger.error({ err, sessionId }, 'could not time out a session; retrying');
       if (this.all.has(sessionId)) this.timers.arm(sessionId, this.deps.clock() + TIMEOUT_RETRY_MS);
-    }
+    });
   }
 
   /**
@@ -358,6 +482,7 @@ export class SessionRuntime {
     for (const id of overdue) this.timeout(id);
     // A crash between a commit and its follow-up: opening the session runs the follow-up.
     for (const id of due) this.get(id);
+    this.commits.flush(); // before the server listens
     return heads.length;
   }
 
@@ -389,7 +514,12 @@ export class SessionRuntime {
       }
       this.keepOpen(live);
       const now = clock();
-      if (protocol.checks.followUp?.(live.facts(network, now))) this.settle(live, now);
+      if (protocol.checks.followUp?.(live.facts(network, now))) {
+        // A failed commit closes the actor (reopenLater): the next use opens it and tries again.
+        this.settle(live, now).catch((err: unknown) => {
+          logger.error({ err, sessionId }, 'could not run the follow-up of a restored session');
+        });
+      }
       return this.live.get(sessionId);
     } catch (err) {
       this.live.get(sessionId)?.stop();
@@ -401,8 +531,9 @@ export class SessionRuntime {
     }
   }
 
-  /** Shutdown: stop every timer and actor (the database keeps their state). */
+  /** Shutdown: commit what is queued, then stop every timer and actor (the database keeps their state). */
   close(): void {
+    this.commits.close();
     this.timers.close();
     for (const live of this.live.values()) live.stop();
     this.live.clear();

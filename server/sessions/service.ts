@@ -129,7 +129,7 @@ export class SessionService {
    * Starts a session of any registered protocol; `request` is checked against the protocol's
    * own create schema (BAD_REQUEST naming every problem).
    */
-  create(principal: Principal, kind: string, request: unknown): CreateSessionResult {
+  async create(principal: Principal, kind: string, request: unknown): Promise<CreateSessionResult> {
     const protocol = this.protocols.get(kind);
     const parsed = protocol.checks.createSchema.safeParse(request);
     if (!parsed.success) {
@@ -142,14 +142,14 @@ export class SessionService {
   }
 
   /** keygen.create: the request is already through its schema at the tRPC edge. */
-  createKeygen(principal: Principal, input: KeygenCreate): CreateSessionResult {
+  createKeygen(principal: Principal, input: KeygenCreate): Promise<CreateSessionResult> {
     return this.auditedCreate(principal, 'keygen', () =>
       createSession(this.createDeps(), principal, this.protocols.get('keygen'), input),
     );
   }
 
   /** sign.create: likewise. */
-  createSign(principal: Principal, input: SignCreate): CreateSessionResult {
+  createSign(principal: Principal, input: SignCreate): Promise<CreateSessionResult> {
     return this.auditedCreate(principal, 'sign', () =>
       createSession(this.createDeps(), principal, this.protocols.get('sign'), input),
     );
@@ -169,7 +169,7 @@ export class SessionService {
     });
   }
 
-  respond(principal: Principal, input: Input<typeof RespondInputSchema>): SessionView {
+  respond(principal: Principal, input: Input<typeof RespondInputSchema>): Promise<SessionView> {
     const { sessionId, accept, reason } = input;
     const request = {
       action: 'session.respond',
@@ -191,7 +191,7 @@ export class SessionService {
     }));
   }
 
-  submit(principal: Principal, input: Input<typeof SubmitInputSchema>): SessionView {
+  submit(principal: Principal, input: Input<typeof SubmitInputSchema>): Promise<SessionView> {
     const { sessionId, submission } = input;
     // Only what the edge has checked: another protocol's submission is checked later.
     const commitRound = 'commitRound' in submission ? submission.commitRound : undefined;
@@ -212,7 +212,7 @@ export class SessionService {
     });
   }
 
-  abort(principal: Principal, input: Input<typeof AbortInputSchema>): SessionView {
+  abort(principal: Principal, input: Input<typeof AbortInputSchema>): Promise<SessionView> {
     const { sessionId, reason } = input;
     const detail = { reason: reason ?? null };
     return this.transition(principal, { action: 'session.abort', sessionId, detail }, (at) => {
@@ -244,13 +244,14 @@ export class SessionService {
 
   /**
    * One audited transition for `principal`: `prepare` finds the session and builds the event
-   * (throwing typed errors); a refusal changes nothing and is written to the audit log.
+   * (throwing typed errors); a refusal changes nothing and is written to the audit log. The
+   * answer waits for the group commit that holds the transition (runtime.ts).
    */
-  private transition(
+  private async transition(
     principal: Principal,
     request: Request,
     prepare: (at: number) => { live: LiveSession; checked: CheckedSubmission },
-  ): SessionView {
+  ): Promise<SessionView> {
     const at = this.clock();
     const audit = (outcome: string): AuditEntry => ({
       actor: principal.sub,
@@ -264,7 +265,7 @@ export class SessionService {
     try {
       const { live, checked } = prepare(at);
       const step = { ...checked, audit: [audit(request.outcome ?? 'ok')] };
-      return this.runtime.apply(live, step);
+      return await this.runtime.apply(live, step);
     } catch (err) {
       if (err instanceof AppError) this.deps.audit.record(audit(`refused: ${err.code}`));
       throw err;
@@ -272,13 +273,13 @@ export class SessionService {
   }
 
   /** A create that is refused (a cap, a conflict, an unknown participant…) is audited too. */
-  private auditedCreate(
+  private async auditedCreate(
     principal: Principal,
     kind: string,
-    create: () => CreateSessionResult,
-  ): CreateSessionResult {
+    create: () => Promise<CreateSessionResult>,
+  ): Promise<CreateSessionResult> {
     try {
-      return create();
+      return await create();
     } catch (err) {
       if (err instanceof AppError) {
         this.deps.audit.record({

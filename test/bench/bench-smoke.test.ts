@@ -99,14 +99,14 @@ describe('bench workloads', () => {
     expect(times.signMs).toBeGreaterThan(0);
   });
 
-  it('the persistence replay writes exactly the rows the session runtime wrote', () => {
+  it('the persistence replay writes exactly the rows the session runtime wrote', async () => {
     const dir = tempDir('sigsocket-bench-test-');
     try {
       const fixture = workloadFixture();
       const original = openDatabaseFile(path.join(dir, 'runtime.db'));
-      const captured = captureTransactions(original.sqlite, (db) => {
-        const runtime = storeRuntime(db);
-        driveSessions(runtime, fixture, 2, 'kg');
+      const captured = await captureTransactions(original.sqlite, async () => {
+        const runtime = storeRuntime(original.db);
+        await driveSessions(runtime, fixture, 2, 'kg');
         runtime.close();
       });
       expect(captured).toHaveLength(2 * TRANSITIONS_PER_SESSION);
@@ -262,12 +262,27 @@ const checkFigures: Record<string, (d: Data) => void> = {
     positives(d['runtimeTransitionsPerSecond'], 'runtimeTransitionsPerSecond');
     positives(d['rawTransitionsPerSecond'], 'rawTransitionsPerSecond (baseline)');
     positive(d['runtimeOverRaw'], 'runtimeOverRaw');
+    positive(d['groupCommitOverRaw'], 'groupCommitOverRaw');
+    positives(d['rawGroupedTransitionsPerSecond'], 'rawGroupedTransitionsPerSecond');
     expect(d['e2eSqliteShare']).toBeGreaterThanOrEqual(0);
   },
   restart: (d) => {
     expect(d['sessions']).toBe(20);
     for (const k of ['emptyMs', 'fullMs', 'ratio', 'restoreMs', 'fullRssBytes', 'dbBytes'])
       positive(d[k], k);
+  },
+  'group-ops': (d) => {
+    for (const op of [
+      'mulBase (BASE.multiply)',
+      'msm, 50 terms',
+      'fromBytes (decode + validate)',
+      'ecdh',
+    ]) {
+      const row = d[op] as Data;
+      positive(row['nobleOps'], `${op} nobleOps`);
+      positive(row['libsecp256k1Ops'], `${op} libsecp256k1Ops`);
+      positive(row['ratio'], `${op} ratio`);
+    }
   },
 };
 
@@ -280,8 +295,9 @@ const TINY = {
   'session-overhead': ['--concurrency', '2', '--batches', '1'],
   'scaling-n': ['--n', '3'],
   ciphersuites: ['--signs', '1'],
-  persistence: ['--sessions', '2', '--e2e-sessions', '1'],
+  persistence: ['--sessions', '2', '--sessions-at-once', '1,2', '--e2e-sessions', '1'],
   restart: ['--running-sessions', '20'],
+  'group-ops': ['--calls', '2'],
 };
 const SHARED = ['--repeats', '1', '--duration-ms', '500'];
 

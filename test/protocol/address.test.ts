@@ -1,8 +1,8 @@
-import { schnorr } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
 import { p2trAddress } from '../../protocol/address.js';
-import { EncodingError, bytesToHex } from '../../protocol/encoding.js';
+import { EncodingError, bytesToHex, hexToBytes } from '../../protocol/encoding.js';
 import { taprootOutputKey } from '../../protocol/frost/index.js';
+import { secp256k1Group } from '../../protocol/group/secp256k1.js';
 import { offCurvePoint } from './helpers.js';
 
 // BIP-86 test vector: m/86'/0'/0'/0/0.
@@ -12,7 +12,7 @@ const ADDRESS = 'bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr'
 
 describe('P2TR address', () => {
   it('BIP-86: internal key -> TapTweak output key -> bech32m address', () => {
-    const q = taprootOutputKey(schnorr.utils.lift_x(BigInt('0x' + INTERNAL)));
+    const q = taprootOutputKey(secp256k1Group.liftX(hexToBytes(INTERNAL)));
     expect(bytesToHex(q.toBytes()).slice(2)).toBe(OUTPUT);
     expect(p2trAddress(bytesToHex(q.toBytes()))).toBe(ADDRESS);
     expect(p2trAddress(OUTPUT, 'bc')).toBe(ADDRESS);

@@ -4,14 +4,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hexToBytes } from '../../protocol/encoding.js';
+import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
+import { signingContext } from '../../protocol/frost/engine/binding.js';
 import {
   aggregate,
   commit,
   dkgRound2,
   dkgRound3,
+  elementFromHex,
   expectedConfirmation,
   identifierOf,
+  schemeInfo,
+  signerCommitments,
   signShare,
   verifyRound1,
   verifySignature,
@@ -74,6 +78,7 @@ interface SigningVector {
       hiding_nonce_commitment: string;
       binding_nonce_commitment: string;
       binding_factor_input: string;
+      binding_factor: string;
     }[];
   };
   round_two_outputs: { outputs: { identifier: number; sig_share: string }[] };
@@ -153,8 +158,22 @@ describe.each(signingFiles)('signing vector %s', (file) => {
     }
   });
 
-  // Our API exposes no binding factor (noble computes it inside signShare and aggregate), so the
-  // vector's binding_factor values are checked through the signature shares, which depend on them.
+  // The engine's binding factors (RFC 9591 §4.4) and the vectors' (their input ends with the
+  // identifier, so the whole input is checked through H1).
+  it('reproduces every binding factor', () => {
+    const suite = schemeInfo(scheme);
+    const ctx = signingContext(
+      suite,
+      elementFromHex(scheme, groupPublicKey),
+      signerCommitments(scheme, signingPackage.commitments),
+      hexToBytes(v.inputs.message),
+    );
+    for (const o of v.round_one_outputs.outputs) {
+      const rho = ctx.bindingFactors.get(BigInt(o.identifier))!;
+      expect(bytesToHex(suite.scalarToBytes(rho))).toBe(o.binding_factor);
+    }
+  });
+
   it('reproduces every signature share', () => {
     for (const o of v.round_one_outputs.outputs) {
       const signingShare = shareOf(o.identifier);

@@ -178,7 +178,10 @@ describe('secp256k1 group backends', () => {
 
   it('gives the RFC 9591 vector values on both backends', () => {
     const v = JSON.parse(
-      fs.readFileSync('../shared/vectors/cfrg-poc-frost-secp256k1-sha256.json', 'utf8'),
+      fs.readFileSync(
+        new URL('./vectors/cfrg-poc-frost-secp256k1-sha256.json', import.meta.url),
+        'utf8',
+      ),
     ) as {
       inputs: { group_secret_key: string; group_public_key: string };
       round_one_outputs: {

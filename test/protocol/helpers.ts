@@ -41,7 +41,7 @@ export function offCurvePoint(): string {
 export function verifyingShareOf(scheme: Scheme, signingShare: string): string {
   const suite = schemeInfo(scheme);
   const s = suite.scalarFromBytes(hexToBytes(signingShare));
-  return bytesToHex(suite.Point.BASE.multiply(s).toBytes());
+  return bytesToHex(suite.group.BASE.multiply(s).toBytes());
 }
 
 /** Flip the low bit of the last byte of a hex string. */
@@ -56,7 +56,7 @@ export const flipLastBit = (hex: string): string =>
 export function flipScalarLowBit(scheme: Scheme, hex: string): string {
   const suite = schemeInfo(scheme);
   const bytes = hexToBytes(hex);
-  const low = suite.frost.utils.Fn.isLE ? bytes.length - suite.scalarBytes : bytes.length - 1;
+  const low = suite.Fn.isLE ? bytes.length - suite.scalarBytes : bytes.length - 1;
   bytes[low] = bytes[low]! ^ 1;
   return bytesToHex(bytes);
 }

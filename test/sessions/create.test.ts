@@ -46,8 +46,19 @@ describe('creating sessions', () => {
     expect(changed.message).toContain('treasury-2024');
     // Another coordinator cannot reuse (or learn anything about) the id.
     expect((await failure(other.keygen.create.mutate(request))).code).toBe('CONFLICT');
+    // One id three times at once (the creates meet in one group commit): the first creates it,
+    // the same request then answers with it, a different one is a CONFLICT.
+    const twice = { ...request, sessionId: 'treasury-2025' };
+    const [one, two, three] = await Promise.all([
+      coordinator.keygen.create.mutate(twice),
+      coordinator.keygen.create.mutate(twice),
+      failure(coordinator.keygen.create.mutate({ ...twice, threshold: 3 })),
+    ]);
+    expect([one.created, two.created]).toEqual([true, false]);
+    expect(two.session.createdAt).toBe(one.session.createdAt);
+    expect(three.code).toBe('CONFLICT');
     const list = await coordinator.session.list.query();
-    expect(list.map((s) => s.id)).toEqual(['treasury-2024']);
+    expect(list.map((s) => s.id).sort()).toEqual(['treasury-2024', 'treasury-2025']);
   });
 
   it('generates an id when none is given', async () => {

@@ -225,6 +225,43 @@ describe('single-use nonces', () => {
     expect(notCommitted).toBe('NOT_COMMITTED');
   });
 
+  it('refuses one commitment sent to two sessions at once (one group commit) the second time', async () => {
+    await using server = await startTestServer();
+    const coordinator = await clientFor(server, 'coord', 'coordinator');
+    const [alice] = await participants(server, NAMES);
+    const keygen = await completedKeygen(coordinator, { threshold: 2, participants: NAMES });
+    const keyId = keygen.result!['keyId'] as string;
+    alice!.hold('commit');
+    const request = { keyId, participants: ['alice', 'bob'] };
+    const ids = await Promise.all(
+      ['01', '02'].map(async (message) => {
+        const { session } = await coordinator.sign.create.mutate({ ...request, message });
+        return session.id;
+      }),
+    );
+    await waitFor(async () => {
+      const views = await Promise.all(
+        ids.map((sessionId) => coordinator.session.get.query({ sessionId })),
+      );
+      return views.every((v) => v.state === 'commitments' && v.waitingFor.join() === 'alice');
+    }, 'both sessions waiting for alice');
+    // Both submissions are read in one turn, so neither sees the other's row when checked.
+    const commitments = {
+      kind: 'commitments' as const,
+      commitRound: 1,
+      hiding: keygen.participants[0]!.identityKey,
+      binding: keygen.participants[1]!.identityKey,
+    };
+    const outcomes = await Promise.allSettled(
+      ids.map((sessionId) =>
+        alice!.api.participant.submit.mutate({ sessionId, submission: commitments }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((o) => o.status === 'rejected')!;
+    expect(await appCode(Promise.reject(refused.reason))).toBe('NONCE_REUSED');
+  });
+
   it('restarts the commitment round when a signer lost its nonces, and completes with fresh ones', async () => {
     await using server = await startTestServer();
     const coordinator = await clientFor(server, 'coord', 'coordinator');

@@ -91,7 +91,8 @@ const isTransient = (err: unknown) =>
 const gateKey = (gate: Gate, sessionId?: string) => (sessionId ? `${gate}@${sessionId}` : gate);
 
 /** A random non-zero scalar of the scheme's suite, in its encoding. */
-const randomScalar = (scheme: Scheme) => bytesToHex(schemeInfo(scheme).frost.utils.randomScalar());
+const randomScalar = (scheme: Scheme) =>
+  bytesToHex(schemeInfo(scheme).Fn.toBytes(schemeInfo(scheme).Fn.random()));
 
 export class ScriptedParticipant {
   readonly secretKey = secp256k1.utils.randomSecretKey();
