@@ -24,12 +24,32 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new AppError('PAYLOAD_TOO_LARGE', `body larger than ${limit} bytes`);
-  const body = await readBody(req, limit);
+  const body = bufferedBody(req, declared) ?? (await readBody(req, limit));
+  if (body.length > limit)
+    throw new AppError('PAYLOAD_TOO_LARGE', `body larger than ${limit} bytes`);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
     throw new AppError('BAD_REQUEST', 'body is not valid JSON');
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The whole body when the parser has already buffered all of it, taken synchronously (no
+ * listeners, no promise): a small request arrives in one packet with its headers, so by the
+ * time the handler runs its body is in the stream. All of it is there when the stream holds
+ * exactly the declared Content-Length (the parser delivers no byte beyond it) or when the
+ * parser has seen the end of the message (chunked). Undefined otherwise: `readBody` waits.
+ */
+function bufferedBody(req: IncomingMessage, declared: number): Buffer | undefined {
+  if (req.readableFlowing || req.readableEnded) return undefined;
+  const whole =
+    req.headers['content-length'] !== undefined ? req.readableLength === declared : req.complete;
+  if (!whole) return undefined;
+  if (req.readableLength === 0) return EMPTY;
+  return (req.read() as Buffer | null) ?? undefined;
 }
 
 /**

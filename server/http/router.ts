@@ -34,16 +34,37 @@ function compile(path: string): (pathname: string) => Record<string, string> | n
   };
 }
 
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_~/-]*$/;
+
 /**
  * The pathname of a request target, or undefined when it does not parse (`GET //a:99999` is
  * read as a URL with an invalid port): a throw here would be uncaught and end the process.
  */
 export function pathnameOf(url: string | undefined): string | undefined {
+  // A plain absolute path (no query, dots, escapes or leading `//`) is its own pathname:
+  // `POST /sign` skips the URL parser.
+  if (url !== undefined && PLAIN_PATH.test(url)) return url;
   try {
     return new URL(url ?? '/', 'http://localhost').pathname;
   } catch {
     return undefined;
   }
+}
+
+/** The JSON error answer for what a handler threw (docs/signing.md, "HTTP endpoints"). */
+function answerError(res: ServerResponse, err: unknown, pathname: string, logger: Logger): void {
+  if (err instanceof AppError) {
+    const retryAfterMs = err.details?.['retryAfterMs'];
+    if (typeof retryAfterMs === 'number' && !res.headersSent) {
+      res.setHeader('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+    }
+    if (!res.headersSent) sendError(res, err.code, err.message);
+    else res.destroy();
+    return;
+  }
+  logger.error({ err, path: pathname }, 'HTTP handler failed');
+  if (!res.headersSent) sendError(res, 'INTERNAL', 'internal error');
+  else res.destroy();
 }
 
 /**
@@ -79,22 +100,15 @@ export function createRequestListener(opts: {
       if (!params) continue;
       pathKnown = true;
       if (route.method !== req.method) continue;
-      Promise.resolve()
-        .then(() => route.handler(req, res, params))
-        .catch((err: unknown) => {
-          if (err instanceof AppError) {
-            const retryAfterMs = err.details?.['retryAfterMs'];
-            if (typeof retryAfterMs === 'number' && !res.headersSent) {
-              res.setHeader('retry-after', String(Math.ceil(retryAfterMs / 1000)));
-            }
-            if (!res.headersSent) sendError(res, err.code, err.message);
-            else res.destroy();
-            return;
-          }
-          opts.logger.error({ err, path: pathname }, 'HTTP handler failed');
-          if (!res.headersSent) sendError(res, 'INTERNAL', 'internal error');
-          else res.destroy();
-        });
+      // Called directly (no Promise.resolve().then per request); a throw and a rejection
+      // end up in the same place.
+      const fail = (err: unknown) => answerError(res, err, pathname, opts.logger);
+      try {
+        const pending = route.handler(req, res, params);
+        if (pending) pending.catch(fail);
+      } catch (err) {
+        fail(err);
+      }
       return;
     }
     if (pathKnown)

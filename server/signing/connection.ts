@@ -57,6 +57,11 @@ export class SignerConnection {
     this.transport.deliver(request);
   }
 
+  /** True when a request for this (canonical base64) message is pending. */
+  hasMessage(messageKey: string): boolean {
+    return this.byMessage.has(messageKey);
+  }
+
   /** The oldest pending request for this (canonical base64) message, removed. */
   takeByMessage(messageKey: string): PendingRequest | undefined {
     const queue = this.byMessage.get(messageKey);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { parseIntroduction, parseSignResponse } from '../../protocol/legacy.js';
-import { base64Encode } from '../../protocol/encoding.js';
+import { base64Decode, base64Encode } from '../../protocol/encoding.js';
 import type { ServeConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -174,6 +174,7 @@ class LegacySession {
   }
 
   private respond(text: string): void {
+    if (this.respondCanonical(text)) return;
     let response;
     try {
       response = parseSignResponse(text);
@@ -189,6 +190,31 @@ class LegacySession {
       );
     this.errorsInARow = 0;
     void this.deps.signing.answer(connection, request, response.signature);
+  }
+
+  /**
+   * The common case without decoding the echo: the text before the dot is exactly the
+   * canonical base64 of a pending request's message, so it is that message (the wire form we
+   * sent, echoed back), and only the signature needs decoding. False when the frame is anything
+   * else; `respond` then parses it fully and reports what is wrong, exactly as before.
+   */
+  private respondCanonical(text: string): boolean {
+    const dot = text.indexOf('.');
+    if (dot <= 0 || text.indexOf('.', dot + 1) >= 0) return false;
+    const connection = this.connection!;
+    const messageKey = text.slice(0, dot);
+    if (!connection.hasMessage(messageKey)) return false;
+    let signature: Uint8Array;
+    try {
+      signature = base64Decode(text.slice(dot + 1));
+    } catch {
+      return false;
+    }
+    if (signature.length === 0) return false;
+    const request = connection.takeByMessage(messageKey)!;
+    this.errorsInARow = 0;
+    void this.deps.signing.answer(connection, request, signature);
+    return true;
   }
 
   private protocolError(kind: ProtocolErrorKind, detail: string): void {

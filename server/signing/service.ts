@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { isSignatureEncoding } from '../../protocol/ecdsa/signature.js';
 import type { SignatureVerifier } from '../../protocol/ecdsa/verifier.js';
 import { AppError, type ErrorCode } from '../../protocol/errors.js';
 import type { Principal } from '../../protocol/identity.js';
 import { isProofChallenge, PROOF_PREFIX, proofChallenge } from '../../protocol/legacy.js';
-import { base64Encode } from '../../protocol/encoding.js';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import type { ServeConfig } from '../config.js';
@@ -13,7 +11,7 @@ import type { Metrics } from '../metrics.js';
 import { AuditBatcher } from '../audit-batcher.js';
 import type { SignerConnection } from './connection.js';
 import { effectiveTimeoutMs, maxMessageBytes } from './limits.js';
-import type { PendingRequest, SignOutcome } from './pending.js';
+import { SignWait, type PendingRequest, type SignOutcome } from './pending.js';
 import { PublicKeyNormaliser } from './public-key.js';
 import type { SignerRegistry } from './registry.js';
 import { inlineVerifier, type AsyncVerifier } from './verify-thread.js';
@@ -50,6 +48,8 @@ export interface SignerStatus {
   warnings: string[];
 }
 
+const PROOF_FIRST_BYTE = PROOF_PREFIX.charCodeAt(0);
+
 /** Logged once at start and shown in /status (as `legacy-proof-off`) with `--legacy-proof off`. */
 export const LEGACY_PROOF_OFF_WARNING =
   'legacy proof of possession is off: any client that knows a public key can take its route';
@@ -83,6 +83,7 @@ export class SigningService {
   private readonly audit: AuditBatcher;
   /** Typed signers answer by request id; legacy ones by echo (see SignerConnection). */
   private readonly byId = new Map<string, SignerConnection>();
+  private readonly outcomeCounters = new Map<string, { inc(): void }>();
   private closed = false;
   private listeningUrl: string | undefined;
 
@@ -224,7 +225,8 @@ export class SigningService {
         `message is ${message.length} bytes; at most ${this.maxMessageBytes} bytes can be signed`,
       );
     }
-    if (isProofChallenge(message)) {
+    // The first byte first: isProofChallenge makes a Buffer view, per request otherwise.
+    if (message[0] === PROOF_FIRST_BYTE && isProofChallenge(message)) {
       // Else a caller could have a connected signer sign another connection's challenge.
       throw new AppError(
         'BAD_REQUEST',
@@ -238,36 +240,16 @@ export class SigningService {
     message: Uint8Array,
     timeoutMs: number,
   ): Promise<Uint8Array> {
-    return new Promise<Uint8Array>((resolve, reject) => {
-      const id = randomUUID();
-      let settled = false;
-      const byId = this.byId;
-      const timer = setTimeout(() => {
-        connection.forget(request);
-        request.settle({
-          ok: false,
-          error: new AppError('TIMEOUT', `the signer did not answer within ${timeoutMs} ms`),
-        });
-      }, timeoutMs);
-      const request: PendingRequest = {
-        id,
-        message,
-        messageKey: base64Encode(message),
-        get settled() {
-          return settled;
-        },
-        settle(outcome: SignOutcome) {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          byId.delete(id);
-          if (outcome.ok) resolve(outcome.signature);
-          else reject(outcome.error);
-        },
-      };
-      if (connection.kind === 'typed') byId.set(id, connection);
+    const typed = connection.kind === 'typed';
+    const request = new SignWait(message, timeoutMs, connection, typed ? this.byId : undefined);
+    if (typed) this.byId.set(request.id, connection);
+    try {
       connection.send(request);
-    });
+    } catch (err) {
+      request.cancel();
+      throw err;
+    }
+    return request.done;
   }
 
   /**
@@ -343,6 +325,16 @@ export class SigningService {
     return request ? { connection, request } : undefined;
   }
 
+  /** The counter of one outcome, its labels hashed once rather than on every request. */
+  private outcomeCounter(outcome: string): { inc(): void } {
+    let counter = this.outcomeCounters.get(outcome);
+    if (!counter) {
+      counter = this.deps.metrics.signRequests.labels({ outcome });
+      this.outcomeCounters.set(outcome, counter);
+    }
+    return counter;
+  }
+
   private recordOutcome(
     outcome: string,
     opts: SignRequestOptions,
@@ -350,7 +342,7 @@ export class SigningService {
     message: Uint8Array,
     signer: string | undefined,
   ): void {
-    this.deps.metrics.signRequests.inc({ outcome });
+    this.outcomeCounter(outcome).inc();
     if (outcome !== 'ok') {
       this.deps.logger.debug(
         { outcome, publicKey, messageBytes: message.length, via: opts.via },

@@ -17,6 +17,13 @@ export interface AsyncVerifier {
   close(): Promise<void>;
 }
 
+/**
+ * Batches the worker holds at once. The next one waits on the event loop and grows while they
+ * are verified, so under load each message carries many jobs (one postMessage and one wake-up
+ * of the worker per batch, not per job).
+ */
+const MAX_BATCHES_IN_FLIGHT = 1;
+
 /** How long a closing verification thread may take to stop by itself. */
 const GRACEFUL_EXIT_MS = 1_000;
 
@@ -34,7 +41,8 @@ export function inlineVerifier(verifier: SignatureVerifier): AsyncVerifier {
  * libsecp256k1 in a worker thread. At thousands of sign requests per second, verification is
  * the largest single cost on the event loop (~40% of it, measured by the benchmark); moving it
  * to another core lets the event loop do the I/O. Jobs arriving in one event-loop turn travel
- * as one message (verify-batch.ts). Signature encodings are normalised here (cheap), hashing
+ * as one message (verify-batch.ts), and while MAX_BATCHES_IN_FLIGHT are in the worker the next
+ * one waits and grows. Signature encodings are normalised here (cheap), hashing
  * and the curve check happen in the worker (verify-worker.ts). Until the worker says it is ready,
  * and after it dies, verification runs inline.
  */
@@ -59,10 +67,15 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
     if (!worker) return;
     logger.error({ err }, 'verification thread failed; verifying inline from now on');
     worker = undefined;
+    verifyRestInline();
+  };
+  /** With the worker gone: its batches, and what waited for them, verified here. */
+  function verifyRestInline(): void {
     for (const batch of inFlight.values())
       for (const entry of batch) entry.resolve(verifyInline(entry));
     inFlight.clear();
-  };
+    flush();
+  }
   worker.on('message', (message: VerifyBatchResult | { ready: true }) => {
     if ('ready' in message) {
       ready = true;
@@ -73,12 +86,15 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
     const batch = inFlight.get(id);
     inFlight.delete(id);
     batch?.forEach(({ resolve }, i) => resolve(results[i] === 1));
+    if (!scheduled) flush(); // the batch that waited for this one
   });
   worker.on('error', failOver);
   worker.on('exit', (code) => failOver(new Error(`verification thread exited with code ${code}`)));
 
-  const flush = () => {
+  function flush(): void {
     scheduled = false;
+    if (queue.length === 0) return;
+    if (worker && ready && inFlight.size >= MAX_BATCHES_IN_FLIGHT) return; // sent on a result
     const batch = queue;
     queue = [];
     if (!worker || !ready) {
@@ -89,7 +105,7 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
     inFlight.set(id, batch);
     const packed = packJobs(batch.map((b) => b.job));
     worker.postMessage({ id, count: batch.length, packed }, [packed.buffer]);
-  };
+  }
 
   return {
     description: 'libsecp256k1 (worker thread)',
@@ -108,9 +124,7 @@ export function createThreadVerifier(fallback: SignatureVerifier, logger: Logger
     async close() {
       const w = worker;
       worker = undefined;
-      for (const batch of inFlight.values())
-        for (const entry of batch) entry.resolve(verifyInline(entry));
-      inFlight.clear();
+      verifyRestInline();
       if (!w) return;
       // Terminating a thread inside a libsecp256k1 call aborts the whole process (node-addon-api
       // cannot throw out of a dying thread): ask it to stop between batches, terminate only if

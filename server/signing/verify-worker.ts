@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { loadNativeBackend } from '../../protocol/ecdsa/native.js';
 import { unpackJobs, type VerifyBatchRequest, type VerifyBatchResult } from './verify-batch.js';
@@ -22,7 +22,7 @@ port.on('message', (request: VerifyBatchRequest | { close: true }) => {
   const results = new Uint8Array(count);
   let i = 0;
   for (const job of unpackJobs(packed, count)) {
-    const digest = createHash('sha256').update(job.message).digest();
+    const digest = hash('sha256', job.message, 'buffer'); // one call, no Hash object
     if (job.candidates.some((c) => backend.verifyDigest(c, digest, job.publicKey))) results[i] = 1;
     i++;
   }

@@ -211,6 +211,11 @@ const checkFigures: Record<string, (d: Data) => void> = {
     positive(d['verifyOnlyPerSecond'], 'verifyOnlyPerSecond (baseline)');
     positive(d['ratio'], 'ratio');
     expect(d['failed']).toBe(0);
+    positive(d['cpuRatio'], 'cpuRatio');
+    const direct = d['direct'] as Data;
+    for (const k of ['signsPerSecond', 'verifyOnlyPerSecond', 'ratio', 'cpuRatio'])
+      positive(direct[k], `direct.${k}`);
+    expect(direct['failed']).toBe(0);
   },
   'connection-scale': (d) => {
     const steps = d['steps'] as Data[];

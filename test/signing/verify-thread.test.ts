@@ -52,4 +52,40 @@ describe('verification in a worker thread', () => {
       await thread.close();
     }
   });
+
+  it('sends the jobs that queued while a batch was in the worker, and settles all on close', async () => {
+    const { logger, errors } = errorLog();
+    const thread = createThreadVerifier(loadVerifier('native'), logger);
+    try {
+      await thread.ready;
+      const sk = secp256k1.utils.randomSecretKey();
+      const pk = secp256k1.getPublicKey(sk, true);
+      // Waves in successive event-loop turns, each large enough (hundreds of curve checks)
+      // that the next wave finds the previous batch still in the worker and has to wait.
+      const jobs = Array.from({ length: 5 }, (_, i) => {
+        const message = new TextEncoder().encode(`job ${i}`);
+        const sig = secp256k1.sign(message, sk);
+        return { sig: i % 2 ? sig : toHighS(sig), message: i === 4 ? message.slice(1) : message };
+      });
+      const expected = [true, true, true, true, false];
+      const waves: Promise<boolean[]>[] = [];
+      for (let w = 0; w < 6; w++) {
+        const wave: Promise<boolean>[] = [];
+        for (let r = 0; r < 60; r++)
+          for (const { sig, message } of jobs) wave.push(thread.verify(sig, message, pk));
+        waves.push(Promise.all(wave));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      for (const wave of waves) expect(await wave).toEqual(Array(60).fill(expected).flat());
+      // Jobs still queued when the verifier closes are verified inline, not dropped.
+      const message = new TextEncoder().encode('at close');
+      const late = [thread.verify(secp256k1.sign(message, sk), message, pk)];
+      late.push(thread.verify(secp256k1.sign(message, sk), message, pk));
+      await thread.close();
+      expect(await Promise.all(late)).toEqual([true, true]);
+      expect(errors).toEqual([]);
+    } finally {
+      await thread.close();
+    }
+  });
 });
