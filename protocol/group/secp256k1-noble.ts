@@ -21,7 +21,11 @@ const asNoble = (element: GroupElement): NoblePoint => {
 export const nobleSecp256k1: Secp256k1Group = {
   ...nobleGroup(Point, 33),
   backend: 'noble',
-  hasEvenY: (element) => asNoble(element).toAffine().y % 2n === 0n,
+  hasEvenY(element) {
+    const p = asNoble(element);
+    if (p.is0()) throw new Error('the identity has no y coordinate');
+    return p.toAffine().y % 2n === 0n;
+  },
   liftX(x) {
     if (x.length !== 32) throw new Error(`expected a 32-byte x coordinate, got ${x.length} bytes`);
     return secp256k1.Point.fromBytes(Uint8Array.of(0x02, ...x));

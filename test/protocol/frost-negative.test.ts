@@ -16,7 +16,13 @@ import {
   type IndexMap,
   type Round1Check,
   type Round1Package,
+  elementFromHex,
+  schemeInfo,
+  signerCommitments,
 } from '../../protocol/frost/index.js';
+import { hexToBytes } from '../../protocol/encoding.js';
+import { aggregateShares } from '../../protocol/frost/engine/aggregate.js';
+import { signingContext } from '../../protocol/frost/engine/binding.js';
 import {
   ORDER_HEX,
   catchFrost,
@@ -188,6 +194,31 @@ describe('signing checks', () => {
     const tooBig = { ...shares, 2: ORDER_HEX };
     const big = catchFrost(() => aggregate(scheme, pub, signingPackage, tooBig));
     expect([big.code, big.culprits]).toEqual(['INVALID_INPUT', [2]]);
+  });
+
+  it('the engine refuses to aggregate without a share and a verifying share of every signer', () => {
+    const { signingPackage, shares } = signRound(scheme, dkg.outputs, [1, 2], 'aa');
+    const suite = schemeInfo(scheme);
+    const groupKey = elementFromHex(scheme, pub.groupPublicKey);
+    const msg = hexToBytes(signingPackage.message);
+    const ctx = signingContext(
+      suite,
+      groupKey,
+      signerCommitments(scheme, signingPackage.commitments),
+      msg,
+    );
+    const values = new Map([[1n, suite.scalarFromBytes(hexToBytes(shares[1]!))]]);
+    const verifying = new Map(
+      [1, 2].map((i) => [BigInt(i), elementFromHex(scheme, pub.verifyingShares[i]!)]),
+    );
+    expect(() => aggregateShares(suite, groupKey, verifying, ctx, msg, values)).toThrow(
+      /signers 2/,
+    );
+    values.set(2n, suite.scalarFromBytes(hexToBytes(shares[2]!)));
+    verifying.delete(2n);
+    expect(() => aggregateShares(suite, groupKey, verifying, ctx, msg, values)).toThrow(
+      /signers 2/,
+    );
   });
 
   it('a share made for another message is blamed on its signer', () => {

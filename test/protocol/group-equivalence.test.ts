@@ -163,6 +163,7 @@ describe('secp256k1 group backends', () => {
       expect(k2).toBe(k1);
     }
     expect([...parities].sort()).toEqual(['false', 'true']);
+    for (const g of backends) expect(() => g.hasEvenY(g.ZERO)).toThrow(/identity/);
     parities = new Set();
     for (const x of ['00'.repeat(31) + '05', 'ff'.repeat(32), '00'.repeat(31)]) {
       const [l1, l2] = backends.map((g) => outcome(() => g.liftX(bytes(x))));

@@ -24,6 +24,12 @@ export function aggregateShares(
   shares: ReadonlyMap<bigint, bigint>,
 ): Aggregation {
   const { Fn } = suite;
+  const unknown = ctx.list.filter((c) => !shares.has(c.id) || !verifyingShares.has(c.id));
+  if (unknown.length) {
+    throw new Error(
+      `no share or verifying share for signers ${unknown.map((c) => c.id).join(', ')}`,
+    );
+  }
   const z = ctx.list.reduce((acc, c) => Fn.add(acc, shares.get(c.id)!), 0n);
   if (verifySchnorr(suite, msg, ctx.R, z, groupKey)) {
     return { ok: true, signature: encodeSignature(suite, ctx.R, z) };
