@@ -1,8 +1,10 @@
 // Independent checks of what the demo got back: each signature is verified again here with
 // noble, as a user of the signature would, instead of trusting the server's word.
-import { ed25519 } from '@noble/curves/ed25519.js';
+import type { FROST } from '@noble/curves/abstract/frost.js';
+import { ed25519, ristretto255_FROST } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
-import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { p256_FROST } from '@noble/curves/nist.js';
+import { schnorr, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js';
 import { base58, bech32m } from '@scure/base';
 import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
 import { schemeInfo, verifySignature, type Scheme } from '../../protocol/frost/index.js';
@@ -56,10 +58,21 @@ function rfc8032(name: string, curve: string, verify: EdVerify): Independent {
   };
 }
 
+// noble's own RFC 9591 implementation: since protocol/frost runs on our engine, another FROST.
+function nobleFrost(name: string, frost: FROST): Independent {
+  return {
+    by: `RFC 9591 (noble ${name}.verify)`,
+    check: ({ groupPublicKey, message, signature }) =>
+      attempt(`${name}.verify (noble's FROST, not our engine) under the group key`, () =>
+        frost.verify(hexToBytes(signature), hexToBytes(message), hexToBytes(groupPublicKey)),
+      ),
+  };
+}
+
 /**
- * A verifier that shares no code with protocol/frost, for the schemes whose signatures are a
- * standard outside FROST: BIP340 for Taproot, RFC 8032 for Ed25519 and Ed448 (noble's plain
- * `verify`, not its FROST module). P-256 and ristretto255 signatures exist only in RFC 9591.
+ * A verifier that shares no code with protocol/frost: for the schemes whose signatures are a
+ * standard outside FROST, that standard (BIP340 for Taproot, RFC 8032 for Ed25519 and Ed448,
+ * noble's plain `verify`); for those that exist only in RFC 9591, noble's FROST module.
  */
 const INDEPENDENT: Partial<Record<Scheme, Independent>> = {
   'frost-secp256k1-tr': {
@@ -73,6 +86,9 @@ const INDEPENDENT: Partial<Record<Scheme, Independent>> = {
   },
   'frost-ed25519': rfc8032('ed25519', 'Ed25519', ed25519.verify),
   'frost-ed448': rfc8032('ed448', 'Ed448', ed448.verify),
+  'frost-secp256k1': nobleFrost('secp256k1_FROST', secp256k1_FROST),
+  'frost-p256': nobleFrost('p256_FROST', p256_FROST),
+  'frost-ristretto255': nobleFrost('ristretto255_FROST', ristretto255_FROST),
 };
 
 /** Who verified a scheme's signatures, in a few words (the demo's closing lines). */
