@@ -3,7 +3,6 @@
 // share. Cross-checked in test/protocol against the ZF vectors and noble's FROST.
 import { bytesToHex, hexToBytes } from '../encoding.js';
 import { invalidProofs, proofHolds, type ProofClaim } from './engine/batch.js';
-import { evaluateCommitment } from './engine/polynomial.js';
 import { decodeSignature } from './engine/schnorr.js';
 import { FrostError } from './errors.js';
 import type { Round1Package } from './schemas.js';
@@ -49,7 +48,7 @@ export function verifyProofOfKnowledge(
 }
 
 /** Indexes (ascending) whose proof of knowledge fails, checked as one batch (engine/batch.ts). */
-export function invalidProofsOfKnowledge(scheme: Scheme, proofs: ProofToCheck[]): number[] {
+function invalidProofsOfKnowledge(scheme: Scheme, proofs: ProofToCheck[]): number[] {
   const claims: ProofClaim[] = [];
   const bad: number[] = [];
   for (const p of proofs) {
@@ -76,12 +75,6 @@ export function assertProofsOfKnowledge(
   if (bad.length) {
     throw new FrostError('INVALID_PROOF_OF_KNOWLEDGE', 'invalid DKG proof of knowledge', bad);
   }
-}
-
-/** Σ_k C_k · x^k (RFC 9591 App. C.2 vss evaluation), public data only. */
-export function evaluateVss(scheme: Scheme, commitments: GroupElement[], x: number): GroupElement {
-  const { group, Fn } = schemeInfo(scheme);
-  return evaluateCommitment(group, Fn, commitments, BigInt(x));
 }
 
 /** SerializeElement(share·B) as hex: the verifying share a signing share implies. */

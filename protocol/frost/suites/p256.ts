@@ -1,10 +1,10 @@
 // FROST(P-256, SHA-256), RFC 9591 §6.4: 33-byte compressed elements, 32-byte big-endian
 // scalars. Signatures are Schnorr signatures R || z checked by the RFC's equation, not ECDSA.
-import { p256 } from '@noble/curves/nist.js';
+import { p256, p256_hasher } from '@noble/curves/nist.js';
 import { nobleGroup } from '../../group/noble.js';
 import { scalarField } from '../../group/scalar-field.js';
 import { defineSuite, suiteHashes } from '../suite.js';
-import { hashToScalarXmd, sha256 } from './sha256.js';
+import { sha256 } from './sha256.js';
 
 const contextString = 'FROST-P256-SHA256-v1';
 const Fn = scalarField(p256.Point.Fn.ORDER, 32, false);
@@ -20,7 +20,7 @@ export const frostP256 = defineSuite({
     contextString,
     digest: sha256,
     Fn,
-    toScalar: hashToScalarXmd(Fn.ORDER),
+    toScalar: (msg, DST) => p256_hasher.hashToScalar(msg, { DST }),
   }),
   acceptedBy: 'RFC 9591 verifiers (frost-rs, frostd, noble); not ECDSA (WebAuthn, JOSE ES256)',
 });
