@@ -16,12 +16,11 @@
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import type { GroupElement } from '../group/group.js';
-import { scalarField } from '../group/scalar-field.js';
-import { SECP256K1_ORDER } from '../group/secp256k1-group.js';
 import { secp256k1Group } from '../group/secp256k1.js';
-import { describeIssues } from '../validation.js';
 import { DklsError } from './errors.js';
+import { parseInput, SidSchema } from './input.js';
 import { deriveKey, hashToPoint } from './hashes.js';
+import { Fn } from './field.js';
 
 /** κ: the base OTs one ordered pair runs (DKLs23 §8.2). */
 export const BASE_OT_COUNT = 128;
@@ -31,8 +30,6 @@ export const MAX_BASE_OT_COUNT = 4096;
 export const POINT_BYTES = 33;
 /** Bytes per OT in either message: two points. */
 export const BYTES_PER_OT = 2 * POINT_BYTES;
-
-const Fn = scalarField(SECP256K1_ORDER, 32, false);
 
 export type ChoiceBit = 0 | 1;
 
@@ -45,9 +42,6 @@ export interface OtReceiverState {
   secrets: string[];
 }
 
-const SidSchema = z
-  .instanceof(Uint8Array)
-  .refine((b) => b.length >= 1 && b.length <= 256, 'sid must be 1 to 256 bytes');
 const CountSchema = z.number().int().min(1).max(MAX_BASE_OT_COUNT);
 const ChoicesSchema = z
   .array(z.union([z.literal(0), z.literal(1)]))
@@ -62,17 +56,6 @@ const StateSchema = z
   })
   .strict()
   .refine((s) => s.secrets.length === s.choices.length, 'one secret per choice bit');
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new DklsError(
-      'INVALID_OT_INPUT',
-      `${name}: ${describeIssues(result.error, { first: true })}`,
-    );
-  }
-  return result.data;
-}
 
 /** The two points of every OT in `message`, each strictly decoded; throws on the first bad one. */
 function decodePairs(
@@ -97,6 +80,7 @@ function decodePairs(
       throw new DklsError(
         'INVALID_OT_MESSAGE',
         `the ${from} message has an invalid point at OT ${i}, slot ${slot}`,
+        [],
         { cause },
       );
     }
@@ -109,8 +93,8 @@ export function otReceiverRound1(
   sid: Uint8Array,
   choices: readonly ChoiceBit[],
 ): { state: OtReceiverState; message: Uint8Array } {
-  const sessionId = parse(SidSchema, sid, 'sid');
-  const bits = parse(ChoicesSchema, choices, 'choices');
+  const sessionId = parseInput(SidSchema, sid, 'sid');
+  const bits = parseInput(ChoicesSchema, choices, 'choices');
   const G = secp256k1Group.BASE;
   const secrets: string[] = [];
   const slots: Uint8Array[] = [];
@@ -140,8 +124,8 @@ export function otSenderRespond(
   message: Uint8Array,
   count: number = BASE_OT_COUNT,
 ): { keys0: Uint8Array[]; keys1: Uint8Array[]; message: Uint8Array } {
-  const sessionId = parse(SidSchema, sid, 'sid');
-  const n = parse(CountSchema, count, 'count');
+  const sessionId = parseInput(SidSchema, sid, 'sid');
+  const n = parseInput(CountSchema, count, 'count');
   const pairs = decodePairs(message, n, 'receiver');
   const keys: [Uint8Array[], Uint8Array[]] = [[], []];
   const out: Uint8Array[] = [];
@@ -179,7 +163,7 @@ function secretScalar(hex: string, i: number): bigint {
 
 /** Receiver, second step: key_c of every OT. Both B_j are checked, not only the chosen one. */
 export function otReceiverFinish(state: OtReceiverState, message: Uint8Array): Uint8Array[] {
-  const s = parse(StateSchema, state, 'state');
+  const s = parseInput(StateSchema, state, 'state');
   const sessionId = hexToBytes(s.sid);
   const pairs = decodePairs(message, s.choices.length, 'sender');
   return pairs.map((B, i) => {

@@ -1,7 +1,8 @@
 /**
  * The two hashes of the base OT (docs/dkls23.md): H, a hash onto secp256k1 (RFC 9380), and H',
  * the key derivation. Both bind the session id, the OT index and the slot, each part prefixed
- * by its length so no two inputs share an encoding.
+ * by its length so no two inputs share an encoding. Also the tagged hash that keygen and
+ * signing derive their sids and oracles from.
  *
  * @module
  */
@@ -17,7 +18,7 @@ export const HASH_TO_CURVE_DST = utf8ToBytes(
 );
 export const KEY_TAG = utf8ToBytes('dkls23/base-ot/key/v1');
 
-function u64(value: number): Uint8Array {
+export function u64(value: number): Uint8Array {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, BigInt(value));
   return out;
@@ -52,4 +53,9 @@ export function deriveKey(
   shared: GroupElement,
 ): Uint8Array {
   return sha256(lengthPrefixed([KEY_TAG, ...header(sid, index, slot), shared.toBytes()]));
+}
+
+/** SHA-256 of a versioned tag and parts, length-prefixed: the sids and oracles of keygen and signing. */
+export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
+  return sha256(lengthPrefixed([utf8ToBytes(tag), ...parts]));
 }

@@ -2,7 +2,7 @@
 // directions, binding of sid and index, and the "Devious Transfer" rule for the unchosen slot.
 import { secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BASE_OT_COUNT,
   BYTES_PER_OT,
@@ -13,9 +13,10 @@ import {
   type ChoiceBit,
   type OtReceiverState,
 } from '../../protocol/dkls23/base-ot.js';
-import { DklsError, type DklsErrorCode } from '../../protocol/dkls23/errors.js';
 import { deriveKey, HASH_TO_CURVE_DST, hashToPoint } from '../../protocol/dkls23/hashes.js';
-import { secp256k1Group, useSecp256k1Backend } from '../../protocol/group/secp256k1.js';
+import { secp256k1Group } from '../../protocol/group/secp256k1.js';
+import { onSecp256k1Backend } from './support/backend.js';
+import { codeOf } from './support/dkls23-errors.js';
 
 const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 const hex = (b: Uint8Array) => bytesToHex(b);
@@ -53,14 +54,6 @@ function withPoint(message: Uint8Array, ot: number, slot: number, point: Uint8Ar
   out.set(point, ot * BYTES_PER_OT + slot * POINT_BYTES);
   return out;
 }
-function codeOf(run: () => unknown): DklsErrorCode | 'no error' | 'untyped' {
-  try {
-    run();
-    return 'no error';
-  } catch (err) {
-    return err instanceof DklsError ? err.code : 'untyped';
-  }
-}
 function runOt(choices: ChoiceBit[], id = sid()) {
   const r1 = otReceiverRound1(id, choices);
   const sender = otSenderRespond(id, r1.message, choices.length);
@@ -69,17 +62,7 @@ function runOt(choices: ChoiceBit[], id = sid()) {
 }
 
 describe.each(['noble', 'libsecp256k1'] as const)('DKLs23 base OT on %s', (backend) => {
-  let previous: ReturnType<typeof useSecp256k1Backend>;
-  beforeAll(() => {
-    previous = useSecp256k1Backend(backend);
-  });
-  afterAll(() => {
-    useSecp256k1Backend(previous);
-  });
-
-  it('runs on the backend asked for', () => {
-    expect(secp256k1Group.backend).toBe(backend);
-  });
+  onSecp256k1Backend(backend);
 
   it.each([
     ['random', () => randomChoices(BASE_OT_COUNT)],

@@ -1,6 +1,6 @@
 // Signature verifiers that share no code with noble's FROST module, so a test that checks what the
 // product reports with them cannot be fooled by a bug the product and its library have in common:
-// Ed25519 / Ed448 through the real OpenSSL binary (RFC 8032 verification), P-256 and ristretto255
+// Ed25519 / Ed448 and secp256k1 ECDSA through the real OpenSSL binary, P-256 and ristretto255
 // through RFC 9591 §6's prime-order verification written here on bare group operations.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -8,9 +8,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ristretto255 } from '@noble/curves/ed25519.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import { bytesToNumberBE, bytesToNumberLE, concatBytes, hexToBytes } from '@noble/curves/utils.js';
+import {
+  bytesToNumberBE,
+  bytesToNumberLE,
+  concatBytes,
+  hexToBytes,
+  numberToBytesBE,
+} from '@noble/curves/utils.js';
 
 const run = promisify(execFile);
 
@@ -33,13 +40,11 @@ function assertOpenssl3(): Promise<void> {
   opensslChecked ??= run('openssl', ['version']).then(
     ({ stdout }) => {
       if (!/^OpenSSL 3\./.test(stdout)) {
-        throw new Error(
-          `OpenSSL 3 is required to verify EdDSA signatures, found: ${stdout.trim()}`,
-        );
+        throw new Error(`OpenSSL 3 is required to verify signatures, found: ${stdout.trim()}`);
       }
     },
     (err: unknown) => {
-      throw new Error(`OpenSSL 3 is required to verify EdDSA signatures: ${String(err)}`);
+      throw new Error(`OpenSSL 3 is required to verify signatures: ${String(err)}`);
     },
   );
   return opensslChecked;
@@ -97,6 +102,58 @@ export async function opensslVerifyEd(
       if (code === 1 && String(stdout).includes('Signature Verification Failure')) return false;
       if (typeof code !== 'number') throw err;
       throw new Error(`openssl pkeyutl failed (exit ${code}): ${String(stderr).trim()}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenSSL (ECDSA over secp256k1, a raw 32-byte digest)
+
+function derInteger(value: bigint): Uint8Array {
+  let bytes: Uint8Array = numberToBytesBE(value, 32);
+  while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
+  if (bytes[0]! & 0x80) bytes = Uint8Array.of(0, ...bytes);
+  return Uint8Array.of(0x02, bytes.length, ...bytes);
+}
+export function derSignature(r: bigint, s: bigint): Uint8Array {
+  const body = Uint8Array.of(...derInteger(r), ...derInteger(s));
+  return Uint8Array.of(0x30, body.length, ...body);
+}
+/** SPKI: SEQUENCE { SEQUENCE { id-ecPublicKey, secp256k1 }, BIT STRING (uncompressed point) }. */
+function spkiPem(compressedKey: Uint8Array): string {
+  const point = secp256k1.Point.fromBytes(compressedKey).toBytes(false);
+  const prefix = Buffer.from('3056301006072a8648ce3d020106052b8104000a034200', 'hex');
+  const body = Buffer.concat([prefix, point])
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n');
+  return `-----BEGIN PUBLIC KEY-----\n${body}-----END PUBLIC KEY-----\n`;
+}
+/** `openssl pkeyutl -verify` of a DER ECDSA signature over a digest: true, false, or a throw. */
+export async function opensslVerifyEcdsa(
+  key: Uint8Array,
+  digest: Uint8Array,
+  der: Uint8Array,
+): Promise<boolean> {
+  await assertOpenssl3();
+  const dir = await mkdtemp(path.join(tmpdir(), 'sigsocket-openssl-'));
+  try {
+    await Promise.all([
+      writeFile(path.join(dir, 'pub.pem'), spkiPem(key)),
+      writeFile(path.join(dir, 'digest.bin'), digest),
+      writeFile(path.join(dir, 'sig.der'), der),
+    ]);
+    const args = ['pkeyutl', '-verify', '-pubin', '-inkey', 'pub.pem'];
+    args.push('-in', 'digest.bin', '-sigfile', 'sig.der');
+    try {
+      const { stdout } = await run('openssl', args, { cwd: dir });
+      if (stdout.includes('Signature Verified Successfully')) return true;
+      throw new Error(`openssl exited 0 without verifying: ${stdout.trim()}`);
+    } catch (err: unknown) {
+      const { code, stdout } = err as { code?: unknown; stdout?: unknown };
+      if (code === 1 && String(stdout).includes('Signature Verification Failure')) return false;
+      throw err;
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,335 @@
+// DKLs23 keygen and signing end to end among in-process parties (docs/dkls23.md): honest runs
+// for several t-of-n and signer subsets, every signature checked by noble and OpenSSL, and a
+// cheating party caught at each check, named when the protocol can name it.
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ethereumAddress } from '../../protocol/address.js';
+import { DklsError, type DklsErrorCode } from '../../protocol/dkls23/errors.js';
+import { keygenRound1, type DklsKeyShare } from '../../protocol/dkls23/keygen.js';
+import { Fn } from '../../protocol/dkls23/field.js';
+import { secp256k1Group } from '../../protocol/group/secp256k1.js';
+import { opensslVerifyEcdsa } from '../support/independent-verifiers.js';
+import { onSecp256k1Backend } from './support/backend.js';
+import { runKeygen, runSigning } from './support/dkls23-run.js';
+
+const flip = (bytes: Uint8Array, at = 0): Uint8Array => {
+  const out = Uint8Array.from(bytes);
+  out[at]! ^= 1;
+  return out;
+};
+
+/** Runs `run` and returns the DklsError it throws. */
+function caught(run: () => unknown): DklsError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DklsError) return error;
+    throw error;
+  }
+  throw new Error('expected a DklsError, nothing was thrown');
+}
+
+function expectCaught(run: () => unknown, code: DklsErrorCode, culprits: number[]) {
+  const error = caught(run);
+  expect(error.code, error.message).toBe(code);
+  expect([...error.culprits].sort()).toEqual(culprits);
+}
+
+/** The secret key the shares define, interpolated at 0 from the first t holders (tests only). */
+function secretOf(keys: readonly DklsKeyShare[]): bigint {
+  const t = keys[0]!.threshold;
+  const holders = keys.slice(0, t);
+  return holders.reduce((acc, k) => {
+    const others = holders.filter((o) => o.self !== k.self);
+    const num = others.reduce((p, o) => Fn.mul(p, BigInt(o.self)), 1n);
+    const den = others.reduce((p, o) => Fn.mul(p, Fn.sub(BigInt(o.self), BigInt(k.self))), 1n);
+    return Fn.add(acc, Fn.mul(k.signingShare, Fn.mul(num, Fn.inv(den))));
+  }, 0n);
+}
+
+async function expectVerified(keys: readonly DklsKeyShare[], signers: number[]) {
+  const digest = randomBytes(32);
+  const out = runSigning(keys, signers, digest);
+  const pk = keys[0]!.groupKey.toBytes();
+  expect(secp256k1.verify(out.compact, digest, pk, { prehash: false, lowS: true })).toBe(true);
+  expect(secp256k1.verify(out.compact, randomBytes(32), pk, { prehash: false })).toBe(false);
+  const recovered = secp256k1.Signature.fromBytes(out.compact)
+    .addRecoveryBit(out.recovery)
+    .recoverPublicKey(digest)
+    .toBytes(true);
+  expect(bytesToHex(recovered)).toBe(bytesToHex(pk));
+  const der = secp256k1.Signature.fromBytes(out.compact).toBytes('der');
+  expect(await opensslVerifyEcdsa(pk, digest, der)).toBe(true);
+  return { out, digest };
+}
+
+describe.each(['libsecp256k1', 'noble'] as const)('DKLs23 on %s', (backend) => {
+  onSecp256k1Backend(backend);
+
+  it('2-of-2: keygen agrees on one key, signing gives a low-S ECDSA signature noble and OpenSSL accept', async () => {
+    const keys = runKeygen(2, 2);
+    expect(keys[0]!.groupKey.equals(keys[1]!.groupKey)).toBe(true);
+    expect(secp256k1Group.BASE.multiply(secretOf(keys)).equals(keys[0]!.groupKey)).toBe(true);
+    const { out } = await expectVerified(keys, [1, 2]);
+    expect(out.s <= Fn.ORDER / 2n).toBe(true);
+  });
+});
+
+describe('DKLs23 keygen and signing (default backend)', () => {
+  let keys23: DklsKeyShare[];
+  beforeAll(() => {
+    keys23 = runKeygen(2, 3);
+  });
+
+  it('2-of-3: every key share agrees, P(j) = p(j)·G, and every pair of holders signs', async () => {
+    for (const k of keys23) {
+      expect(k.groupKey.equals(keys23[0]!.groupKey)).toBe(true);
+      expect(
+        secp256k1Group.BASE.multiply(k.signingShare).equals(k.verifyingShares[k.self - 1]!),
+      ).toBe(true);
+      expect(k.mulAlice.size).toBe(2);
+      expect(k.mulBob.size).toBe(2);
+    }
+    for (const signers of [
+      [1, 2],
+      [1, 3],
+      [2, 3],
+      [3, 1],
+    ])
+      await expectVerified(keys23, signers);
+  });
+
+  it('3-of-5: any three holders sign; the Ethereum address recovers from the 65-byte signature', async () => {
+    const keys = runKeygen(3, 5);
+    const { out, digest } = await expectVerified(keys, [5, 2, 4]);
+    await expectVerified(keys, [1, 2, 3]);
+    expect(out.ethereum.length).toBe(65);
+    expect(out.ethereum[64]).toBe(27 + (out.recovery & 1));
+    // Recover as Ethereum's ecrecover does and compare addresses.
+    const point = secp256k1.Signature.fromBytes(out.ethereum.subarray(0, 64))
+      .addRecoveryBit(out.ethereum[64]! - 27)
+      .recoverPublicKey(digest);
+    const hash = keccak_256(point.toBytes(false).subarray(1));
+    expect(ethereumAddress(keys[0]!.groupKey.toBytes()).toLowerCase()).toBe(
+      '0x' + bytesToHex(hash.subarray(12)),
+    );
+  });
+
+  it('the same signers signing twice use fresh nonces: different r', () => {
+    const digest = randomBytes(32);
+    const a = runSigning(keys23, [1, 2], digest);
+    const b = runSigning(keys23, [1, 2], digest);
+    expect(a.r).not.toBe(b.r);
+  });
+
+  it('refuses bad parameters with a typed error', () => {
+    expectCaught(() => runSigning(keys23, [1], randomBytes(32)), 'INVALID_OT_INPUT', []);
+    expectCaught(() => runSigning(keys23, [1, 1], randomBytes(32)), 'INVALID_OT_INPUT', []);
+    expectCaught(() => runSigning(keys23, [1, 4], randomBytes(32)), 'INVALID_OT_INPUT', []);
+    expectCaught(() => runSigning(keys23, [1, 2], randomBytes(31)), 'INVALID_OT_INPUT', []);
+    const params = { sid: randomBytes(8), threshold: 2, parties: 3 };
+    expectCaught(() => keygenRound1({ ...params, self: 0 }), 'INVALID_OT_INPUT', []);
+    expectCaught(() => keygenRound1({ ...params, self: 4 }), 'INVALID_OT_INPUT', []);
+    expectCaught(() => keygenRound1({ ...params, threshold: 1, self: 1 }), 'INVALID_OT_INPUT', []);
+    expectCaught(
+      () => keygenRound1({ ...params, sid: new Uint8Array(), self: 1 }),
+      'INVALID_OT_INPUT',
+      [],
+    );
+  });
+});
+
+describe('DKLs23: a cheating party is caught', () => {
+  let keys: DklsKeyShare[];
+  const digest = randomBytes(32);
+  beforeAll(() => {
+    keys = runKeygen(2, 3);
+  });
+
+  it('keygen: a bad proof of knowledge names its sender', () => {
+    expectCaught(
+      () =>
+        runKeygen(2, 3, {
+          broadcast1: (from, _to, m) => (from === 2 ? { ...m, proof: flip(m.proof, 40) } : m),
+        }),
+      'PROOF_INVALID',
+      [2],
+    );
+  });
+
+  it('keygen: too few commitments or an invalid point names its sender', () => {
+    expectCaught(
+      () =>
+        runKeygen(3, 3, {
+          broadcast1: (from, _to, m) =>
+            from === 3 ? { ...m, commitments: m.commitments.slice(1) } : m,
+        }),
+      'INVALID_PROTOCOL_MESSAGE',
+      [3],
+    );
+    expectCaught(
+      () =>
+        runKeygen(2, 3, {
+          broadcast1: (from, _to, m) =>
+            from === 1
+              ? {
+                  ...m,
+                  commitments: [
+                    Uint8Array.of(5, ...m.commitments[0]!.subarray(1)),
+                    m.commitments[1]!,
+                  ],
+                }
+              : m,
+        }),
+      'INVALID_PROTOCOL_MESSAGE',
+      [1],
+    );
+  });
+
+  it('keygen: a share off its commitments names its sender, at its recipient only', () => {
+    const error = caught(() =>
+      runKeygen(2, 3, {
+        direct2: (from, to, m) =>
+          from === 3 && to === 1
+            ? { ...m, share: Fn.toBytes(Fn.add(Fn.fromBytes(m.share), 1n)) }
+            : m,
+      }),
+    );
+    expect(error.code).toBe('PROOF_INVALID');
+    expect(error.culprits).toEqual([3]);
+  });
+
+  it('keygen: a malformed multiplication set-up names the pair’s other party', () => {
+    const error = caught(() =>
+      runKeygen(2, 3, {
+        direct2: (from, to, m) =>
+          from === 2 && to === 3 ? { ...m, mulSetup: m.mulSetup.subarray(1) } : m,
+      }),
+    );
+    expect(error.culprits).toEqual([2]);
+  });
+
+  it('signing: an opening of R to another point is a COMMITMENT_MISMATCH naming the opener', () => {
+    const other = secp256k1Group.BASE.multiply(Fn.random()).toBytes();
+    expectCaught(
+      () =>
+        runSigning(keys, [1, 3], digest, {
+          broadcast2: (from, _to, m) => (from === 3 ? { ...m, R: other } : m),
+        }),
+      'COMMITMENT_MISMATCH',
+      [3],
+    );
+  });
+
+  it('signing: a wrong Γ^u or Γ^v fails the check against R_j or pk_j, naming its sender', () => {
+    const junk = secp256k1Group.BASE.multiply(Fn.random()).toBytes();
+    expectCaught(
+      () =>
+        runSigning(keys, [1, 2], digest, {
+          direct2: (from, _to, m) => (from === 2 ? { ...m, gammaU: junk } : m),
+        }),
+      'SIGNING_CHECK_FAILED',
+      [2],
+    );
+    expectCaught(
+      () =>
+        runSigning(keys, [1, 2], digest, {
+          direct2: (from, _to, m) => (from === 1 ? { ...m, gammaV: junk } : m),
+        }),
+      'SIGNING_CHECK_FAILED',
+      [1],
+    );
+  });
+
+  it('signing: a party multiplying with another key share than the pk it announces is named', () => {
+    let announced: Uint8Array | undefined;
+    expectCaught(
+      () =>
+        runSigning(keys, [3, 2], digest, {
+          state1: (self, s) => {
+            if (self !== 2) return s;
+            announced = secp256k1Group.BASE.multiply(s.sk).toBytes();
+            return { ...s, sk: Fn.add(s.sk, 1n) };
+          },
+          broadcast2: (from, _to, m) => (from === 2 ? { ...m, pk: announced! } : m),
+        }),
+      'SIGNING_CHECK_FAILED',
+      [2],
+    );
+  });
+
+  it('signing: shares of a key that do not add up to the group key are refused', () => {
+    const error = caught(() =>
+      runSigning(keys, [1, 2], digest, {
+        state1: (self, s) => (self === 1 ? { ...s, sk: Fn.add(s.sk, 1n) } : s),
+      }),
+    );
+    expect(error.code).toBe('SIGNING_CHECK_FAILED');
+  });
+
+  it('signing: a tampered multiplication message names its sender', () => {
+    expect(
+      caught(() =>
+        runSigning(keys, [1, 2], digest, {
+          direct1: (from, _to, m) => (from === 2 ? { mul: flip(m.mul, 100) } : m),
+        }),
+      ).culprits,
+    ).toEqual([2]);
+    expect(
+      caught(() =>
+        runSigning(keys, [1, 2], digest, {
+          direct2: (from, _to, m) => (from === 1 ? { ...m, mul: flip(m.mul, 100) } : m),
+        }),
+      ).culprits,
+    ).toEqual([1]);
+  });
+
+  it('signing: a wrong ψ, u or w makes a signature that does not verify, and it is not released', () => {
+    const psi = Fn.toBytes(Fn.random());
+    expectCaught(
+      () =>
+        runSigning(keys, [1, 2], digest, {
+          direct2: (from, _to, m) => (from === 2 ? { ...m, psi } : m),
+        }),
+      'SIGNATURE_INVALID',
+      [],
+    );
+    expectCaught(
+      () =>
+        runSigning(keys, [1, 2], digest, {
+          broadcast3: (from, m) => (from === 1 ? { ...m, w: flip(m.w, 31) } : m),
+        }),
+      'SIGNATURE_INVALID',
+      [],
+    );
+    expectCaught(
+      () =>
+        runSigning(keys, [1, 2], digest, {
+          broadcast3: (from, m) => (from === 2 ? { ...m, u: flip(m.u, 31) } : m),
+        }),
+      'SIGNATURE_INVALID',
+      [],
+    );
+  });
+
+  it('signing: a missing or malformed message names its sender', () => {
+    expectCaught(
+      () =>
+        runSigning(keys, [1, 3], digest, {
+          broadcast2: (from, _to, m) => (from === 1 ? { ...m, pk: m.pk.subarray(1) } : m),
+        }),
+      'INVALID_PROTOCOL_MESSAGE',
+      [1],
+    );
+    expectCaught(
+      () =>
+        runSigning(keys, [1, 3], digest, {
+          broadcast1: (from, _to, m) => (from === 3 ? { commitment: m.commitment.subarray(2) } : m),
+        }),
+      'INVALID_PROTOCOL_MESSAGE',
+      [3],
+    );
+  });
+});
