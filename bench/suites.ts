@@ -1,6 +1,7 @@
 // Every suite `npm run bench` knows, in the order a full run takes them.
 import { ciphersuites } from './ciphersuites.js';
 import { connectionScale } from './connection-scale.js';
+import { ecdsa } from './ecdsa.js';
 import { groupOps } from './group-ops.js';
 import { legacySigning } from './legacy-signing.js';
 import { persistence } from './persistence.js';
@@ -18,4 +19,5 @@ export const suites: BenchSuite[] = [
   persistence,
   restart,
   groupOps,
+  ecdsa,
 ];

@@ -276,6 +276,15 @@ const checkFigures: Record<string, (d: Data) => void> = {
     for (const k of ['emptyMs', 'fullMs', 'ratio', 'restoreMs', 'fullRssBytes', 'dbBytes'])
       positive(d[k], k);
   },
+  ecdsa: (d) => {
+    const points = d['points'] as Data[];
+    expect(points.map((p) => [p['n'], p['t']])).toEqual([[3, 2]]);
+    for (const f of ['keygenMs', 'signMs', 'frostKeygenMs', 'frostSignMs'])
+      positive(points[0]![f], f);
+    const sent = (points[0]!['signBytes'] ?? {}) as Data;
+    expect(Object.keys(sent).sort()).toEqual(['1', '2', '3']);
+    for (const r of ['1', '2', '3']) positive(sent[r], `signing round ${r} bytes`);
+  },
   'group-ops': (d) => {
     for (const op of [
       'mulBase (BASE.multiply)',
@@ -303,6 +312,7 @@ const TINY = {
   persistence: ['--sessions', '2', '--sessions-at-once', '1,2', '--e2e-sessions', '1'],
   restart: ['--running-sessions', '20'],
   'group-ops': ['--calls', '2'],
+  ecdsa: ['--signings', '1'], // and scaling-n's --n 3
 };
 const SHARED = ['--repeats', '1', '--duration-ms', '500'];
 

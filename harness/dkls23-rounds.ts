@@ -9,7 +9,7 @@ import {
   type KeygenBroadcast1,
   type KeygenDirect1,
   type KeygenDirect2,
-} from '../../../protocol/dkls23/keygen.js';
+} from '../protocol/dkls23/keygen.js';
 import {
   combineSignature,
   signRound1,
@@ -23,7 +23,7 @@ import {
   type SignParams,
   type SignState1,
   type SignState2,
-} from '../../../protocol/dkls23/signing.js';
+} from '../protocol/dkls23/signing.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
 
