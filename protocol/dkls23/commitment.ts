@@ -1,6 +1,6 @@
 /**
- * Hash commitments of DKLs23 (docs/dkls23.md, Commitments): keygen commits to proofs, seeds and
- * chain codes, signing to each R_i, before the values are revealed.
+ * Hash commitments of DKLs23 (docs/dkls23.md, Commitments): signing commits to each R_i before
+ * the values are revealed.
  *
  *   commitment = SHA-256(len‖"dkls23/commitment/v1" ‖ len‖tag ‖ len‖salt ‖ len‖message)
  *

@@ -332,6 +332,7 @@ export function mulAliceRespond(
     rows,
     delta,
     rows.map(() => alpha),
+    rng,
   );
   const theta = mulCheckChallenges(sessionId, sha256(message), tau);
   const eta = pads.map((pad, m) =>

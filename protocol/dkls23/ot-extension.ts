@@ -15,8 +15,10 @@
  *            Bob outputs x_j·τ_j − H_q(t_j), so the two outputs sum to x_j·α_j.
  *
  * Pure functions over bytes; every input from the other party is length-checked first and every
- * failure is a `DklsError`. The sid must be unique per use of a base-OT state: the pads depend
- * only on (sid, keys).
+ * failure is a `DklsError`. Each side mixes a fresh 32-byte nonce of its own into what it
+ * derives (Bob's columns and challenges, Alice's pads) and sends it at the end of its message:
+ * a repeated sid or a replayed state never repeats a pad, whatever the other party does (a
+ * repeated pad with another choice bit hands over the inputs: docs/dkls23.md, OT extension).
  *
  * @module
  */
@@ -27,9 +29,8 @@ import { SECP256K1_ORDER } from '../group/secp256k1-group.js';
 import { BASE_OT_COUNT, type ChoiceBit } from './base-ot.js';
 import { DklsError } from './errors.js';
 import { GF128_BYTES, gf128Add, gf128Mul } from './gf2k.js';
-import { lengthPrefixed } from './hashes.js';
+import { lengthPrefixed, taggedHash, u64 } from './hashes.js';
 import { expandSeed, rowToScalars } from './prg.js';
-import { u64 } from './hashes.js';
 import { Fn } from './field.js';
 
 /** κ: columns of the extension, one per base OT. */
@@ -43,6 +44,21 @@ export const DELTA_BYTES = OTE_COLUMNS / 8;
 /** Bytes of one scalar in the transfer message. */
 export const SCALAR_BYTES = 32;
 export const CHALLENGE_TAG = utf8ToBytes('dkls23/ot-extension/chi/v1');
+/** Bytes of the fresh nonce each side appends to its message. */
+export const NONCE_BYTES = 32;
+
+/** The sid a side derives everything from: the caller's sid and a fresh nonce of one side. */
+export function freshSid(sid: Uint8Array, nonce: Uint8Array): Uint8Array {
+  return taggedHash('dkls23/ot-extension/fresh-sid/v1', sid, nonce);
+}
+
+function freshNonce(rng: RandomBytes): Uint8Array {
+  const nonce = rng(NONCE_BYTES);
+  if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) {
+    throw inputError(`rng returned ${nonce?.length} bytes, not ${NONCE_BYTES}`);
+  }
+  return nonce;
+}
 
 /** 128-bit blocks of one column: the payload rows rounded up, plus one random mask block. */
 function blocksPerColumn(count: number): number {
@@ -54,14 +70,14 @@ export function columnBytes(count: number): number {
   return blocksPerColumn(count) * GF128_BYTES;
 }
 
-/** Bytes of the receiver's message: u (κ columns) ‖ x̃ (16) ‖ t̃ (κ × 16). */
+/** Bytes of the receiver's message: u (κ columns) ‖ x̃ (16) ‖ t̃ (κ × 16) ‖ Bob's nonce (32). */
 export function extensionMessageBytes(count: number): number {
-  return OTE_COLUMNS * columnBytes(count) + GF128_BYTES + OTE_COLUMNS * GF128_BYTES;
+  return OTE_COLUMNS * columnBytes(count) + GF128_BYTES + OTE_COLUMNS * GF128_BYTES + NONCE_BYTES;
 }
 
-/** Bytes of the transfer message for `count` OTs of `width` scalars. */
+/** Bytes of the transfer message for `count` OTs of `width` scalars: τ ‖ Alice's nonce (32). */
 export function transferMessageBytes(count: number, width: number): number {
-  return count * width * SCALAR_BYTES;
+  return count * width * SCALAR_BYTES + NONCE_BYTES;
 }
 
 function inputError(message: string): DklsError {
@@ -179,6 +195,8 @@ export function oteReceiverExtend(
   checkChoices(choices, choices.length);
   const count = choices.length;
   const length = columnBytes(count);
+  const nonce = freshNonce(rng);
+  const fresh = freshSid(sid, nonce);
   // x: the choice bits, then random bits to the end (the last block is the check's mask).
   const x = Uint8Array.from(rng(length));
   if (x.length !== length) throw inputError(`rng returned ${x.length} bytes, not ${length}`);
@@ -186,17 +204,17 @@ export function oteReceiverExtend(
     const mask = 1 << (j & 7);
     x[j >>> 3] = (x[j >>> 3]! & ~mask) | (-choices[j]! & mask);
   }
-  const t = seeds0.map((seed, i) => expandSeed(sid, i, seed, length));
+  const t = seeds0.map((seed, i) => expandSeed(fresh, i, seed, length));
   const u = seeds1.map((seed, i) => {
-    const column = expandSeed(sid, i, seed, length);
+    const column = expandSeed(fresh, i, seed, length);
     for (let k = 0; k < length; k++) column[k] = column[k]! ^ t[i]![k]! ^ x[k]!;
     return column;
   });
   const uBytes = concatBytes(...u);
-  const chi = challenges(sid, count, uBytes);
+  const chi = challenges(fresh, count, uBytes);
   const xTilde = fold(x, chi);
   const tTilde = t.map((column) => fold(column, chi));
-  return { message: concatBytes(uBytes, xTilde, ...tTilde), rows: rowsOf(t, count) };
+  return { message: concatBytes(uBytes, xTilde, ...tTilde, nonce), rows: rowsOf(t, count) };
 }
 
 /**
@@ -218,12 +236,13 @@ export function oteSenderExtend(
   const length = columnBytes(count);
   const uBytes = bytes.subarray(0, OTE_COLUMNS * length);
   const xTilde = bytes.subarray(OTE_COLUMNS * length, OTE_COLUMNS * length + GF128_BYTES);
-  const tTildes = bytes.subarray(OTE_COLUMNS * length + GF128_BYTES);
-  const chi = challenges(sid, count, uBytes);
+  const tTildes = bytes.subarray(OTE_COLUMNS * length + GF128_BYTES, bytes.length - NONCE_BYTES);
+  const fresh = freshSid(sid, bytes.subarray(bytes.length - NONCE_BYTES));
+  const chi = challenges(fresh, count, uBytes);
   let mismatch = 0;
   const q = seeds.map((seed, i) => {
     const mask = -bitAt(delta, i) & 0xff;
-    const column = expandSeed(sid, i, seed, length);
+    const column = expandSeed(fresh, i, seed, length);
     const u = uBytes.subarray(i * length, (i + 1) * length);
     for (let k = 0; k < length; k++) column[k] = column[k]! ^ (u[k]! & mask);
     const qTilde = fold(column, chi);
@@ -251,6 +270,7 @@ export function correlatedOtSend(
   rows: readonly Uint8Array[],
   delta: Uint8Array,
   alphas: readonly (readonly bigint[])[],
+  rng: RandomBytes = randomBytes,
 ): { outputs: bigint[][]; message: Uint8Array } {
   checkSid(sid);
   checkDelta(delta);
@@ -261,15 +281,17 @@ export function correlatedOtSend(
   if (width < 1 || !alphas.every((a) => a.length === width && a.every(fine))) {
     throw inputError('alphas must be vectors of one width ≥ 1 of scalars in [0, order)');
   }
+  const nonce = freshNonce(rng);
+  const fresh = freshSid(sid, nonce);
   const outputs: bigint[][] = [];
   const tau: Uint8Array[] = [];
   rows.forEach((row, j) => {
-    const v0 = rowToScalars(sid, j, row, width);
-    const v1 = rowToScalars(sid, j, gf128Add(row, delta), width);
+    const v0 = rowToScalars(fresh, j, row, width);
+    const v1 = rowToScalars(fresh, j, gf128Add(row, delta), width);
     outputs.push(v0);
     v0.forEach((v, k) => tau.push(Fn.toBytes(Fn.add(Fn.sub(v1[k]!, v), alphas[j]![k]!))));
   });
-  return { outputs, message: concatBytes(...tau) };
+  return { outputs, message: concatBytes(...tau, nonce) };
 }
 
 /** Receiver: its outputs z^B_j = x_j·τ_j − H_q(t_j), so z^A_j + z^B_j = x_j·α_j. */
@@ -287,12 +309,12 @@ export function correlatedOtReceive(
   if (!Number.isInteger(width) || width < 1 || width > 64) {
     throw inputError('width must be an integer in [1, 64]');
   }
-  const tau = decodeScalars(
-    messageOf(message, transferMessageBytes(choices.length, width), 'transfer message'),
-  );
+  const bytes = messageOf(message, transferMessageBytes(choices.length, width), 'transfer message');
+  const tau = decodeScalars(bytes.subarray(0, bytes.length - NONCE_BYTES));
+  const fresh = freshSid(sid, bytes.subarray(bytes.length - NONCE_BYTES));
   return rows.map((row, j) => {
     const bit = BigInt(choices[j]!);
-    return rowToScalars(sid, j, row, width).map((v, k) =>
+    return rowToScalars(fresh, j, row, width).map((v, k) =>
       Fn.sub(Fn.mul(bit, tau[j * width + k]!), v),
     );
   });

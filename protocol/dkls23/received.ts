@@ -42,7 +42,7 @@ export function scalarFrom(from: number, what: string, value: unknown): bigint {
   }
 }
 
-/** Exactly one message from each of `expected`, none from anyone else. */
+/** Exactly one message, an object, from each of `expected`; none from anyone else. */
 export function expectFrom(
   expected: readonly number[],
   what: string,
@@ -54,6 +54,13 @@ export function expectFrom(
     throw invalidMessage(`${what} missing from ${missing.join(', ')}`, missing);
   if (extra.length > 0) {
     throw invalidMessage(`${what} from unexpected parties ${extra.join(', ')}`, extra);
+  }
+  const notObjects = expected.filter((j) => {
+    const message = messages.get(j);
+    return typeof message !== 'object' || message === null;
+  });
+  if (notObjects.length > 0) {
+    throw invalidMessage(`${what} from ${notObjects.join(', ')} must be objects`, notObjects);
   }
 }
 

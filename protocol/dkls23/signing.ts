@@ -31,7 +31,7 @@ import { mulAliceRespond, mulBobFinish, mulBobStart, type MulBobState } from './
 import { Fn } from './field.js';
 import { dklsSuite } from './suite.js';
 import { zeroShare } from './zero-sharing.js';
-import { blame, bytesFrom, expectFrom, invalidMessage, pointFrom, scalarFrom } from './received.js';
+import { blame, bytesFrom, expectFrom, pointFrom, scalarFrom } from './received.js';
 
 const COMMITMENT_TAG = 'dkls23/sign/nonce-commitment/v1';
 
@@ -138,6 +138,16 @@ function checkParams(key: DklsKeyShare, params: SignParams): number[] {
   return signers;
 }
 
+/** States already taken by a round: each signing state answers once (docs/dkls23.md, Signing). */
+const used = new WeakSet<SignState1>();
+
+function takeOnce(state: SignState1, round: string): void {
+  if (used.has(state)) {
+    throw new DklsError('INVALID_OT_INPUT', `this signing state was already used for ${round}`);
+  }
+  used.add(state);
+}
+
 function othersOf(state: SignState1): number[] {
   return state.signers.filter((j) => j !== state.key.self);
 }
@@ -187,6 +197,7 @@ export function signRound2(
   const others = othersOf(state);
   expectFrom(others, 'round-1 broadcasts', broadcasts);
   expectFrom(others, 'round-1 messages', directs);
+  takeOnce(state, 'round 2');
   const { key, signSid } = state;
   const commitments = new Map<number, Uint8Array>();
   for (const j of others) {
@@ -262,6 +273,7 @@ export function signRound3(
   const others = othersOf(state);
   expectFrom(others, 'round-2 broadcasts', broadcasts);
   expectFrom(others, 'round-2 messages', directs);
+  takeOnce(state, 'round 3');
   const { key, signSid } = state;
   const group = dklsSuite.group;
   const opened = openedNonces(signSid, state.commitments, broadcasts, others);
@@ -330,10 +342,7 @@ export function combineSignature(
   const signers = checkSigners(key, params.signers);
   const signSid = signingSid(key.sid, params);
   for (const [what, messages] of Object.entries(transcript)) {
-    const missing = signers.filter((j) => !(messages as ReadonlyMap<number, unknown>).has(j));
-    if (missing.length > 0) {
-      throw invalidMessage(`${what} broadcasts missing from ${missing.join(', ')}`, missing);
-    }
+    expectFrom(signers, `${what} broadcasts`, messages as ReadonlyMap<number, unknown>);
   }
   const commitments = new Map(
     signers.map((j) => [

@@ -138,9 +138,9 @@ describe.each(['noble', 'libsecp256k1'] as const)('DKLs23 multiplication on %s',
   it('has the documented message sizes', () => {
     const run = multiply(pair, [5n, 7n]);
     expect(run.start.message).toHaveLength(MUL_BOB_MESSAGE_BYTES);
-    expect(MUL_BOB_MESSAGE_BYTES).toBe(12_304);
+    expect(MUL_BOB_MESSAGE_BYTES).toBe(12_304 + 32); // + Bob's nonce
     expect(run.reply.message).toHaveLength(MUL_ALICE_MESSAGE_BYTES);
-    expect(MUL_ALICE_MESSAGE_BYTES).toBe(416 * 4 * 32 + MUL_CHECK_COUNT * 32 + 32);
+    expect(MUL_ALICE_MESSAGE_BYTES).toBe(416 * 4 * 32 + 32 + MUL_CHECK_COUNT * 32 + 32); // τ, Alice's nonce, η, μ
   });
 
   it('different sids give unrelated outputs; Alice on the wrong sid refuses', () => {
@@ -306,7 +306,7 @@ describe.each(['noble', 'libsecp256k1'] as const)('DKLs23 multiplication on %s',
       for (const m of [reply.subarray(1), Uint8Array.of(...reply, 0), new Uint8Array(0)]) {
         expect(codeOf(() => mulBobFinish(start.state, m))).toBe('INVALID_PROTOCOL_MESSAGE');
       }
-      for (const at of [0, MUL_OT_COUNT * 4 * 32]) {
+      for (const at of [0, MUL_OT_COUNT * 4 * 32 + 32]) {
         const big = Uint8Array.from(reply);
         big.fill(0xff, at, at + 32);
         expect(codeOf(() => mulBobFinish(start.state, big))).toBe('INVALID_PROTOCOL_MESSAGE');

@@ -16,6 +16,7 @@ import {
   correlatedOtReceive,
   correlatedOtSend,
   extensionMessageBytes,
+  freshSid,
   oteReceiverExtend,
   oteSenderExtend,
   transferMessageBytes,
@@ -65,16 +66,18 @@ function cheatingExtend(
   const x = new Uint8Array(length);
   choices.forEach((c, j) => (x[j >>> 3]! |= c << (j & 7)));
   const xOther = Uint8Array.from(x, (b, k) => (k < choices.length / 8 ? b ^ 0xff : b));
-  const t = seeds0.map((s, i) => expandSeed(sid, i, s, length));
+  const nonce = randomBytes(32);
+  const fresh = freshSid(sid, nonce);
+  const t = seeds0.map((s, i) => expandSeed(fresh, i, s, length));
   const u = seeds1.map((s, i) => {
-    const col = expandSeed(sid, i, s, length);
+    const col = expandSeed(fresh, i, s, length);
     const xi = i === cheatColumn ? xOther : x;
     return col.map((b, k) => b ^ t[i]![k]! ^ xi[k]!);
   });
   const uBytes = concatBytes(...u);
   const blocks = length / 16 - 1;
   const chi = Array.from({ length: blocks }, (_, b) =>
-    sha256(lengthPrefixed([CHALLENGE_TAG, sid, u64(choices.length), u64(b), uBytes])).subarray(
+    sha256(lengthPrefixed([CHALLENGE_TAG, fresh, u64(choices.length), u64(b), uBytes])).subarray(
       0,
       16,
     ),
@@ -84,7 +87,7 @@ function cheatingExtend(
       (acc, c, b) => gf128Add(acc, gf128Mul(c, col.subarray(16 * b, 16 * b + 16))),
       col.subarray(16 * blocks),
     );
-  return concatBytes(uBytes, fold(x), ...t.map(fold));
+  return concatBytes(uBytes, fold(x), ...t.map(fold), nonce);
 }
 
 // Reference GF(2^128) product on bigint: bit i of the element = bit i of the integer (LE bytes).
@@ -147,8 +150,8 @@ describe('PRG and row hash', () => {
 describe('KOS extension', () => {
   it('sizes: 128 columns of ⌈count/128⌉ + 1 blocks', () => {
     expect(columnBytes(COUNT)).toBe(80);
-    expect(extensionMessageBytes(COUNT)).toBe(128 * 80 + 16 + 128 * 16);
-    expect(transferMessageBytes(COUNT, 4)).toBe(COUNT * 4 * 32);
+    expect(extensionMessageBytes(COUNT)).toBe(128 * 80 + 16 + 128 * 16 + 32); // + Bob's nonce
+    expect(transferMessageBytes(COUNT, 4)).toBe(COUNT * 4 * 32 + 32); // + Alice's nonce
   });
 
   it('gives q_j ⊕ t_j = x_j·Δ on every row, for both choice values', () => {

@@ -8,6 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ethereumAddress } from '../../protocol/address.js';
 import { DklsError, type DklsErrorCode } from '../../protocol/dkls23/errors.js';
 import { keygenRound1, type DklsKeyShare } from '../../protocol/dkls23/keygen.js';
+import { MUL_OT_COUNT, MUL_WIDTH } from '../../protocol/dkls23/multiplication.js';
+import { decodeScalars } from '../../protocol/dkls23/ot-extension.js';
+import { signRound1, signRound2 } from '../../protocol/dkls23/signing.js';
 import { Fn } from '../../protocol/dkls23/field.js';
 import { secp256k1Group } from '../../protocol/group/secp256k1.js';
 import { opensslVerifyEcdsa } from '../support/independent-verifiers.js';
@@ -128,6 +131,37 @@ describe('DKLs23 keygen and signing (default backend)', () => {
     const a = runSigning(keys23, [1, 2], digest);
     const b = runSigning(keys23, [1, 2], digest);
     expect(a.r).not.toBe(b.r);
+  });
+
+  it('a repeated signing sid gives a passive co-signer nothing: pads are fresh per run', () => {
+    // Before each side mixed in a fresh nonce, two runs with one sid let Bob add the τ of an OT
+    // whose choice bit differed between the runs and read 2·sk_i (docs/dkls23.md, OT extension).
+    const params = { sid: randomBytes(16), signers: [1, 2], digest: randomBytes(32) };
+    const run = () => {
+      const a = signRound1(keys23[0]!, params);
+      const b = signRound1(keys23[1]!, params);
+      const r2 = signRound2(a.state, new Map([[2, b.broadcast]]), new Map([[2, b.direct.get(1)!]]));
+      const tau = decodeScalars(r2.direct.get(2)!.mul.subarray(0, MUL_OT_COUNT * MUL_WIDTH * 32));
+      return { beta: b.state.bob.get(1)!.state.choices, tau, sk2: b.state.sk };
+    };
+    const [x, y] = [run(), run()];
+    const differing = x.beta.flatMap((bit, j) => (bit !== y.beta[j] ? [j] : []));
+    expect(differing.length).toBeGreaterThan(100);
+    for (const j of differing) {
+      const sk1 = Fn.mul(Fn.add(x.tau[MUL_WIDTH * j + 1]!, y.tau[MUL_WIDTH * j + 1]!), Fn.inv(2n));
+      expect(
+        secp256k1Group.BASE.multiply(Fn.add(sk1, x.sk2) || 1n).equals(keys23[0]!.groupKey),
+      ).toBe(false);
+    }
+  });
+
+  it('a signing state answers once: a second round 2 or round 3 from it is refused', () => {
+    const params = { sid: randomBytes(16), signers: [1, 2], digest: randomBytes(32) };
+    const a = signRound1(keys23[0]!, params);
+    const b = signRound1(keys23[1]!, params);
+    const inbox = [new Map([[2, b.broadcast]]), new Map([[2, b.direct.get(1)!]])] as const;
+    signRound2(a.state, ...inbox);
+    expectCaught(() => signRound2(a.state, ...inbox), 'INVALID_OT_INPUT', []);
   });
 
   it('refuses bad parameters with a typed error', () => {
@@ -321,6 +355,14 @@ describe('DKLs23: a cheating party is caught', () => {
   });
 
   it('signing: a missing or malformed message names its sender', () => {
+    expectCaught(
+      () =>
+        runSigning(keys, [1, 3], digest, {
+          broadcast2: (from, _to, m) => (from === 3 ? (null as unknown as typeof m) : m),
+        }),
+      'INVALID_PROTOCOL_MESSAGE',
+      [3],
+    );
     expectCaught(
       () =>
         runSigning(keys, [1, 3], digest, {
