@@ -103,6 +103,11 @@ export function mulSetupSid(keygenSid: Uint8Array, alice: number, bob: number): 
   return taggedHash('dkls23/keygen/mul-setup/v1', keygenSid, u64(alice), u64(bob));
 }
 
+/** What every proof of knowledge binds besides the prover's index: this keygen's sid, t and n. */
+function proofContext({ sid, threshold, parties }: KeygenParams): Uint8Array {
+  return taggedHash('dkls23/keygen/proof-context/v1', sid, u64(threshold), u64(parties));
+}
+
 function checkParams(params: KeygenParams): void {
   const { sid, threshold: t, parties: n, self } = params;
   const int = Number.isInteger;
@@ -124,7 +129,8 @@ export function keygenRound1(
   checkParams(params);
   const { coefficients, commitments } = secretPolynomial(dklsSuite, params.threshold, rng);
   const id = BigInt(params.self);
-  const proof = proveKnowledge(dklsSuite, id, coefficients[0]!, commitments[0]!, rng);
+  const context = proofContext(params);
+  const proof = proveKnowledge(dklsSuite, id, coefficients[0]!, commitments[0]!, rng, context);
   const aliceStates = new Map<number, MulSetupAliceState>();
   const direct = new Map<number, KeygenDirect1>();
   for (const j of others(params)) {
@@ -169,10 +175,11 @@ export function keygenRound2(
   expectFrom(others(params), 'round-1 broadcasts', broadcasts);
   expectFrom(others(params), 'round-1 messages', directs);
   const commitments = new Map<number, GroupElement[]>();
+  const context = proofContext(params);
   const claims = others(params).map((j) => {
     const { points, R, mu } = decodeBroadcast(params.threshold, j, broadcasts.get(j)!);
     commitments.set(j, points);
-    return { index: j, id: BigInt(j), phi0: points[0]!, R, mu };
+    return { index: j, id: BigInt(j), phi0: points[0]!, R, mu, context };
   });
   const bad = invalidProofs(dklsSuite, claims);
   if (bad.length > 0) {

@@ -199,6 +199,16 @@ describe('DKLs23: a cheating party is caught', () => {
     );
   });
 
+  it('keygen: a broadcast from another keygen (another sid) is refused at its proof', () => {
+    const elsewhere = keygenRound1({ sid: randomBytes(32), threshold: 2, parties: 3, self: 2 });
+    expectCaught(
+      () =>
+        runKeygen(2, 3, { broadcast1: (from, _to, m) => (from === 2 ? elsewhere.broadcast : m) }),
+      'PROOF_INVALID',
+      [2],
+    );
+  });
+
   it('keygen: too few commitments or an invalid point names its sender', () => {
     expectCaught(
       () =>

@@ -25,12 +25,14 @@ export interface ProofClaim {
   readonly phi0: GroupElement;
   readonly R: GroupElement;
   readonly mu: bigint;
+  /** What the challenge binds besides the proof (empty for FROST). */
+  readonly context?: Uint8Array;
 }
 
 /** R == μ·G − c·φ_0 (public data, variable-time). */
 export function proofHolds(suite: Ciphersuite, p: ProofClaim): boolean {
   const { group, Fn } = suite;
-  const c = proofChallenge(suite, p.id, p.phi0, p.R);
+  const c = proofChallenge(suite, p.id, p.phi0, p.R, p.context);
   return group.msm([group.BASE, p.phi0], [p.mu, Fn.neg(c)]).equals(p.R);
 }
 
@@ -43,7 +45,7 @@ export function invalidProofs(suite: Ciphersuite, proofs: readonly ProofClaim[])
   const scalars: bigint[] = [0n];
   for (const p of proofs) {
     const r = weight();
-    const c = proofChallenge(suite, p.id, p.phi0, p.R);
+    const c = proofChallenge(suite, p.id, p.phi0, p.R, p.context);
     scalars[0] = Fn.add(scalars[0]!, Fn.mul(r, p.mu));
     points.push(p.phi0, p.R);
     scalars.push(Fn.neg(Fn.mul(r, c)), Fn.neg(r));

@@ -18,14 +18,20 @@ export function secretPolynomial(suite: Ciphersuite, t: number, rng?: RandomByte
   return { coefficients, commitments };
 }
 
-/** c = H_DKG(SerializeScalar(id) || SerializeElement(φ_0) || SerializeElement(R)). */
+/**
+ * c = H_DKG(SerializeScalar(id) || SerializeElement(φ_0) || SerializeElement(R) || context).
+ * FROST's context is empty (RFC 9591, frost-rs); DKLs23 binds its keygen sid, t and n there.
+ */
 export function proofChallenge(
   suite: Ciphersuite,
   id: bigint,
   phi0: GroupElement,
   R: GroupElement,
+  context: Uint8Array = new Uint8Array(0),
 ): bigint {
-  return suite.hashes.HDKG(concatBytes(suite.scalarToBytes(id), phi0.toBytes(), R.toBytes()));
+  return suite.hashes.HDKG(
+    concatBytes(suite.scalarToBytes(id), phi0.toBytes(), R.toBytes(), context),
+  );
 }
 
 /**
@@ -38,12 +44,13 @@ export function proveKnowledge(
   a0: bigint,
   phi0: GroupElement,
   rng?: RandomBytes,
+  context?: Uint8Array,
 ): Uint8Array {
   const { Fn, group, evenY } = suite;
   let k = Fn.random(rng);
   let R = group.BASE.multiply(k);
   if (evenY && !evenY.hasEvenY(R)) [k, R] = [Fn.neg(k), R.negate()];
-  const mu = Fn.add(k, Fn.mul(a0, proofChallenge(suite, id, phi0, R)));
+  const mu = Fn.add(k, Fn.mul(a0, proofChallenge(suite, id, phi0, R, context)));
   return encodeSignature(suite, R, mu);
 }
 
