@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { randomBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 
 /** A source of random bytes: `rng(n)` returns n fresh bytes. */
 export type RandomBytes = (bytes: number) => Uint8Array;
@@ -33,13 +33,11 @@ export interface ScalarField {
   random(rng?: RandomBytes): bigint;
 }
 
+/** The bytes as an unsigned integer. Through hex: V8 parses it far faster than a shift loop. */
 function readBytes(bytes: Uint8Array, littleEndian: boolean): bigint {
-  let value = 0n;
-  for (let k = 0; k < bytes.length; k++) {
-    const b = bytes[littleEndian ? bytes.length - 1 - k : k]!;
-    value = (value << 8n) | BigInt(b);
-  }
-  return value;
+  if (bytes.length === 0) return 0n;
+  const ordered = littleEndian ? Uint8Array.from(bytes).reverse() : bytes;
+  return BigInt('0x' + bytesToHex(ordered));
 }
 
 /** The field of scalars mod `order`, serialized as `bytes` bytes, little- or big-endian. */
