@@ -124,15 +124,24 @@ function settlementRoute(settlement: Settlement<AnyContext>): Route {
 
 /**
  * A round's relay goes where the round says: a broadcast to everyone, point to point to
- * members one by one, and nothing of a round only the server reads. A description that says
- * one thing and relays another is a bug in it, caught the first time the round settles.
+ * members one by one, either of the two in a round that has both, and nothing of a round only
+ * the server reads. A description that says one thing and relays another is a bug in it,
+ * caught the first time the round settles.
  */
 function assertDelivery(round: RoundSpec<AnyContext>, relay: readonly AnyNotification[]): void {
-  const fits = relay.every((n) =>
-    round.delivery === 'broadcast'
-      ? n.recipient === null
-      : round.delivery === 'point-to-point' && n.recipient !== null,
-  );
+  const allowed = (n: AnyNotification): boolean => {
+    switch (round.delivery) {
+      case 'broadcast':
+        return n.recipient === null;
+      case 'point-to-point':
+        return n.recipient !== null;
+      case 'broadcast-and-point-to-point':
+        return true;
+      case 'server':
+        return false;
+    }
+  };
+  const fits = relay.every(allowed);
   if (!fits) throw new Error(`round ${round.phase} relays what a ${round.delivery} round may not`);
 }
 

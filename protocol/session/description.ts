@@ -89,6 +89,11 @@ export type Delivery =
   | 'broadcast'
   /** Each member gets what the others addressed to it, encrypted end to end. */
   | 'point-to-point'
+  /**
+   * Both in one round: everyone gets each member's public part (which the server reads too),
+   * and each member what the others addressed to it (DKLs23's rounds: docs/dkls23.md).
+   */
+  | 'broadcast-and-point-to-point'
   /** Only the server reads it (signature shares, confirmations). */
   | 'server';
 

@@ -61,6 +61,10 @@ describe('a description is held to what it declares', () => {
     expect(sealAll(auction.session)).toBe('notes');
   });
 
+  it('lets a round that has both kinds relay a broadcast, and moves on', () => {
+    expect(sealAll(withSealing('broadcast-and-point-to-point'))).toBe('notes');
+  });
+
   it.each(['server', 'point-to-point'] as const)(
     'stops with an error when a broadcast relay comes from a round declared %s',
     (delivery) => {
