@@ -21,7 +21,6 @@ import {
   type SignDirect1,
   type SignDirect2,
   type SignParams,
-  type SignState1,
   type SignState2,
 } from '../protocol/dkls23/signing.js';
 
@@ -72,8 +71,6 @@ export function runKeygen(t: number, n: number, tamper: KeygenTamper = {}): Dkls
 export interface SignTamper {
   broadcast1?: (from: number, to: number, m: SignBroadcast1) => SignBroadcast1;
   direct1?: (from: number, to: number, m: SignDirect1) => SignDirect1;
-  /** Changes a party's state before its round 2 (a party that uses other inputs). */
-  state1?: (self: number, state: SignState1) => SignState1;
   broadcast2?: (from: number, to: number, m: SignBroadcast2) => SignBroadcast2;
   direct2?: (from: number, to: number, m: SignDirect2) => SignDirect2;
   broadcast3?: (from: number, m: SignBroadcast3) => SignBroadcast3;
@@ -100,10 +97,7 @@ export function runSigning(
     }
   }
   const round2 = new Map(
-    signers.map((s) => {
-      const state = tamper.state1 ? tamper.state1(s, round1.get(s)!.state) : round1.get(s)!.state;
-      return [s, signRound2(state, b1.get(s)!, d1.get(s)!)];
-    }),
+    signers.map((s) => [s, signRound2(round1.get(s)!.state, b1.get(s)!, d1.get(s)!)]),
   );
   const b2 = inbox<SignBroadcast2>();
   const d2 = inbox<SignDirect2>();

@@ -31,6 +31,7 @@ import { mulAliceRespond, mulBobFinish, mulBobStart, type MulBobState } from './
 import { Fn } from './field.js';
 import { dklsSuite } from './suite.js';
 import { zeroShare } from './zero-sharing.js';
+import { SigningSecrets } from './signing-secrets.js';
 import { blame, bytesFrom, expectFrom, pointFrom, scalarFrom } from './received.js';
 
 const COMMITMENT_TAG = 'dkls23/sign/nonce-commitment/v1';
@@ -72,9 +73,8 @@ export interface SignState1 {
   signSid: Uint8Array;
   signers: number[];
   digest: Uint8Array;
-  r: bigint;
-  phi: bigint;
-  sk: bigint;
+  /** r_i, φ_i, sk_i: shared by every copy of this state, each round takes them once. */
+  secrets: SigningSecrets;
   R: GroupElement;
   salt: Uint8Array;
   bob: Map<number, { state: MulBobState; chi: bigint }>;
@@ -138,16 +138,6 @@ function checkParams(key: DklsKeyShare, params: SignParams): number[] {
   return signers;
 }
 
-/** States already taken by a round: each signing state answers once (docs/dkls23.md, Signing). */
-const used = new WeakSet<SignState1>();
-
-function takeOnce(state: SignState1, round: string): void {
-  if (used.has(state)) {
-    throw new DklsError('INVALID_OT_INPUT', `this signing state was already used for ${round}`);
-  }
-  used.add(state);
-}
-
 function othersOf(state: SignState1): number[] {
   return state.signers.filter((j) => j !== state.key.self);
 }
@@ -182,7 +172,16 @@ export function signRound1(
     direct.set(j, { mul: message });
   }
   return {
-    state: { key, signSid, signers, digest: params.digest, r, phi, sk, R, salt, bob },
+    state: {
+      key,
+      signSid,
+      signers,
+      digest: params.digest,
+      secrets: new SigningSecrets({ r, phi, sk }),
+      R,
+      salt,
+      bob,
+    },
     broadcast: { commitment },
     direct,
   };
@@ -197,7 +196,7 @@ export function signRound2(
   const others = othersOf(state);
   expectFrom(others, 'round-1 broadcasts', broadcasts);
   expectFrom(others, 'round-1 messages', directs);
-  takeOnce(state, 'round 2');
+  const { r, phi, sk } = SigningSecrets.take(state, 2);
   const { key, signSid } = state;
   const commitments = new Map<number, Uint8Array>();
   for (const j of others) {
@@ -211,7 +210,7 @@ export function signRound2(
     if (!setup) throw new DklsError('INVALID_OT_INPUT', `the key has no set-up with party ${j}`);
     const message = bytesFrom(j, 'the multiplication message', directs.get(j)?.mul);
     const { shares, message: reply } = blame(j, () =>
-      mulAliceRespond(setup, mulSid(signSid, key.self, j), [state.r, state.sk], message, rng),
+      mulAliceRespond(setup, mulSid(signSid, key.self, j), [r, sk], message, rng),
     );
     const [u, v] = shares;
     cU.set(j, u);
@@ -220,10 +219,10 @@ export function signRound2(
       mul: reply,
       gammaU: baseTimes(dklsSuite.group, u).toBytes(),
       gammaV: baseTimes(dklsSuite.group, v).toBytes(),
-      psi: Fn.toBytes(Fn.sub(state.phi, state.bob.get(j)!.chi)),
+      psi: Fn.toBytes(Fn.sub(phi, state.bob.get(j)!.chi)),
     });
   }
-  const pk = dklsSuite.group.BASE.multiply(state.sk);
+  const pk = dklsSuite.group.BASE.multiply(sk);
   return {
     state: { ...state, commitments, cU, cV },
     broadcast: { R: state.R.toBytes(), salt: state.salt, pk: pk.toBytes() },
@@ -273,14 +272,14 @@ export function signRound3(
   const others = othersOf(state);
   expectFrom(others, 'round-2 broadcasts', broadcasts);
   expectFrom(others, 'round-2 messages', directs);
-  takeOnce(state, 'round 3');
+  const { r, phi, sk } = SigningSecrets.take(state, 3);
   const { key, signSid } = state;
   const group = dklsSuite.group;
   const opened = openedNonces(signSid, state.commitments, broadcasts, others);
   let sumU = 0n;
   let sumV = 0n;
-  let Phi = state.phi;
-  let pkSum = group.BASE.multiply(state.sk);
+  let Phi = phi;
+  let pkSum = group.BASE.multiply(sk);
   let R = state.R;
   for (const j of others) {
     const message = directs.get(j)!;
@@ -317,9 +316,9 @@ export function signRound3(
   }
   const rx = xOf(R);
   const e = Fn.reduceBytes(state.digest);
-  const u = Fn.add(Fn.mul(state.r, Phi), sumU);
-  const v = Fn.add(Fn.mul(state.sk, Phi), sumV);
-  const w = Fn.add(Fn.mul(e, state.phi), Fn.mul(rx, v));
+  const u = Fn.add(Fn.mul(r, Phi), sumU);
+  const v = Fn.add(Fn.mul(sk, Phi), sumV);
+  const w = Fn.add(Fn.mul(e, phi), Fn.mul(rx, v));
   return { broadcast: { u: Fn.toBytes(u), w: Fn.toBytes(w) } };
 }
 

@@ -15,7 +15,7 @@
 import { sha512 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { DklsError } from './errors.js';
-import { lengthPrefixed } from './hashes.js';
+import { lengthPrefixed, u64 } from './hashes.js';
 import { Fn } from './field.js';
 
 /** Bytes of each party's contribution and of the pair seed. */
@@ -38,12 +38,6 @@ function assertSeed(value: unknown, name: string): asserts value is Uint8Array {
 
 function isPartyIndex(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
-}
-
-function u64(value: number): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(value));
-  return out;
 }
 
 /** The pair seed of i and j from their two contributions (XOR); throws DklsError INVALID_OT_INPUT on wrong length. */

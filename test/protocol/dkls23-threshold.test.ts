@@ -10,7 +10,7 @@ import { DklsError, type DklsErrorCode } from '../../protocol/dkls23/errors.js';
 import { keygenRound1, type DklsKeyShare } from '../../protocol/dkls23/keygen.js';
 import { MUL_OT_COUNT, MUL_WIDTH } from '../../protocol/dkls23/multiplication.js';
 import { decodeScalars } from '../../protocol/dkls23/ot-extension.js';
-import { signRound1, signRound2 } from '../../protocol/dkls23/signing.js';
+import { signRound1, signRound2, signRound3 } from '../../protocol/dkls23/signing.js';
 import { Fn } from '../../protocol/dkls23/field.js';
 import { secp256k1Group } from '../../protocol/group/secp256k1.js';
 import { opensslVerifyEcdsa } from '../support/independent-verifiers.js';
@@ -142,26 +142,36 @@ describe('DKLs23 keygen and signing (default backend)', () => {
       const b = signRound1(keys23[1]!, params);
       const r2 = signRound2(a.state, new Map([[2, b.broadcast]]), new Map([[2, b.direct.get(1)!]]));
       const tau = decodeScalars(r2.direct.get(2)!.mul.subarray(0, MUL_OT_COUNT * MUL_WIDTH * 32));
-      return { beta: b.state.bob.get(1)!.state.choices, tau, sk2: b.state.sk };
+      const pk1 = secp256k1Group.fromBytes(r2.broadcast.pk); // sk_1·G, public
+      return { beta: b.state.bob.get(1)!.state.choices, tau, pk1 };
     };
     const [x, y] = [run(), run()];
     const differing = x.beta.flatMap((bit, j) => (bit !== y.beta[j] ? [j] : []));
     expect(differing.length).toBeGreaterThan(100);
     for (const j of differing) {
       const sk1 = Fn.mul(Fn.add(x.tau[MUL_WIDTH * j + 1]!, y.tau[MUL_WIDTH * j + 1]!), Fn.inv(2n));
-      expect(
-        secp256k1Group.BASE.multiply(Fn.add(sk1, x.sk2) || 1n).equals(keys23[0]!.groupKey),
-      ).toBe(false);
+      expect(secp256k1Group.BASE.multiply(sk1 || 1n).equals(x.pk1)).toBe(false);
     }
   });
 
-  it('a signing state answers once: a second round 2 or round 3 from it is refused', () => {
+  it('a signing state answers once, copies included: a second round 2 or round 3 is refused', () => {
     const params = { sid: randomBytes(16), signers: [1, 2], digest: randomBytes(32) };
     const a = signRound1(keys23[0]!, params);
     const b = signRound1(keys23[1]!, params);
     const inbox = [new Map([[2, b.broadcast]]), new Map([[2, b.direct.get(1)!]])] as const;
-    signRound2(a.state, ...inbox);
+    const a2 = signRound2(a.state, ...inbox);
     expectCaught(() => signRound2(a.state, ...inbox), 'INVALID_OT_INPUT', []);
+    // Copies share the secrets: a spread copy, or round 2 on a round-2 state, is refused too.
+    expectCaught(() => signRound2({ ...a.state }, ...inbox), 'INVALID_OT_INPUT', []);
+    expectCaught(() => signRound2(a2.state, ...inbox), 'INVALID_OT_INPUT', []);
+    const b2 = signRound2(b.state, new Map([[1, a.broadcast]]), new Map([[1, a.direct.get(2)!]]));
+    const inbox2 = [new Map([[2, b2.broadcast]]), new Map([[2, b2.direct.get(1)!]])] as const;
+    const copy = { ...a2.state };
+    signRound3(a2.state, ...inbox2);
+    // Replaying round 3 with another ψ would give r_1 and sk_1 away (u' − u = r·δ).
+    expectCaught(() => signRound3(copy, ...inbox2), 'INVALID_OT_INPUT', []);
+    expectCaught(() => signRound3(structuredClone(a2.state), ...inbox2), 'INVALID_OT_INPUT', []);
+    expect(JSON.stringify(a2.state.secrets)).toBe('"[signing secrets]"');
   });
 
   it('refuses bad parameters with a typed error', () => {
@@ -294,16 +304,17 @@ describe('DKLs23: a cheating party is caught', () => {
   });
 
   it('signing: a party multiplying with another key share than the pk it announces is named', () => {
-    let announced: Uint8Array | undefined;
+    // Party 2 signs with p(2) + 1, so sk_2 grows by λ_2 = 3/(3 − 2) = 3, and announces the pk of
+    // its true share: pk − 3·G.
+    const cheat = keys.map((k) =>
+      k.self === 2 ? { ...k, signingShare: Fn.add(k.signingShare, 1n) } : k,
+    );
+    const honestPk = (pk: Uint8Array) =>
+      secp256k1Group.fromBytes(pk).subtract(secp256k1Group.BASE.multiply(3n)).toBytes();
     expectCaught(
       () =>
-        runSigning(keys, [3, 2], digest, {
-          state1: (self, s) => {
-            if (self !== 2) return s;
-            announced = secp256k1Group.BASE.multiply(s.sk).toBytes();
-            return { ...s, sk: Fn.add(s.sk, 1n) };
-          },
-          broadcast2: (from, _to, m) => (from === 2 ? { ...m, pk: announced! } : m),
+        runSigning(cheat, [3, 2], digest, {
+          broadcast2: (from, _to, m) => (from === 2 ? { ...m, pk: honestPk(m.pk) } : m),
         }),
       'SIGNING_CHECK_FAILED',
       [2],
@@ -312,9 +323,11 @@ describe('DKLs23: a cheating party is caught', () => {
 
   it('signing: shares of a key that do not add up to the group key are refused', () => {
     const error = caught(() =>
-      runSigning(keys, [1, 2], digest, {
-        state1: (self, s) => (self === 1 ? { ...s, sk: Fn.add(s.sk, 1n) } : s),
-      }),
+      runSigning(
+        keys.map((k) => (k.self === 1 ? { ...k, signingShare: Fn.add(k.signingShare, 1n) } : k)),
+        [1, 2],
+        digest,
+      ),
     );
     expect(error.code).toBe('SIGNING_CHECK_FAILED');
   });
