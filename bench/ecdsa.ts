@@ -144,13 +144,15 @@ export const ecdsa: BenchSuite = {
       progress(`dkls23 ${thresholdFor(n)}-of-${n}`);
       points.push(measure(n, signings));
     }
-    const first = points[0]!;
+    // The issue's targets speak of 2-of-3; without n = 3 in the run, the smallest n measured.
+    const first = points.find((p) => p.n === 3) ?? points[0]!;
+    const label = `${first.t}-of-${first.n}`;
     return {
       suite: 'ecdsa',
       title: `DKLs23 (dkls23-secp256k1) crypto only, one thread, ${signings} signings per n, vs FROST(secp256k1) in the same run`,
       rows: [
-        [`2-of-3 keygen / FROST`, fmtRatio(first.keygenMs / first.frostKeygenMs)],
-        [`2-of-3 signing / FROST`, fmtRatio(first.signMs / first.frostSignMs)],
+        [`${label} keygen / FROST`, fmtRatio(first.keygenMs / first.frostKeygenMs)],
+        [`${label} signing / FROST`, fmtRatio(first.signMs / first.frostSignMs)],
       ],
       tables: [
         {
@@ -200,12 +202,12 @@ export const ecdsa: BenchSuite = {
         {
           name: `2-of-3 signing end to end <= ${TARGET_SIGN_RATIO}x FROST end to end`,
           met: false,
-          measured: `not measured: no DKLs23 sessions yet (crypto only ${fmtRatio(first.signMs / first.frostSignMs)})`,
+          measured: `not measured: no DKLs23 sessions yet (crypto only, ${label}: ${fmtRatio(first.signMs / first.frostSignMs)})`,
         },
         {
           name: `keygen end to end <= ${TARGET_KEYGEN_RATIO}x FROST end to end`,
           met: false,
-          measured: `not measured: no DKLs23 sessions yet (crypto only ${fmtRatio(first.keygenMs / first.frostKeygenMs)})`,
+          measured: `not measured: no DKLs23 sessions yet (crypto only, ${label}: ${fmtRatio(first.keygenMs / first.frostKeygenMs)})`,
         },
       ],
       notes: [
