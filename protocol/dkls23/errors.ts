@@ -22,8 +22,8 @@ export type DklsErrorCode =
   | 'SIGNATURE_INVALID';
 
 /**
- * A DKLs23 failure. `culprits` names the parties (1-based indices) the check blames: one when
- * the protocol can tell, both of a pair when it can only tell the pair, none otherwise.
+ * A DKLs23 failure. `culprits` names the parties (1-based indices) the check blames: the
+ * sender when the protocol can tell, none otherwise (never the caller's own input).
  */
 export class DklsError extends SigSocketError<DklsErrorCode> {
   constructor(

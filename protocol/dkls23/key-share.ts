@@ -14,7 +14,7 @@ import { DklsError } from './errors.js';
 import { Fn } from './field.js';
 import { parseInput } from './input.js';
 import type { DklsKeyShare } from './keygen.js';
-import { MAX_PARTIES } from './keygen.js';
+import { MAX_PARTIES, mulSetupSid } from './keygen.js';
 import {
   MulAliceSetupSchema,
   MulBobSetupSchema,
@@ -105,6 +105,13 @@ export function keyShareFromRecord(value: unknown): DklsKeyShare {
     const keys = Object.keys(record[field]).sort();
     if (keys.join() !== [...others].sort().join()) {
       throw invalid(`${field} must hold exactly the other holders ${others.join(', ')}`);
+    }
+  }
+  for (const j of others.map(Number)) {
+    const asAlice = bytesToHex(mulSetupSid(hexToBytes(record.sid), self, j));
+    const asBob = bytesToHex(mulSetupSid(hexToBytes(record.sid), j, self));
+    if (record.mulAlice[j]!.sid !== asAlice || record.mulBob[j]!.sid !== asBob) {
+      throw invalid(`the set-ups with holder ${j} belong to another keygen or pair`);
     }
   }
   let points;

@@ -64,12 +64,15 @@ export function expectFrom(
   }
 }
 
-/** Runs a step of a pairwise sub-protocol with party j: its failures blame j. */
+/** Runs a step of a pairwise sub-protocol with party j: its failures blame j, except the caller's own input. */
 export function blame<T>(j: number, run: () => T): T {
   try {
     return run();
   } catch (cause) {
-    if (cause instanceof DklsError) throw new DklsError(cause.code, cause.message, [j], { cause });
+    // The caller's own input (INVALID_OT_INPUT) is not the other party's fault.
+    if (cause instanceof DklsError && cause.code !== 'INVALID_OT_INPUT') {
+      throw new DklsError(cause.code, cause.message, [j], { cause });
+    }
     throw cause;
   }
 }

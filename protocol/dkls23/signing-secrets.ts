@@ -28,9 +28,13 @@ export class SigningSecrets {
   take(round: 2 | 3): Secrets {
     const secrets = this.#secrets;
     if (secrets === null || this.#round !== round - 1) {
+      const why =
+        this.#round >= round
+          ? `round ${round} already took them`
+          : `round ${round - 1} has not run`;
       throw new DklsError(
         'INVALID_OT_INPUT',
-        `this signing state cannot take round ${round}: its secrets were already used for round ${this.#round}`,
+        `this signing state cannot take round ${round}: ${why}`,
       );
     }
     this.#round = round;

@@ -124,14 +124,22 @@ export function checkSigners(
   return sorted;
 }
 
-function checkParams(key: DklsKeyShare, params: SignParams): number[] {
+/** The sid, the digest and the signer set of a signing; throws INVALID_OT_INPUT otherwise. */
+function checkSigning(
+  key: Pick<DklsKeyShare, 'threshold' | 'parties'>,
+  params: SignParams,
+): number[] {
   if (!(params.sid instanceof Uint8Array) || params.sid.length < 1 || params.sid.length > 256) {
     throw new DklsError('INVALID_OT_INPUT', 'the signing sid must be 1 to 256 bytes');
   }
   if (!(params.digest instanceof Uint8Array) || params.digest.length !== 32) {
     throw new DklsError('INVALID_OT_INPUT', 'the digest must be 32 bytes');
   }
-  const signers = checkSigners(key, params.signers);
+  return checkSigners(key, params.signers);
+}
+
+function checkParams(key: DklsKeyShare, params: SignParams): number[] {
+  const signers = checkSigning(key, params);
   if (!signers.includes(key.self)) {
     throw new DklsError('INVALID_OT_INPUT', `party ${key.self} is not among the signers`);
   }
@@ -338,7 +346,7 @@ export function combineSignature(
   params: SignParams,
   transcript: SigningTranscript,
 ): ReturnType<typeof finishEcdsaSignature> {
-  const signers = checkSigners(key, params.signers);
+  const signers = checkSigning(key, params);
   const signSid = signingSid(key.sid, params);
   for (const [what, messages] of Object.entries(transcript)) {
     expectFrom(signers, `${what} broadcasts`, messages as ReadonlyMap<number, unknown>);

@@ -65,6 +65,11 @@ describe('DKLs23 key share records', () => {
     ['a missing holder’s seed', (r) => ({ ...r, zeroSeeds: { '2': r.zeroSeeds['2']! } })],
     ['a set-up for itself', (r) => ({ ...r, mulBob: { ...r.mulBob, '1': r.mulBob['2']! } })],
     ['a short seed', (r) => ({ ...r, zeroSeeds: { ...r.zeroSeeds, '2': 'ab' } })],
+    [
+      'a set-up of another pair',
+      (r) => ({ ...r, mulAlice: { '2': r.mulAlice['3']!, '3': r.mulAlice['3']! } }),
+    ],
+    ['another keygen sid', (r) => ({ ...r, sid: 'ab'.repeat(32) })],
     ['not an object', () => 'key'],
   ];
   it.each(variants)('refuses a record with %s', (_name, change) => {

@@ -10,7 +10,12 @@ import { DklsError, type DklsErrorCode } from '../../protocol/dkls23/errors.js';
 import { keygenRound1, type DklsKeyShare } from '../../protocol/dkls23/keygen.js';
 import { MUL_OT_COUNT, MUL_WIDTH } from '../../protocol/dkls23/multiplication.js';
 import { decodeScalars } from '../../protocol/dkls23/ot-extension.js';
-import { signRound1, signRound2, signRound3 } from '../../protocol/dkls23/signing.js';
+import {
+  combineSignature,
+  signRound1,
+  signRound2,
+  signRound3,
+} from '../../protocol/dkls23/signing.js';
 import { Fn } from '../../protocol/dkls23/field.js';
 import { secp256k1Group } from '../../protocol/group/secp256k1.js';
 import { opensslVerifyEcdsa } from '../support/independent-verifiers.js';
@@ -179,6 +184,33 @@ describe('DKLs23 keygen and signing (default backend)', () => {
     expectCaught(() => runSigning(keys23, [1, 1], randomBytes(32)), 'INVALID_OT_INPUT', []);
     expectCaught(() => runSigning(keys23, [1, 4], randomBytes(32)), 'INVALID_OT_INPUT', []);
     expectCaught(() => runSigning(keys23, [1, 2], randomBytes(31)), 'INVALID_OT_INPUT', []);
+    const empty = { round1: new Map(), round2: new Map(), round3: new Map() };
+    const sign = { sid: randomBytes(8), signers: [1, 2], digest: randomBytes(32) };
+    expectCaught(
+      () => combineSignature(keys23[0]!, { ...sign, sid: new Uint8Array() }, empty),
+      'INVALID_OT_INPUT',
+      [],
+    );
+    expectCaught(
+      () => combineSignature(keys23[0]!, { ...sign, digest: randomBytes(31) }, empty),
+      'INVALID_OT_INPUT',
+      [],
+    );
+    // The caller's own bad input is never blamed on a co-signer.
+    const a = signRound1(keys23[0]!, sign);
+    const b = signRound1(keys23[1]!, sign);
+    const shortRng = (n: number) => randomBytes(Math.max(0, n - 1));
+    expectCaught(
+      () =>
+        signRound2(
+          a.state,
+          new Map([[2, b.broadcast]]),
+          new Map([[2, b.direct.get(1)!]]),
+          shortRng,
+        ),
+      'INVALID_OT_INPUT',
+      [],
+    );
     const params = { sid: randomBytes(8), threshold: 2, parties: 3 };
     expectCaught(() => keygenRound1({ ...params, self: 0 }), 'INVALID_OT_INPUT', []);
     expectCaught(() => keygenRound1({ ...params, self: 4 }), 'INVALID_OT_INPUT', []);
@@ -248,7 +280,7 @@ describe('DKLs23: a cheating party is caught', () => {
     );
   });
 
-  it('keygen: a share off its commitments names its sender, at its recipient only', () => {
+  it('keygen: a share off its commitments names its sender', () => {
     const error = caught(() =>
       runKeygen(2, 3, {
         direct2: (from, to, m) =>
@@ -268,6 +300,7 @@ describe('DKLs23: a cheating party is caught', () => {
           from === 2 && to === 3 ? { ...m, mulSetup: m.mulSetup.subarray(1) } : m,
       }),
     );
+    expect(error.code).toBe('INVALID_OT_MESSAGE'); // the base OT's own code for its messages
     expect(error.culprits).toEqual([2]);
   });
 
@@ -322,31 +355,36 @@ describe('DKLs23: a cheating party is caught', () => {
   });
 
   it('signing: shares of a key that do not add up to the group key are refused', () => {
-    const error = caught(() =>
-      runSigning(
-        keys.map((k) => (k.self === 1 ? { ...k, signingShare: Fn.add(k.signingShare, 1n) } : k)),
-        [1, 2],
-        digest,
-      ),
+    expectCaught(
+      () =>
+        runSigning(
+          keys.map((k) => (k.self === 1 ? { ...k, signingShare: Fn.add(k.signingShare, 1n) } : k)),
+          [1, 2],
+          digest,
+        ),
+      'SIGNING_CHECK_FAILED',
+      [], // Σ pk_j = pk cannot tell who
     );
-    expect(error.code).toBe('SIGNING_CHECK_FAILED');
   });
 
   it('signing: a tampered multiplication message names its sender', () => {
-    expect(
-      caught(() =>
+    // Bob's OT-extension message fails Alice's check; Alice's answer fails Bob's: both ban.
+    expectCaught(
+      () =>
         runSigning(keys, [1, 2], digest, {
           direct1: (from, _to, m) => (from === 2 ? { mul: flip(m.mul, 100) } : m),
         }),
-      ).culprits,
-    ).toEqual([2]);
-    expect(
-      caught(() =>
+      'OT_EXTENSION_CHECK_FAILED',
+      [2],
+    );
+    expectCaught(
+      () =>
         runSigning(keys, [1, 2], digest, {
           direct2: (from, _to, m) => (from === 1 ? { ...m, mul: flip(m.mul, 100) } : m),
         }),
-      ).culprits,
-    ).toEqual([1]);
+      'MULTIPLICATION_CHECK_FAILED',
+      [1],
+    );
   });
 
   it('signing: a wrong ψ, u or w makes a signature that does not verify, and it is not released', () => {

@@ -48,6 +48,31 @@ describe.each(fields)('$name', ({ Fn, noble }) => {
     expect(() => Fn.toBytes(-1n)).toThrow();
   });
 
+  it('reads bytes of any length as the integer they spell, in its byte order', () => {
+    // A reference reading, byte by byte, for the hex-based one.
+    const reference = (bytes: Uint8Array) =>
+      (Fn.isLE ? [...bytes].reverse() : [...bytes]).reduce((v, b) => (v << 8n) | BigInt(b), 0n);
+    expect(Fn.reduceBytes(new Uint8Array(0))).toBe(0n);
+    for (const length of [1, 2, 31, 32, 33, 48, 57, 64, 90]) {
+      const bytes = new Uint8Array(randomBytes(length));
+      expect(Fn.reduceBytes(bytes)).toBe(Fn.create(reference(bytes)));
+      expect(Fn.reduceBytes(new Uint8Array(length))).toBe(0n); // all zeros
+      expect(Fn.reduceBytes(new Uint8Array(length).fill(0xff))).toBe(
+        Fn.create(reference(new Uint8Array(length).fill(0xff))),
+      );
+    }
+    // A view into a larger buffer reads only its own bytes, and is left unchanged.
+    const buffer = new Uint8Array(randomBytes(Fn.BYTES + 8));
+    const view = buffer.subarray(4, 4 + Fn.BYTES);
+    const before = Uint8Array.from(view);
+    expect(Fn.reduceBytes(view)).toBe(Fn.create(reference(before)));
+    expect(view).toEqual(before);
+    // 1 with the padding where the byte order puts the high bytes (trailing zeros in LE).
+    const one = new Uint8Array(Fn.BYTES);
+    one[Fn.isLE ? 0 : Fn.BYTES - 1] = 1;
+    expect(Fn.fromBytes(one)).toBe(1n);
+  });
+
   it('inverts, negates and reduces', () => {
     for (const x of samples.filter((s) => s !== 0n)) expect(Fn.mul(x, Fn.inv(x))).toBe(1n);
     expect(() => Fn.inv(0n)).toThrow();
