@@ -6,7 +6,14 @@
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { sessionMachine } from '../../machines/index.js';
-import type { AnySessionProtocol, Delivery } from '../../protocol/session/description.js';
+import type {
+  AnyContext,
+  AnyNotification,
+  AnySessionProtocol,
+  Delivery,
+  RoundSpec,
+} from '../../protocol/session/description.js';
+import { broadcast } from '../../protocol/session/notifications.js';
 import { auction, sealOf } from '../sessions/support/toy-auction.js';
 import { members, T0, TIMEOUTS } from './support/session.js';
 
@@ -18,8 +25,25 @@ function withSealing(delivery: Delivery): AnySessionProtocol {
   return { ...auction.session, rounds: [{ ...sealing!, delivery }, ...rest] };
 }
 
-/** Runs the invitation and the sealing round; returns the error the actor stopped with. */
-function sealAll(protocol: AnySessionProtocol): unknown {
+/** The toy auction with its notes round declared `delivery`, its relay plus `extra`. */
+function withNotes(delivery: Delivery, extra: AnyNotification[] = []): AnySessionProtocol {
+  const [sealing, notes, ...rest] = auction.session.rounds as [
+    RoundSpec<AnyContext>,
+    RoundSpec<AnyContext>,
+    ...RoundSpec<AnyContext>[],
+  ];
+  const settle: RoundSpec<AnyContext>['settle'] = (context) => {
+    const settled = notes.settle(context);
+    return typeof settled === 'object' && 'next' in settled
+      ? { next: [...extra, ...settled.next] }
+      : settled;
+  };
+  return { ...auction.session, rounds: [sealing, { ...notes, delivery, settle }, ...rest] };
+}
+
+/** Runs the invitation and the sealing round (and the notes round if `notes`); returns the
+ * state reached, or the error the actor stopped with. */
+function sealAll(protocol: AnySessionProtocol, notes = false): unknown {
   const actor = createActor(sessionMachine(protocol), {
     input: {
       sessionId: 'au-1',
@@ -49,6 +73,16 @@ function sealAll(protocol: AnySessionProtocol): unknown {
       seal: sealOf(1, name),
       at: T0 + 2,
     })),
+    ...(notes
+      ? BIDDERS.map(({ name }) => ({
+          type: 'NOTE',
+          participant: name,
+          notes: Object.fromEntries(
+            BIDDERS.filter((b) => b.name !== name).map((b) => [b.name, 'hi']),
+          ),
+          at: T0 + 3,
+        }))
+      : []),
   ];
   for (const event of events) actor.send(event);
   const snapshot = actor.getSnapshot();
@@ -61,8 +95,14 @@ describe('a description is held to what it declares', () => {
     expect(sealAll(auction.session)).toBe('notes');
   });
 
-  it('lets a round that has both kinds relay a broadcast, and moves on', () => {
+  it('lets a round that has both kinds relay a broadcast, point-to-point notes, or both', () => {
     expect(sealAll(withSealing('broadcast-and-point-to-point'))).toBe('notes');
+    expect(sealAll(withNotes('broadcast-and-point-to-point'), true)).toBe('opening');
+    const everyone = broadcast('public_part', { sessionId: 'au-1' });
+    expect(sealAll(withNotes('broadcast-and-point-to-point', [everyone]), true)).toBe('opening');
+    expect(sealAll(withNotes('point-to-point'), true)).toBe('opening');
+    const error = sealAll(withNotes('point-to-point', [everyone]), true);
+    expect((error as Error).message).toContain('a point-to-point round may not');
   });
 
   it.each(['server', 'point-to-point'] as const)(
