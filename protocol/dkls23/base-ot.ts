@@ -15,10 +15,11 @@
  */
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
+import { hexBytes } from '../encoding.js';
 import type { GroupElement } from '../group/group.js';
 import { secp256k1Group } from '../group/secp256k1.js';
 import { DklsError } from './errors.js';
-import { parseInput, SidSchema } from './input.js';
+import { parseInput, SidHexSchema, SidSchema } from './input.js';
 import { deriveKey, hashToPoint } from './hashes.js';
 import { Fn } from './field.js';
 
@@ -47,12 +48,11 @@ const ChoicesSchema = z
   .array(z.union([z.literal(0), z.literal(1)]))
   .min(1)
   .max(MAX_BASE_OT_COUNT);
-const Hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lowercase hex');
 const StateSchema = z
   .object({
-    sid: z.string().regex(/^([0-9a-f]{2}){1,256}$/, 'must be 1 to 256 bytes of lowercase hex'),
+    sid: SidHexSchema,
     choices: ChoicesSchema,
-    secrets: z.array(Hex32),
+    secrets: z.array(hexBytes(32)),
   })
   .strict()
   .refine((s) => s.secrets.length === s.choices.length, 'one secret per choice bit');

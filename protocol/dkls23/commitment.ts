@@ -15,7 +15,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { RandomBytes } from '../group/scalar-field.js';
 import { DklsError } from './errors.js';
-import { lengthPrefixed } from './hashes.js';
+import { equalBytes, lengthPrefixed } from './hashes.js';
+import { randomFrom } from './input.js';
 
 export const COMMITMENT_BYTES = 32;
 export const COMMITMENT_SALT_BYTES = 32;
@@ -32,13 +33,6 @@ function digest(tag: Uint8Array, salt: Uint8Array, message: Uint8Array): Uint8Ar
   return sha256(lengthPrefixed([COMMITMENT_DOMAIN, tag, salt, message]));
 }
 
-/** Equality of two byte strings of the same length, without an early exit. */
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = a.length ^ b.length;
-  for (let k = 0; k < a.length; k++) difference |= a[k]! ^ (b[k] ?? 0);
-  return difference === 0;
-}
-
 /** A commitment to `message` under `tag`, and the salt that opens it (keep it secret until then). */
 export function commit(
   tag: string,
@@ -49,10 +43,7 @@ export function commit(
   if (!(message instanceof Uint8Array)) {
     throw new DklsError('INVALID_OT_INPUT', 'the committed message must be bytes');
   }
-  const salt = rng(COMMITMENT_SALT_BYTES);
-  if (!(salt instanceof Uint8Array) || salt.length !== COMMITMENT_SALT_BYTES) {
-    throw new DklsError('INVALID_OT_INPUT', `rng must return ${COMMITMENT_SALT_BYTES} bytes`);
-  }
+  const salt = randomFrom(rng, COMMITMENT_SALT_BYTES);
   return { commitment: digest(t, salt, message), salt: Uint8Array.from(salt) };
 }
 
@@ -77,5 +68,5 @@ export function openCommitment(
   ) {
     return false;
   }
-  return constantTimeEqual(digest(t, salt, message), commitment);
+  return equalBytes(digest(t, salt, message), commitment);
 }

@@ -55,6 +55,13 @@ export function deriveKey(
   return sha256(lengthPrefixed([KEY_TAG, ...header(sid, index, slot), shared.toBytes()]));
 }
 
+/** Equality of two byte strings, without an early exit (for digests and commitments). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = a.length ^ b.length;
+  for (let k = 0; k < a.length; k++) difference |= a[k]! ^ (b[k] ?? 0);
+  return difference === 0;
+}
+
 /** SHA-256 of a versioned tag and parts, length-prefixed: the sids and oracles of keygen and signing. */
 export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
   return sha256(lengthPrefixed([utf8ToBytes(tag), ...parts]));

@@ -23,6 +23,7 @@ import { evaluatePolynomial } from '../frost/engine/polynomial.js';
 import { decodeSignature } from '../frost/engine/schnorr.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { DklsError } from './errors.js';
+import { parseInput, randomFrom, SidSchema } from './input.js';
 import { taggedHash, u64 } from './hashes.js';
 import {
   mulSetupAliceFinish,
@@ -111,9 +112,7 @@ function proofContext({ sid, threshold, parties }: KeygenParams): Uint8Array {
 function checkParams(params: KeygenParams): void {
   const { sid, threshold: t, parties: n, self } = params;
   const int = Number.isInteger;
-  if (!(sid instanceof Uint8Array) || sid.length < 1 || sid.length > 256) {
-    throw new DklsError('INVALID_OT_INPUT', 'the keygen sid must be 1 to 256 bytes');
-  }
+  parseInput(SidSchema, sid, 'the keygen sid');
   if (!int(t) || !int(n) || t < 2 || n < t || n > MAX_PARTIES) {
     throw new DklsError('INVALID_OT_INPUT', `need 2 ≤ t ≤ n ≤ ${MAX_PARTIES}, got t=${t}, n=${n}`);
   }
@@ -191,9 +190,9 @@ export function keygenRound2(
   for (const j of others(params)) {
     const sid = mulSetupSid(params.sid, j, params.self);
     const start = bytesFrom(j, 'the set-up start', directs.get(j)?.mulSetup);
-    const answer = blame(j, () => mulSetupBobRespond(sid, start, rng));
+    const answer = blame(j, () => mulSetupBobRespond(sid, start));
     bobSetups.set(j, answer.setup);
-    const zeroSeed = rng(ZERO_SEED_BYTES);
+    const zeroSeed = randomFrom(rng, ZERO_SEED_BYTES);
     zeroSeeds.set(j, zeroSeed);
     const share = Fn.toBytes(evaluatePolynomial(Fn, coefficients, BigInt(j)));
     direct.set(j, { share, zeroSeed, mulSetup: answer.message });

@@ -16,7 +16,8 @@
  * cheated: the caller must never run this set-up with it again (docs/dkls23.md).
  *
  * State and set-ups are plain JSON data (hex strings, numbers) and secret. The per-multiplication
- * sid must be unique per signing and ordered pair: a repeated sid repeats every pad.
+ * sid should be unique per signing and ordered pair; the OT extension's fresh nonces keep a
+ * repeated one from repeating any pad.
  *
  * @module
  */
@@ -29,6 +30,7 @@ import {
   utf8ToBytes,
 } from '@noble/hashes/utils.js';
 import { z } from 'zod';
+import { hexBytes } from '../encoding.js';
 import type { RandomBytes } from '../group/scalar-field.js';
 import { SECP256K1_ORDER } from '../group/secp256k1-group.js';
 import {
@@ -40,8 +42,8 @@ import {
   type OtReceiverState,
 } from './base-ot.js';
 import { DklsError } from './errors.js';
-import { parseInput, SidSchema } from './input.js';
-import { lengthPrefixed } from './hashes.js';
+import { equalBytes, lengthPrefixed, u64 } from './hashes.js';
+import { parseInput, randomFrom, SidHexSchema, SidSchema } from './input.js';
 import {
   DELTA_BYTES,
   SCALAR_BYTES,
@@ -53,7 +55,6 @@ import {
   oteSenderExtend,
   transferMessageBytes,
 } from './ot-extension.js';
-import { u64 } from './hashes.js';
 import { Fn } from './field.js';
 
 /** ℓ: Alice's inputs per multiplication. */
@@ -66,7 +67,7 @@ export const MUL_OT_COUNT = 416;
 export const MUL_WIDTH = MUL_INPUT_COUNT + MUL_CHECK_COUNT;
 /** Bob's message: the OT-extension message for ξ OTs. */
 export const MUL_BOB_MESSAGE_BYTES = extensionMessageBytes(MUL_OT_COUNT);
-/** Alice's reply: τ (ξ × 4 scalars) ‖ η (2 scalars) ‖ μ (32 bytes). */
+/** Alice's reply: the transfer message (τ, ξ × 4 scalars, and her nonce) ‖ η (2 scalars) ‖ μ (32 bytes). */
 export const MUL_ALICE_MESSAGE_BYTES =
   transferMessageBytes(MUL_OT_COUNT, MUL_WIDTH) + MUL_CHECK_COUNT * SCALAR_BYTES + 32;
 
@@ -74,13 +75,6 @@ export const GADGET_TAG = utf8ToBytes('dkls23/mul/gadget/v1');
 export const THETA_TAG = utf8ToBytes('dkls23/mul/theta/v1');
 export const CHECK_TAG = utf8ToBytes('dkls23/mul/check/v1');
 
-const hexBytes = (bytes: number) =>
-  z
-    .string()
-    .regex(new RegExp(`^[0-9a-f]{${2 * bytes}}$`), `must be ${bytes} bytes of lowercase hex`);
-const SidHex = z
-  .string()
-  .regex(/^([0-9a-f]{2}){1,256}$/, 'must be 1 to 256 bytes of lowercase hex');
 const Seeds = z.array(hexBytes(32)).length(BASE_OT_COUNT);
 
 export interface MulSetupAliceState {
@@ -119,21 +113,21 @@ export interface MulBobState {
 }
 
 export const MulAliceSetupSchema: z.ZodType<MulAliceSetup> = z
-  .object({ sid: SidHex, delta: hexBytes(DELTA_BYTES), seeds: Seeds })
+  .object({ sid: SidHexSchema, delta: hexBytes(DELTA_BYTES), seeds: Seeds })
   .strict();
 
 export const MulBobSetupSchema: z.ZodType<MulBobSetup> = z
-  .object({ sid: SidHex, seeds0: Seeds, seeds1: Seeds })
+  .object({ sid: SidHexSchema, seeds0: Seeds, seeds1: Seeds })
   .strict();
 
 const MulSetupAliceStateSchema = z
-  .object({ sid: SidHex, delta: hexBytes(DELTA_BYTES), ot: z.unknown() })
+  .object({ sid: SidHexSchema, delta: hexBytes(DELTA_BYTES), ot: z.unknown() })
   .strict();
 
 const MulBobStateSchema: z.ZodType<MulBobState> = z
   .object({
-    setupSid: SidHex,
-    sid: SidHex,
+    setupSid: SidHexSchema,
+    sid: SidHexSchema,
     choices: z.array(z.union([z.literal(0), z.literal(1)])).length(MUL_OT_COUNT),
     rows: z.array(hexBytes(16)).length(MUL_OT_COUNT),
     transcript: hexBytes(32),
@@ -206,22 +200,15 @@ export function mulSetupAliceStart(
   rng: RandomBytes = randomBytes,
 ): { state: MulSetupAliceState; message: Uint8Array } {
   const sessionId = parseInput(SidSchema, sid, 'sid');
-  const delta = rng(DELTA_BYTES);
-  if (!(delta instanceof Uint8Array) || delta.length !== DELTA_BYTES) {
-    throw new DklsError('INVALID_OT_INPUT', `rng must return ${DELTA_BYTES} bytes`);
-  }
+  const delta = randomFrom(rng, DELTA_BYTES);
   const { state, message } = otReceiverRound1(sessionId, bitsOf(delta, BASE_OT_COUNT));
   return { state: { sid: bytesToHex(sessionId), delta: bytesToHex(delta), ot: state }, message };
 }
 
-/**
- * Bob: answer as base-OT sender; his set-up is both keys of every base OT. `rng` is accepted for
- * a uniform API; the base OT draws its own scalars from the platform CSPRNG.
- */
+/** Bob: answer as base-OT sender (its scalars from the platform CSPRNG); his set-up is both keys of every base OT. */
 export function mulSetupBobRespond(
   sid: Uint8Array,
   message: Uint8Array,
-  _rng: RandomBytes = randomBytes,
 ): { setup: MulBobSetup; message: Uint8Array } {
   const sessionId = parseInput(SidSchema, sid, 'sid');
   const sent = otSenderRespond(sessionId, message, BASE_OT_COUNT);
@@ -269,10 +256,7 @@ export function mulBobStart(
   let choices: ChoiceBit[];
   let chi: bigint;
   do {
-    const bytes = rng(MUL_OT_COUNT / 8);
-    if (!(bytes instanceof Uint8Array) || bytes.length !== MUL_OT_COUNT / 8) {
-      throw new DklsError('INVALID_OT_INPUT', `rng must return ${MUL_OT_COUNT / 8} bytes`);
-    }
+    const bytes = randomFrom(rng, MUL_OT_COUNT / 8);
     choices = bitsOf(bytes, MUL_OT_COUNT);
     let acc = 0n;
     choices.forEach((bit, j) => {
@@ -382,9 +366,7 @@ export function mulBobFinish(state: MulBobState, message: Uint8Array): [bigint, 
     ),
   );
   const expected = mulCheckDigest(sessionId, checkValues);
-  let diff = 0;
-  for (let k = 0; k < 32; k++) diff |= expected[k]! ^ digest[k]!;
-  if (diff !== 0) {
+  if (!equalBytes(expected, digest)) {
     throw new DklsError('MULTIPLICATION_CHECK_FAILED', 'the multiplication reply fails its check');
   }
   const g = gadgetVector(hexToBytes(s.setupSid));

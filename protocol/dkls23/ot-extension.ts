@@ -28,6 +28,7 @@ import type { RandomBytes } from '../group/scalar-field.js';
 import { SECP256K1_ORDER } from '../group/secp256k1-group.js';
 import { BASE_OT_COUNT, type ChoiceBit } from './base-ot.js';
 import { DklsError } from './errors.js';
+import { parseInput, randomFrom, SidSchema } from './input.js';
 import { GF128_BYTES, gf128Add, gf128Mul } from './gf2k.js';
 import { lengthPrefixed, taggedHash, u64 } from './hashes.js';
 import { expandSeed, rowToScalars } from './prg.js';
@@ -50,14 +51,6 @@ export const NONCE_BYTES = 32;
 /** The sid a side derives everything from: the caller's sid and a fresh nonce of one side. */
 export function freshSid(sid: Uint8Array, nonce: Uint8Array): Uint8Array {
   return taggedHash('dkls23/ot-extension/fresh-sid/v1', sid, nonce);
-}
-
-function freshNonce(rng: RandomBytes): Uint8Array {
-  const nonce = rng(NONCE_BYTES);
-  if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) {
-    throw inputError(`rng returned ${nonce?.length} bytes, not ${NONCE_BYTES}`);
-  }
-  return nonce;
 }
 
 /** 128-bit blocks of one column: the payload rows rounded up, plus one random mask block. */
@@ -85,9 +78,7 @@ function inputError(message: string): DklsError {
 }
 
 function checkSid(sid: unknown): asserts sid is Uint8Array {
-  if (!(sid instanceof Uint8Array) || sid.length < 1 || sid.length > 256) {
-    throw inputError('sid must be 1 to 256 bytes');
-  }
+  parseInput(SidSchema, sid, 'sid');
 }
 
 function checkCount(count: unknown): asserts count is number {
@@ -195,11 +186,10 @@ export function oteReceiverExtend(
   checkChoices(choices, choices.length);
   const count = choices.length;
   const length = columnBytes(count);
-  const nonce = freshNonce(rng);
+  const nonce = randomFrom(rng, NONCE_BYTES);
   const fresh = freshSid(sid, nonce);
   // x: the choice bits, then random bits to the end (the last block is the check's mask).
-  const x = Uint8Array.from(rng(length));
-  if (x.length !== length) throw inputError(`rng returned ${x.length} bytes, not ${length}`);
+  const x = Uint8Array.from(randomFrom(rng, length));
   for (let j = 0; j < count; j++) {
     const mask = 1 << (j & 7);
     x[j >>> 3] = (x[j >>> 3]! & ~mask) | (-choices[j]! & mask);
@@ -281,7 +271,7 @@ export function correlatedOtSend(
   if (width < 1 || !alphas.every((a) => a.length === width && a.every(fine))) {
     throw inputError('alphas must be vectors of one width ≥ 1 of scalars in [0, order)');
   }
-  const nonce = freshNonce(rng);
+  const nonce = randomFrom(rng, NONCE_BYTES);
   const fresh = freshSid(sid, nonce);
   const outputs: bigint[][] = [];
   const tau: Uint8Array[] = [];

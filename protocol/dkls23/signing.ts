@@ -25,6 +25,7 @@ import { lagrangeCoefficient, baseTimes } from '../frost/engine/polynomial.js';
 import { commit, openCommitment } from './commitment.js';
 import { finishEcdsaSignature } from './ecdsa-output.js';
 import { DklsError } from './errors.js';
+import { parseInput, SidSchema } from './input.js';
 import { lengthPrefixed, taggedHash, u64 } from './hashes.js';
 import type { DklsKeyShare } from './keygen.js';
 import { mulAliceRespond, mulBobFinish, mulBobStart, type MulBobState } from './multiplication.js';
@@ -129,9 +130,7 @@ function checkSigning(
   key: Pick<DklsKeyShare, 'threshold' | 'parties'>,
   params: SignParams,
 ): number[] {
-  if (!(params.sid instanceof Uint8Array) || params.sid.length < 1 || params.sid.length > 256) {
-    throw new DklsError('INVALID_OT_INPUT', 'the signing sid must be 1 to 256 bytes');
-  }
+  parseInput(SidSchema, params.sid, 'the signing sid');
   if (!(params.digest instanceof Uint8Array) || params.digest.length !== 32) {
     throw new DklsError('INVALID_OT_INPUT', 'the digest must be 32 bytes');
   }

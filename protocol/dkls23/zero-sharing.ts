@@ -15,13 +15,12 @@
 import { sha512 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { DklsError } from './errors.js';
+import { parseInput, SidSchema } from './input.js';
 import { lengthPrefixed, u64 } from './hashes.js';
 import { Fn } from './field.js';
 
 /** Bytes of each party's contribution and of the pair seed. */
 export const ZERO_SEED_BYTES = 32;
-/** Bounds of a signing session id, like the base OT's sid. */
-const MAX_SID_BYTES = 256;
 /** Domain separation tag of F. */
 export const ZERO_SHARE_TAG = utf8ToBytes('dkls23/zero-share/v1');
 
@@ -71,9 +70,7 @@ export function zeroShare(
   if (new Set(signers).size !== signers.length) invalid('signers must not repeat');
   if (!signers.includes(self)) invalid(`party ${self} is not among the signers`);
   if (!(seeds instanceof Map)) invalid('seeds must be a Map from party index to pair seed');
-  if (!(sid instanceof Uint8Array) || sid.length < 1 || sid.length > MAX_SID_BYTES) {
-    invalid(`sid must be 1 to ${MAX_SID_BYTES} bytes`);
-  }
+  parseInput(SidSchema, sid, 'sid');
   // All seeds are checked before any is used.
   const others = signers.filter((j) => j !== self);
   for (const j of others) assertSeed(seeds.get(j), `the pair seed with party ${j}`);
