@@ -1,6 +1,7 @@
 // The demo's report as text on stdout (progress as for keygen/sign: a redrawn status line on a
 // terminal, log lines otherwise); with --json only the progress, on stderr.
 import { schemeInfo } from '../protocol/frost/index.js';
+import { isDklsScheme } from '../protocol/threshold-schemes.js';
 import type { DemoOutput } from './demo/output.js';
 import type { DemoResult } from './demo/run.js';
 import type { ThresholdRun } from './demo/threshold.js';
@@ -28,15 +29,24 @@ export function demoOutput(opts: { json: boolean }): DemoOutput {
   };
 }
 
+/** `; <kind> address <address>` per address the run's key has (none: ''). */
+function addressesOf(run: ThresholdRun): string {
+  const { scheme, keygen } = run;
+  if (isDklsScheme(scheme)) {
+    return `; P2WPKH address ${keygen.address ?? '?'}; Ethereum address ${keygen.ethereumAddress ?? '?'}`;
+  }
+  const kind = schemeInfo(scheme).address?.kind;
+  return kind && keygen.address ? `; ${kind} address ${keygen.address}` : '';
+}
+
 /** One line per scheme (when there were several): who verified it, and its address if any. */
 function printSchemeLines(runs: ThresholdRun[]): void {
   const width = Math.max(...runs.map((r) => r.scheme.length));
   printLine('\nthreshold signatures, per scheme:');
   for (const run of runs) {
     const ok = run.checks.every((c) => c.ok);
-    const kind = schemeInfo(run.scheme).address?.kind;
-    const address = kind && run.keygen.address ? `; ${kind} address ${run.keygen.address}` : '';
-    printLine(`  ${status(ok)} ${run.scheme.padEnd(width)}  ${verifiersOf(run.scheme)}${address}`);
+    const verifiers = verifiersOf(run.scheme);
+    printLine(`  ${status(ok)} ${run.scheme.padEnd(width)}  ${verifiers}${addressesOf(run)}`);
   }
 }
 

@@ -3,9 +3,11 @@ import { SigSocketError } from '../protocol/errors.js';
 /**
  * Why a command stopped: `CLI_USAGE` a flag or argument is wrong, `CLI_FILE` a file named on the
  * command line cannot be used, `CLI_API` the server refused or could not be reached,
- * `CLI_SESSION_ENDED` the session followed ended in a state other than `completed`.
+ * `CLI_SESSION_ENDED` the session followed ended in a state other than `completed`,
+ * `CLI_VERIFY` it completed but what it reported does not check out here (an ECDSA signature).
  */
-export type CliErrorCode = 'CLI_USAGE' | 'CLI_FILE' | 'CLI_API' | 'CLI_SESSION_ENDED';
+export type CliErrorCode =
+  'CLI_USAGE' | 'CLI_FILE' | 'CLI_API' | 'CLI_SESSION_ENDED' | 'CLI_VERIFY';
 
 /** Fatal CLI error: printed as `sigsocket: <message>` on stderr, exit code 1 (or the one given). */
 export class CliError extends SigSocketError<CliErrorCode> {

@@ -4,6 +4,13 @@ import type { CreateSessionResult, SessionView } from '../protocol/session-view.
 import { followSession, SessionEndedError } from '../client/coordinator/index.js';
 import { closeClient, createClient, type SigSocketClient } from '../client/trpc.js';
 import { cliErrorFrom } from './api-errors.js';
+import {
+  ecdsaKeygenOutcome,
+  ecdsaSignOutcome,
+  ecdsaSessionOf,
+  failedChecks,
+  type EcdsaOutcome,
+} from './ecdsa-output.js';
 import { resolveClientOptions, type ClientFlags } from './client-options.js';
 import { wantsJson } from './session-options.js';
 import { CliError, printJson, printLine } from './output.js';
@@ -31,10 +38,42 @@ export function printOutcome(view: SessionView): void {
   }
 }
 
+export interface FollowOptions {
+  json?: boolean;
+  serverUrl: string;
+  /** The digest an ECDSA signing must have signed, when the caller knows (sign computes it). */
+  expectedDigest?: string;
+}
+
+/**
+ * A completed dkls23-secp256k1 session, printed with its addresses or its signature checked
+ * here (the key's Ethereum address from key.get): a signature that does not check out is an
+ * error although the session completed.
+ */
+async function printEcdsaOutcome(
+  client: SigSocketClient,
+  view: SessionView,
+  opts: FollowOptions,
+): Promise<void> {
+  let outcome: EcdsaOutcome;
+  if (ecdsaSessionOf(view) === 'keygen') {
+    outcome = ecdsaKeygenOutcome(view);
+  } else {
+    const keyId = view.keyId ?? String(view.result?.['keyId'] ?? '');
+    const key = await client.key.get.query({ keyId }).catch((err: unknown) => {
+      throw cliErrorFrom(err, opts.serverUrl);
+    });
+    outcome = ecdsaSignOutcome(view, key, opts.expectedDigest);
+  }
+  for (const text of outcome.lines) printLine(text);
+  const failed = failedChecks(view, outcome);
+  if (failed) throw failed;
+}
+
 export async function followToEnd(
   client: SigSocketClient,
   sessionId: string,
-  opts: { json?: boolean; serverUrl: string },
+  opts: FollowOptions,
 ): Promise<void> {
   const display = createProgressDisplay({ json: opts.json === true });
   let view: SessionView;
@@ -50,6 +89,7 @@ export async function followToEnd(
   }
   display.close();
   if (opts.json) printJson(view);
+  else if (ecdsaSessionOf(view)) await printEcdsaOutcome(client, view, opts);
   else printOutcome(view);
 }
 
@@ -57,6 +97,7 @@ export async function followToEnd(
 export async function startAndFollow(
   flags: ClientFlags & { json?: boolean },
   start: (client: SigSocketClient) => Promise<CreateSessionResult>,
+  follow: Pick<FollowOptions, 'expectedDigest'> = {},
 ): Promise<void> {
   const options = resolveClientOptions(flags, { requireToken: true });
   const client = createClient(options);
@@ -64,7 +105,11 @@ export async function startAndFollow(
     const { session } = await start(client).catch((err: unknown) => {
       throw cliErrorFrom(err, options.url);
     });
-    await followToEnd(client, session.id, { json: wantsJson(flags), serverUrl: options.url });
+    await followToEnd(client, session.id, {
+      ...follow,
+      json: wantsJson(flags),
+      serverUrl: options.url,
+    });
   } finally {
     await closeClient(client);
   }

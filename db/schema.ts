@@ -84,7 +84,10 @@ export const keys = sqliteTable('keys', {
   threshold: integer().notNull(),
   participants: text({ mode: 'json' }).$type<{ name: string; index: number }[]>().notNull(),
   verifyingShares: text({ mode: 'json' }).$type<Record<string, string>>().notNull(),
+  /** The key's Bitcoin address: P2TR (frost-secp256k1-tr), P2WPKH (dkls23-secp256k1), Solana (frost-ed25519). */
   address: text(),
+  /** EIP-55 Ethereum address of an ECDSA key (dkls23-secp256k1); null for FROST keys. */
+  ethereumAddress: text(),
   keygenSessionId: text()
     .notNull()
     .references(() => sessions.id),
@@ -137,4 +140,24 @@ export const auditLog = sqliteTable(
     detail: text({ mode: 'json' }).$type<Record<string, unknown>>(),
   },
   (t) => [index('audit_log_session_idx').on(t.sessionId)],
+);
+
+/**
+ * Members barred from the sessions of a key after a session of it named them (DKLs23: a failed
+ * check may leak the checker's secrets, so the pair must not run again; docs/ecdsa.md, Bans),
+ * until a coordinator clears them (`key.clearBan`).
+ */
+export const keyBans = sqliteTable(
+  'key_bans',
+  {
+    keyId: text()
+      .notNull()
+      .references(() => keys.id),
+    participant: text().notNull(),
+    /** The session whose failure named the member. */
+    sessionId: text().notNull(),
+    code: text().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [uniqueIndex('key_bans_key_participant_idx').on(t.keyId, t.participant)],
 );

@@ -249,8 +249,10 @@ export function sessionMachine<
       settleRound: enqueueActions(({ context, event, enqueue }) => {
         const settled = settlement(context);
         if (settled === 'wait') return;
-        if ('next' in settled) for (const notification of settled.next) enqueue.emit(notification);
-        else if ('complete' in settled) {
+        if ('next' in settled) {
+          for (const notification of settled.next) enqueue.emit(notification);
+          if (settled.forget) enqueue.assign(settled.forget);
+        } else if ('complete' in settled) {
           enqueue.assign({ ...settled.complete, ...completedAt(event.at) });
         } else enqueue.assign(failedWith(context, event.at, settled.fail));
       }),

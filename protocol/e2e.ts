@@ -188,15 +188,150 @@ export function decryptShare(
   return share.data;
 }
 
+/**
+ * A point-to-point message of any protocol round, sealed like a DKG share (static ECDH between
+ * the identity keys) but of any length up to `MAX_DIRECT_BYTES`, and bound to the protocol's
+ * label and the round as well as the session and both names (docs/protocol.md, End-to-end
+ * encryption): a message of one round, pair or direction does not open as another.
+ */
+export interface DirectContext extends ShareContext {
+  /** The protocol's label, e.g. `sigsocket/v1/dkls23-direct`. */
+  label: string;
+  /** The round and attempt it belongs to, e.g. `sign/round1/1`. */
+  round: string;
+}
+
+/** Largest plaintext of a sealed direct message (a DKLs23 signing round-2 message is 53 kB). */
+export const MAX_DIRECT_BYTES = 256 * 1024;
+
+/** Sealed direct message: nonce(24) ‖ ciphertext ‖ tag(16), as hex. */
+export const EncryptedDirectSchema = hexString({
+  min: NONCE_BYTES + TAG_BYTES + 1,
+  max: NONCE_BYTES + TAG_BYTES + MAX_DIRECT_BYTES,
+});
+
+const directBinding = (c: DirectContext): Uint8Array =>
+  concat(
+    lengthPrefixed(c.label),
+    lengthPrefixed(c.round),
+    lengthPrefixed(c.sessionId),
+    lengthPrefixed(c.sender),
+    lengthPrefixed(c.recipient),
+  );
+
+export function encryptDirect(
+  args: DirectContext & {
+    senderSecretKey: KeyInput;
+    recipientPublicKey: KeyInput;
+    plaintext: Uint8Array;
+  },
+): string {
+  if (args.plaintext.length === 0 || args.plaintext.length > MAX_DIRECT_BYTES) {
+    throw new E2eError('INVALID_PLAINTEXT', `a direct message is 1..${MAX_DIRECT_BYTES} bytes`);
+  }
+  const sk = secretKeyBytes(args.senderSecretKey);
+  const shared = ecdhX(sk, publicKeyBytes(args.recipientPublicKey));
+  return bytesToHex(seal(args.label, shared, directBinding(args), args.plaintext));
+}
+
+export function decryptDirect(
+  args: DirectContext & {
+    recipientSecretKey: KeyInput;
+    senderPublicKey: KeyInput;
+    ciphertext: string;
+  },
+): Uint8Array {
+  const box = parseBlob(EncryptedDirectSchema, args.ciphertext, 'encrypted message');
+  const sk = secretKeyBytes(args.recipientSecretKey);
+  const shared = ecdhX(sk, publicKeyBytes(args.senderPublicKey));
+  return open(args.label, shared, directBinding(args), box);
+}
+
+/**
+ * Seals any plaintext to one's own identity public key (ECIES with an ephemeral key), bound to
+ * `label`, the session and the owner's name: the escrow of a scheme whose key share is not a
+ * FROST KeyShare (DKLs23). Returns ephemeralPub(33) ‖ nonce(24) ‖ ciphertext ‖ tag(16) as hex.
+ */
+export function sealToSelf(
+  args: EscrowContext & { label: string; identityPublicKey: KeyInput; plaintext: Uint8Array },
+): string {
+  const binding = (eph: Uint8Array, id: Uint8Array) => escrowBinding(args.label, args, eph, id);
+  return sealForSelf(args.label, binding, publicKeyBytes(args.identityPublicKey), args.plaintext);
+}
+
+/** Opens what `sealToSelf` sealed; `maxBytes` bounds the blob it accepts. */
+export function openFromSelf(
+  args: EscrowContext & {
+    label: string;
+    identitySecretKey: KeyInput;
+    blob: string;
+    maxBytes: number;
+  },
+): Uint8Array {
+  const schema = hexString({ min: 33 + NONCE_BYTES + TAG_BYTES + 1, max: args.maxBytes });
+  const blob = parseBlob(schema, args.blob, 'sealed blob');
+  const binding = (eph: Uint8Array, id: Uint8Array) => escrowBinding(args.label, args, eph, id);
+  return openForSelf(
+    args.label,
+    binding,
+    blob,
+    secretKeyBytes(args.identitySecretKey),
+    'sealed blob',
+  );
+}
+
+/** ECIES to one's own identity key: ephemeralPub(33) ‖ nonce(24) ‖ ciphertext ‖ tag(16), hex. */
+function sealForSelf(
+  label: string,
+  binding: (ephemeralPub: Uint8Array, identityPub: Uint8Array) => Uint8Array,
+  identityPub: Uint8Array,
+  plaintext: Uint8Array,
+): string {
+  const eph = ephemeralKeyPair();
+  const box = seal(
+    label,
+    ecdhX(eph.secretKey, identityPub),
+    binding(eph.publicKey, identityPub),
+    plaintext,
+  );
+  return bytesToHex(concat(eph.publicKey, box));
+}
+
+function openForSelf(
+  label: string,
+  binding: (ephemeralPub: Uint8Array, identityPub: Uint8Array) => Uint8Array,
+  blob: Uint8Array,
+  sk: Uint8Array,
+  what: string,
+): Uint8Array {
+  const ephemeralPub = blob.subarray(0, 33);
+  let shared: Uint8Array;
+  try {
+    shared = ecdhX(sk, hexToBytes(publicKeyFromBytes(ephemeralPub)));
+  } catch {
+    throw new E2eError(
+      'MALFORMED_CIPHERTEXT',
+      `${what}: ephemeral public key is not a valid point`,
+    );
+  }
+  const identityPub = secp256k1Group.publicKey(sk);
+  return open(label, shared, binding(ephemeralPub, identityPub), blob.subarray(33));
+}
+
 export interface EscrowContext {
   sessionId: string;
   /** Name of the participant owning the share (and the identity key). */
   participant: string;
 }
 
-const escrowBinding = (c: EscrowContext, ephemeralPub: Uint8Array, identityPub: Uint8Array) =>
+const escrowBinding = (
+  label: string,
+  c: EscrowContext,
+  ephemeralPub: Uint8Array,
+  identityPub: Uint8Array,
+) =>
   concat(
-    lengthPrefixed(ESCROW_LABEL),
+    lengthPrefixed(label),
     lengthPrefixed(c.sessionId),
     lengthPrefixed(c.participant),
     ephemeralPub,
@@ -226,13 +361,10 @@ export function encryptEscrow(
   if (!matchesVerifyingShare(share.data)) {
     throw new E2eError('INVALID_PLAINTEXT', 'key share: verifyingShare != signingShare·G');
   }
-  const identityPub = publicKeyBytes(args.identityPublicKey);
-  const eph = ephemeralKeyPair();
   const payload: EscrowPayload = { v: 1, sessionId: args.sessionId, ...share.data };
-  const binding = escrowBinding(args, eph.publicKey, identityPub);
   const plaintext = new TextEncoder().encode(JSON.stringify(payload));
-  const box = seal(ESCROW_LABEL, ecdhX(eph.secretKey, identityPub), binding, plaintext);
-  return bytesToHex(concat(eph.publicKey, box));
+  const binding = (eph: Uint8Array, id: Uint8Array) => escrowBinding(ESCROW_LABEL, args, eph, id);
+  return sealForSelf(ESCROW_LABEL, binding, publicKeyBytes(args.identityPublicKey), plaintext);
 }
 
 /** Open an escrow blob with the identity secret key; checks the session and payload. */
@@ -241,18 +373,8 @@ export function decryptEscrow(
 ): EscrowPayload {
   const blob = parseBlob(EscrowBlobSchema, args.escrow, 'escrow blob');
   const sk = secretKeyBytes(args.identitySecretKey);
-  const ephemeralPub = blob.subarray(0, 33);
-  let shared: Uint8Array;
-  try {
-    shared = ecdhX(sk, hexToBytes(publicKeyFromBytes(ephemeralPub)));
-  } catch {
-    throw new E2eError(
-      'MALFORMED_CIPHERTEXT',
-      'escrow blob: ephemeral public key is not a valid point',
-    );
-  }
-  const binding = escrowBinding(args, ephemeralPub, secp256k1Group.publicKey(sk));
-  const plaintext = open(ESCROW_LABEL, shared, binding, blob.subarray(33));
+  const binding = (eph: Uint8Array, id: Uint8Array) => escrowBinding(ESCROW_LABEL, args, eph, id);
+  const plaintext = openForSelf(ESCROW_LABEL, binding, blob, sk, 'escrow blob');
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext));

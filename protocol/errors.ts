@@ -30,6 +30,8 @@ export const errorCodes = {
   // Threshold sessions
   UNKNOWN_PARTICIPANTS: { http: 400, trpc: 'BAD_REQUEST' },
   NOT_A_PARTICIPANT: { http: 403, trpc: 'FORBIDDEN' },
+  /** A member a failed session of the key named; docs/ecdsa.md, Bans. */
+  PARTICIPANT_BANNED: { http: 403, trpc: 'FORBIDDEN' },
   WRONG_PHASE: { http: 409, trpc: 'CONFLICT' },
   ALREADY_SUBMITTED: { http: 409, trpc: 'CONFLICT' },
   SESSION_FINISHED: { http: 409, trpc: 'CONFLICT' },

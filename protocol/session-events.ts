@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { SchemeSchema } from './frost/schemes.js';
+import { ThresholdSchemeSchema } from './threshold-schemes.js';
 import { NameSchema } from './identity.js';
 import { TERMINAL_STATES, type TerminalState } from './session-states.js';
 import { SessionIdSchema } from './sessions.js';
@@ -24,7 +25,7 @@ const base = { sessionId: SessionIdSchema };
 export const KeygenInviteSchema = z.object({
   ...base,
   coordinator: z.string(),
-  scheme: SchemeSchema,
+  scheme: ThresholdSchemeSchema,
   label: z.string().nullish(),
   t: z.number().int(),
   n: z.number().int(),
@@ -37,7 +38,7 @@ export type KeygenInvite = z.output<typeof KeygenInviteSchema>;
 export const SignInviteSchema = z.object({
   ...base,
   coordinator: z.string(),
-  scheme: SchemeSchema,
+  scheme: ThresholdSchemeSchema,
   keyId: z.string(),
   /** The keygen that made the key: the escrow blob is bound to it. */
   keygenSessionId: z.string(),

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Scheme } from './frost/schemes.js';
+import type { ThresholdScheme } from './threshold-schemes.js';
 import type { SessionError } from './session/common.js';
 
 /** The protocol a session runs: `keygen` and `sign` for FROST; others as registered. */
@@ -92,15 +93,23 @@ export interface CreateSessionResult {
 
 export interface KeyView {
   id: string;
-  scheme: Scheme;
-  /** In the scheme's own encoding (docs/protocol.md §2); Taproot: the output key Q. */
+  scheme: ThresholdScheme;
+  /**
+   * In the scheme's own encoding (docs/protocol.md §2); Taproot: the output key Q;
+   * dkls23-secp256k1: the compressed SEC1 point.
+   */
   groupPublicKey: string;
   threshold: number;
   participants: Array<{ name: string; index: number }>;
   /** Verifying share of each participant, keyed by index (decimal string). */
   verifyingShares: Record<string, string>;
-  /** P2TR (frost-secp256k1-tr) or Solana (frost-ed25519) address, else null. */
+  /**
+   * The key's Bitcoin address — P2TR (frost-secp256k1-tr), P2WPKH (dkls23-secp256k1) — or its
+   * Solana address (frost-ed25519); else null.
+   */
   address: string | null;
+  /** EIP-55 Ethereum address of an ECDSA key (dkls23-secp256k1); null for FROST keys. */
+  ethereumAddress: string | null;
   keygenSessionId: string;
   coordinator: string;
   createdAt: number;

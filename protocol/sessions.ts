@@ -7,7 +7,7 @@ import {
   ScalarHexSchema,
   MAX_MESSAGE_BYTES,
 } from './frost/schemas.js';
-import { SchemeSchema } from './frost/schemes.js';
+import { ThresholdSchemeSchema } from './threshold-schemes.js';
 import { NameSchema } from './identity.js';
 
 /**
@@ -41,25 +41,47 @@ export const KeygenCreateInputSchema = z.strictObject({
   sessionId: SessionIdSchema.optional(),
   threshold: z.number().int().min(2).max(255),
   participants: ParticipantListSchema,
-  scheme: SchemeSchema.default('frost-secp256k1'),
+  scheme: ThresholdSchemeSchema.default('frost-secp256k1'),
   label: z.string().max(200).optional(),
   timeouts: TimeoutsSchema,
 });
 export type KeygenCreateInput = z.input<typeof KeygenCreateInputSchema>;
 
-export const SignCreateInputSchema = z.strictObject({
-  sessionId: SessionIdSchema.optional(),
-  keyId: KeyIdSchema,
-  /** The message to sign, hex. FROST signs it as given (no pre-hash). */
-  message: hexString({ min: 0, max: MAX_MESSAGE_BYTES }),
-  /**
-   * A 32-byte digest to sign instead of a message, for schemes that sign digests. Every FROST
-   * scheme refuses it (RFC 9591 signs the message itself): docs/sessions.md, Signing.
-   */
-  digest: hexBytes(32).optional(),
-  participants: ParticipantListSchema,
-  timeouts: TimeoutsSchema,
-});
+/** How an ECDSA signing hashes its message: docs/ecdsa.md, Signing. */
+export const SignHashSchema = z.enum(['sha256', 'keccak256', 'eip191']);
+export type SignHash = z.output<typeof SignHashSchema>;
+
+export const SignCreateInputSchema = z
+  .strictObject({
+    sessionId: SessionIdSchema.optional(),
+    keyId: KeyIdSchema,
+    /**
+     * The message to sign, hex. FROST signs it as given (no pre-hash); an ECDSA key
+     * (dkls23-secp256k1) signs its `hash`, which must then be given.
+     */
+    message: hexString({ min: 0, max: MAX_MESSAGE_BYTES }).optional(),
+    /**
+     * A 32-byte digest to sign as given, for schemes that sign digests (dkls23-secp256k1). Every
+     * FROST scheme refuses it (RFC 9591 signs the message itself): docs/sessions.md, Signing.
+     */
+    digest: hexBytes(32).optional(),
+    /** How an ECDSA key hashes `message` first (`eip191` is Ethereum's personal_sign). */
+    hash: SignHashSchema.optional(),
+    participants: ParticipantListSchema,
+    timeouts: TimeoutsSchema,
+  })
+  .superRefine((request, ctx) => {
+    if ((request.message === undefined) === (request.digest === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of message and digest' });
+    }
+    if (request.hash !== undefined && request.message === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hash'],
+        message: 'hash applies to a message, not a digest',
+      });
+    }
+  });
 export type SignCreateInput = z.input<typeof SignCreateInputSchema>;
 
 /**
@@ -227,6 +249,10 @@ export const AbortInputSchema = z.strictObject({
 
 /** key.get */
 export const KeyGetInputSchema = z.strictObject({ keyId: KeyIdSchema });
+export const KeyClearBanInputSchema = z.strictObject({
+  keyId: KeyIdSchema,
+  participant: NameSchema,
+});
 
 /** key.list */
 export const KeyListInputSchema = z

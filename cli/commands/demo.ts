@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { SCHEMES, type Scheme } from '../../protocol/frost/index.js';
+import { THRESHOLD_SCHEMES, type ThresholdScheme } from '../../protocol/threshold-schemes.js';
 import { serveOptions } from '../../server/config.js';
 import { MAX_PARTIES } from '../demo/parties.js';
 import { runDemo } from '../demo/run.js';
@@ -47,10 +47,13 @@ function thresholdOf(flags: DemoFlags): { threshold: number; parties: number } {
   return { threshold, parties };
 }
 
-/** `--scheme` values that name several schemes; `both` is the pair the demo first had. */
-const SCHEME_SETS: Record<string, Scheme[]> = {
+/**
+ * `--scheme` values that name several schemes; `both` is the pair the demo first had; `all`
+ * every FROST ciphersuite and DKLs23 threshold ECDSA.
+ */
+const SCHEME_SETS: Record<string, ThresholdScheme[]> = {
   both: ['frost-secp256k1', 'frost-secp256k1-tr'],
-  all: [...SCHEMES],
+  all: [...THRESHOLD_SCHEMES],
 };
 
 /** Exit status: 0 all verified; 2-5 a session ended rejected/failed/timed_out/aborted; else 1. */
@@ -73,9 +76,9 @@ export function registerDemo(program: Command): void {
     .addOption(
       new Option(
         '--scheme <scheme>',
-        'threshold signature scheme; both: the two secp256k1 ones; all: each in turn',
+        'threshold signature scheme; both: the two secp256k1 FROST ones; all: each in turn',
       )
-        .choices([...SCHEMES, ...Object.keys(SCHEME_SETS)])
+        .choices([...THRESHOLD_SCHEMES, ...Object.keys(SCHEME_SETS)])
         .default('frost-secp256k1')
         .env('SIGSOCKET_SCHEME'),
     )
@@ -98,7 +101,7 @@ export function registerDemo(program: Command): void {
     .action(async (flags: DemoFlags) => {
       const json = wantsJson(flags);
       const { threshold, parties } = thresholdOf(flags);
-      const schemes = SCHEME_SETS[flags.scheme] ?? [flags.scheme as Scheme];
+      const schemes = SCHEME_SETS[flags.scheme] ?? [flags.scheme as ThresholdScheme];
       const result = await runDemo(
         {
           ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { SCHEMES } from '../../protocol/frost/schemes.js';
 import { KeygenCreateInputSchema } from '../../protocol/sessions.js';
+import { THRESHOLD_SCHEMES } from '../../protocol/threshold-schemes.js';
 import { startKeygen } from '../../client/coordinator/index.js';
 import { addClientOptions } from '../client-options.js';
 import { schemesHelp } from '../scheme-help.js';
@@ -36,8 +36,11 @@ export function registerKeygen(program: Command): void {
     )
     .addOption(participantsOption('key holders (n), in index order'))
     .addOption(
-      new Option('--scheme <scheme>', 'signature scheme')
-        .choices(SCHEMES)
+      new Option(
+        '--scheme <scheme>',
+        'signature scheme (dkls23-secp256k1: threshold ECDSA, Ethereum and Bitcoin P2WPKH addresses)',
+      )
+        .choices(THRESHOLD_SCHEMES)
         .default('frost-secp256k1')
         .env('SIGSOCKET_SCHEME'),
     )

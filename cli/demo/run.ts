@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Scheme } from '../../protocol/frost/index.js';
+import { isDklsScheme, type ThresholdScheme } from '../../protocol/threshold-schemes.js';
 import { SessionEndedError } from '../../client/coordinator/index.js';
 import { startDemoCluster, type DemoCluster } from './cluster.js';
+import { runEcdsaThreshold } from './ecdsa-threshold.js';
 import type { DemoOutput } from './output.js';
 import { partyNames } from './parties.js';
 import { runSingleKey, type SingleKeyRun } from './single-key.js';
@@ -18,7 +19,7 @@ import type { Check } from './verify.js';
 export interface DemoOptions {
   /** Keep the server's data here; default: a temporary directory removed at the end. */
   dataDir?: string;
-  schemes: Scheme[];
+  schemes: ThresholdScheme[];
   threshold: number;
   parties: number;
   logLevel: string;
@@ -100,7 +101,12 @@ export async function runDemo(opts: DemoOptions, out: DemoOutput): Promise<DemoR
     out.field('legacy signer', `${cluster.legacySigner} on ${cluster.server.wsUrl}/ws`);
 
     for (const scheme of opts.schemes) {
-      result.runs.push(await runThreshold(cluster.coordinator, { scheme, threshold, names }, out));
+      const { coordinator } = cluster;
+      result.runs.push(
+        isDklsScheme(scheme)
+          ? await runEcdsaThreshold(coordinator, { threshold, names }, out)
+          : await runThreshold(coordinator, { scheme, threshold, names }, out),
+      );
     }
     result.singleKey = await runSingleKey(cluster.http, cluster.legacySigner, out);
 

@@ -10,7 +10,7 @@ const QUERIES = [
   'select id, kind, state from sessions',
   "select id, state, key_id, json_extract(result, '$.signature') as signature from sessions " +
     "where kind = 'sign'",
-  'select id, scheme, group_public_key, threshold, address from keys',
+  'select id, scheme, group_public_key, threshold, address, ethereum_address from keys',
   'select at, actor, action, session_id, outcome from audit_log order by id',
 ];
 

@@ -8,6 +8,7 @@ import { schnorr, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js'
 import { base58, bech32m } from '@scure/base';
 import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
 import { schemeInfo, verifySignature, type Scheme } from '../../protocol/frost/index.js';
+import { isDklsScheme, type ThresholdScheme } from '../../protocol/threshold-schemes.js';
 
 export interface Check {
   /** What was verified, e.g. `schnorr.verify (BIP340) under the x-only key 1f…`. */
@@ -92,7 +93,9 @@ const INDEPENDENT: Partial<Record<Scheme, Independent>> = {
 };
 
 /** Who verified a scheme's signatures, in a few words (the demo's closing lines). */
-export function verifiersOf(scheme: Scheme): string {
+export function verifiersOf(scheme: ThresholdScheme): string {
+  // The server verified it too (protocol/dkls23); the demo's own checks share no code with it.
+  if (isDklsScheme(scheme)) return 'noble secp256k1.verify + Ethereum address recovery';
   const independent = INDEPENDENT[scheme];
   return independent ? `protocol/frost + ${independent.by}` : 'protocol/frost (RFC 9591) only';
 }

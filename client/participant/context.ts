@@ -1,7 +1,8 @@
 // Everything the event handlers share: identity, keystore, the server calls (retried while the
 // server is unreachable; a definite refusal is reported and the handler moves on).
 import type { Logger } from 'pino';
-import type { Submission } from '../../protocol/sessions.js';
+import type { SignState1, SignState2 } from '../../protocol/dkls23/signing.js';
+import type { ProtocolSubmission, Submission } from '../../protocol/sessions.js';
 import { retryTransient } from '../retry.js';
 import { isTransient, refusalOf } from '../server-errors.js';
 import type { SigSocketClient } from '../trpc.js';
@@ -9,6 +10,13 @@ import type { Keystore } from './keystore.js';
 import { NonceStore } from './nonce-store.js';
 import { records, type Records } from './records.js';
 import type { AgentEvent, Approve } from './types.js';
+
+/**
+ * A DKLs23 signing attempt under way: its state after round 1 or 2. In memory only, never on
+ * disk (docs/dkls23.md): a crash loses it, and the attempt is then reported lost, not rerun.
+ */
+export type DklsSigning =
+  { attempt: number; step: 1; state: SignState1 } | { attempt: number; step: 2; state: SignState2 };
 
 export interface AgentContext {
   client: SigSocketClient;
@@ -19,6 +27,8 @@ export interface AgentContext {
   keystore: Keystore;
   records: Records;
   nonces: NonceStore;
+  /** session id → its DKLs23 signing attempt under way. */
+  dklsSignings: Map<string, DklsSigning>;
   approve: Approve;
   signal: AbortSignal;
   log: Logger;
@@ -26,7 +36,7 @@ export interface AgentContext {
   /** Retries `fn` while the server is unreachable; rethrows a definite refusal. */
   call<T>(fn: () => Promise<T>): Promise<T>;
   /** Submits a round payload; false when the server refused it (reported, not thrown). */
-  submit(sessionId: string, submission: Submission): Promise<boolean>;
+  submit(sessionId: string, submission: Submission | ProtocolSubmission): Promise<boolean>;
   /** Answers an invitation; false when the server refused the answer. */
   respond(sessionId: string, accept: boolean, reason?: string): Promise<boolean>;
 }
@@ -72,6 +82,7 @@ export function createAgentContext(fields: {
     ...fields,
     records: records(fields.keystore),
     nonces: new NonceStore(fields.keystore),
+    dklsSignings: new Map(),
     call,
     async submit(sessionId, submission) {
       const ok = await attempt(sessionId, submission.kind, () =>
@@ -79,6 +90,7 @@ export function createAgentContext(fields: {
       );
       if (ok) {
         log.info({ sessionId, kind: submission.kind }, 'submitted');
+        // A DKLs23 kind (`dkls23_…`) is not among the built-in kinds AgentEvent names yet.
         emit({ type: 'submitted', sessionId, kind: submission.kind });
       }
       return ok;

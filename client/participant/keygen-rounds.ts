@@ -17,6 +17,7 @@ import {
   type KeygenInvite,
 } from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
+import { frostScheme } from './signing-key.js';
 import { checkTranscript } from './transcript.js';
 
 const memberAt = (invite: KeygenInvite, index: number) => {
@@ -39,7 +40,8 @@ export async function startRound1(ctx: AgentContext, invite: KeygenInvite): Prom
   let state = ctx.records.dkg(sessionId);
   if (!state) {
     if (ctx.records.keygenShare(sessionId)) return; // already past round 3
-    state = dkgRound1(invite.scheme, invite.partIndex, invite.t, invite.n).secretState;
+    const scheme = frostScheme(invite.scheme, sessionId);
+    state = dkgRound1(scheme, invite.partIndex, invite.t, invite.n).secretState;
     ctx.records.putDkg(sessionId, state);
   }
   if (state.step === 1) await ctx.submit(sessionId, { kind: 'round1', package: state.package });

@@ -29,7 +29,16 @@ const META_FILE = 'keystore.json';
 const SUFFIX = '.sealed';
 
 /** What each record kind holds (see docs/participant.md). */
-export const RECORD_KINDS = ['session', 'dkg', 'keygen-share', 'key', 'nonces'] as const;
+export const RECORD_KINDS = [
+  'session',
+  'dkg',
+  'keygen-share',
+  'key',
+  'nonces',
+  'dkls-keygen',
+  'dkls-key-share',
+  'dkls-key',
+] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** Record ids become file names: no separators, never `.` or `..`. */

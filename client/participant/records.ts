@@ -1,5 +1,7 @@
 // What the agent keeps in its keystore, one schema per record kind (docs/participant.md).
 import { z } from 'zod';
+import { DklsKeyShareRecordSchema } from '../../protocol/dkls23/key-share.js';
+import { KeygenStateRecordSchema } from '../../protocol/dkls23/keygen-state.js';
 import { DkgSecretStateSchema } from '../../protocol/frost/dkg.js';
 import {
   KeyShareSchema,
@@ -16,7 +18,10 @@ export const SessionRecordSchema = z.discriminatedUnion('kind', [
     kind: z.literal('sign'),
     accepted: z.boolean(),
     invite: SignInviteSchema,
-    /** The highest commitment round we made nonces for (a round is committed to at most once). */
+    /**
+     * The highest commitment round we made nonces for (a round is committed to at most once);
+     * for DKLs23, the highest signing attempt we started (its round 1 may be on the server).
+     */
     committedRound: z.number().int().optional(),
   }),
 ]);
@@ -43,6 +48,27 @@ export type NonceRecord = z.output<typeof NonceRecordSchema>;
 export const nonceRecordId = (sessionId: string, commitRound: number) =>
   `${sessionId}@${commitRound}`;
 
+/**
+ * `dkls-keygen/<sessionId>`: our DKLs23 keygen state after round 1 or 2, with the submission made
+ * from it (resubmitted as it is when the round's event is replayed: never fresh secrets).
+ */
+export const DklsKeygenRecordSchema = z.object({
+  state: KeygenStateRecordSchema,
+  submitted: z.looseObject({ kind: z.string() }),
+});
+export type DklsKeygenRecord = z.input<typeof DklsKeygenRecordSchema>;
+
+/** `dkls-key-share/<sessionId>`: our DKLs23 key share from a keygen we confirmed, until it has its id. */
+export const DklsKeyShareHeldSchema = z.object({ share: DklsKeyShareRecordSchema });
+
+/** `dkls-key/<keyId>`: a DKLs23 key share ready for signing. */
+export const DklsKeyRecordSchema = z.object({
+  keyId: z.string(),
+  keygenSessionId: z.string(),
+  share: DklsKeyShareRecordSchema,
+});
+export type DklsKeyRecord = z.input<typeof DklsKeyRecordSchema>;
+
 /** Typed access to the records (one place that pairs each kind with its schema). */
 export function records(keystore: Keystore) {
   return {
@@ -55,6 +81,13 @@ export function records(keystore: Keystore) {
       keystore.write('keygen-share', id, r),
     key: (keyId: string) => keystore.read('key', keyId, KeyRecordSchema),
     putKey: (r: KeyRecord) => keystore.write('key', r.keyId, r),
+    dklsKeygen: (id: string) => keystore.read('dkls-keygen', id, DklsKeygenRecordSchema),
+    putDklsKeygen: (id: string, r: DklsKeygenRecord) => keystore.write('dkls-keygen', id, r),
+    dklsKeyShare: (id: string) => keystore.read('dkls-key-share', id, DklsKeyShareHeldSchema),
+    putDklsKeyShare: (id: string, r: z.input<typeof DklsKeyShareHeldSchema>) =>
+      keystore.write('dkls-key-share', id, r),
+    dklsKey: (keyId: string) => keystore.read('dkls-key', keyId, DklsKeyRecordSchema),
+    putDklsKey: (r: DklsKeyRecord) => keystore.write('dkls-key', r.keyId, r),
   };
 }
 export type Records = ReturnType<typeof records>;

@@ -5,7 +5,7 @@ import { FrostError, signShare, type SigningPackage } from '../../protocol/frost
 import { SigningPackageEventSchema, type SignInvite } from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
 import type { SessionRecord } from './records.js';
-import { signingKey } from './signing-key.js';
+import { frostScheme, signingKey } from './signing-key.js';
 
 type SignRecord = Extract<SessionRecord, { kind: 'sign' }>;
 
@@ -23,7 +23,8 @@ export async function commitFor(
     // Nonces of this round that are gone were used (or lost): never commit to the round again.
     if (commitRound <= (record.committedRound ?? 0)) return;
     const key = signingKey(ctx, invite);
-    commitments = ctx.nonces.fresh(invite.scheme, key.signingShare, sessionId, commitRound);
+    const scheme = frostScheme(invite.scheme, sessionId);
+    commitments = ctx.nonces.fresh(scheme, key.signingShare, sessionId, commitRound);
     ctx.records.putSession(sessionId, { ...record, committedRound: commitRound });
   }
   await ctx.submit(sessionId, { kind: 'commitments', commitRound, ...commitments });
@@ -52,10 +53,11 @@ export async function onSigningPackage(
       event.commitments.map((c) => [c.index, { hiding: c.hiding, binding: c.binding }]),
     ),
   };
+  const scheme = frostScheme(invite.scheme, sessionId);
   const key = signingKey(ctx, invite);
   // noble refuses a package that lacks or alters our own commitments.
   const share = ctx.nonces.consume(sessionId, event.commitRound, (nonces) =>
-    signShare(invite.scheme, key, nonces, pkg),
+    signShare(scheme, key, nonces, pkg),
   );
   if (share === undefined) {
     ctx.log.warn(

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SessionEvent, Submission } from '../../protocol/sessions.js';
+import type { SessionEvent } from '../../protocol/sessions.js';
 import type { KeygenInvite, SignInvite } from '../../protocol/session-events.js';
 import type { SigSocketClient } from '../trpc.js';
 
@@ -21,7 +21,8 @@ export type AgentEvent =
   /** An event already handled arrived again and was skipped. */
   | { type: 'duplicate'; id: number }
   | { type: 'answered'; sessionId: string; accept: boolean; reason?: string }
-  | { type: 'submitted'; sessionId: string; kind: Submission['kind'] }
+  /** The kind of the submission (a built-in one, or another protocol's, e.g. `dkls23_confirm`). */
+  | { type: 'submitted'; sessionId: string; kind: string }
   /** The server refused a submission or answer (e.g. ALREADY_SUBMITTED after a replay). */
   | { type: 'refused'; sessionId: string; what: string; code: string; message: string }
   | { type: 'escrow_used'; sessionId: string; keyId: string }

@@ -256,3 +256,38 @@ export function keygenFinish(
     mulBob: state.bobSetups,
   };
 }
+
+/** The public parameters of a keygen: what the server knows (no party index). */
+export type KeygenPublicParams = Omit<KeygenParams, 'self'>;
+
+/**
+ * The server's check of one round-1 broadcast, as every party runs it: exactly t commitments,
+ * valid points, and the proof of knowledge under this keygen's sid, t and n. Throws a
+ * `DklsError` naming `from` (PROOF_INVALID or INVALID_PROTOCOL_MESSAGE).
+ */
+export function checkKeygenBroadcast(
+  params: KeygenPublicParams,
+  from: number,
+  message: KeygenBroadcast1,
+): void {
+  checkParams({ ...params, self: from });
+  const { points, R, mu } = decodeBroadcast(params.threshold, from, message);
+  const context = proofContext({ ...params, self: from });
+  const claim = { index: from, id: BigInt(from), phi0: points[0]!, R, mu, context };
+  if (invalidProofs(dklsSuite, [claim]).length > 0) {
+    throw new DklsError('PROOF_INVALID', `bad proof of knowledge from ${from}`, [from]);
+  }
+}
+
+/** The group key and every verifying share P(1..n) that the round-1 broadcasts imply. */
+export function keyFromBroadcasts(
+  params: KeygenPublicParams,
+  broadcasts: ReadonlyMap<number, KeygenBroadcast1>,
+): { groupKey: GroupElement; verifyingShares: GroupElement[] } {
+  const all = Array.from({ length: params.parties }, (_, k) => {
+    const message = broadcasts.get(k + 1);
+    if (!message) throw invalidMessage(`no round-1 broadcast from ${k + 1}`, [k + 1]);
+    return decodeBroadcast(params.threshold, k + 1, message).points;
+  });
+  return keyFromCommitments(dklsSuite, params.parties, all);
+}

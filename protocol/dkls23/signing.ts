@@ -377,3 +377,21 @@ export function combineSignature(
   if (sumU === 0n) throw new DklsError('SIGNATURE_INVALID', 'Σ u is zero');
   return finishEcdsaSignature(R, Fn.mul(sumW, Fn.inv(sumU)), params.digest, key.groupKey);
 }
+
+/**
+ * The server's check of one signer's round-2 broadcast as it arrives: it opens the signer's
+ * round-1 commitment to R_j (COMMITMENT_MISMATCH naming it) and carries valid points
+ * (INVALID_PROTOCOL_MESSAGE naming it). Every co-signer checks the same in round 3.
+ */
+export function checkRevealedNonce(
+  key: Pick<DklsKeyShare, 'sid' | 'threshold' | 'parties'>,
+  params: SignParams,
+  from: number,
+  round1: SignBroadcast1,
+  round2: SignBroadcast2,
+): void {
+  checkSigning(key, params);
+  const signSid = signingSid(key.sid, params);
+  const commitment = bytesFrom(from, 'the commitment', round1.commitment, 32);
+  openedNonces(signSid, new Map([[from, commitment]]), new Map([[from, round2]]), [from]);
+}

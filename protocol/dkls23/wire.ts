@@ -44,9 +44,11 @@ export type Wire<T> = {
   [K in keyof T]: T[K] extends Uint8Array ? string : T[K] extends Uint8Array[] ? string[] : never;
 };
 
-export function toWire<T extends Record<string, Uint8Array | Uint8Array[]>>(message: T): Wire<T> {
+export function toWire<T extends { [K in keyof T]: Uint8Array | Uint8Array[] }>(
+  message: T,
+): Wire<T> {
   return Object.fromEntries(
-    Object.entries(message).map(([k, v]) => [
+    Object.entries<Uint8Array | Uint8Array[]>(message).map(([k, v]) => [
       k,
       Array.isArray(v) ? v.map((b) => bytesToHex(b)) : bytesToHex(v),
     ]),

@@ -67,6 +67,11 @@ export interface EventSpec<TContext, TEvent> extends EventRule<TContext, TEvent>
 export interface PointToPoint<TEvent> {
   what: string;
   payloads(event: TEvent): Readonly<Record<string, string>>;
+  /**
+   * The end-to-end envelope each payload of an encrypted round must be, and its layout for the
+   * error message; a DKG share envelope (`EncryptedShareSchema`) unless given.
+   */
+  envelope?: { schema: z.ZodType; layout: string };
 }
 
 export type EventSpecs<TContext, TEvent extends TimedEvent> = {
@@ -75,8 +80,12 @@ export type EventSpecs<TContext, TEvent extends TimedEvent> = {
 
 /** What happens once nobody owes anything in a round. */
 export type Settlement<TContext> =
-  /** Move to the next round, delivering these (the relay of what everyone sent). */
-  | { next: readonly AnyNotification[] }
+  /**
+   * Move to the next round, delivering these (the relay of what everyone sent); `forget` clears
+   * what the relay carries and nothing later needs (large point-to-point parts), so the stored
+   * snapshot does not keep it.
+   */
+  | { next: readonly AnyNotification[]; forget?: Partial<TContext> }
   /** Complete with this patch (the result). */
   | { complete: Partial<TContext> }
   | { fail: Failure }
@@ -147,7 +156,10 @@ export interface KeyRecord {
 
 /** A key a completed session creates; the server stores it with its escrow blobs. */
 export interface NewKey extends Omit<KeyRecord, 'id' | 'keygenSessionId' | 'coordinator'> {
+  /** The key's Bitcoin address (P2TR for frost-secp256k1-tr, P2WPKH for dkls23-secp256k1). */
   address: string | null;
+  /** The EIP-55 Ethereum address of an ECDSA key (dkls23-secp256k1). */
+  ethereumAddress?: string | null;
   /** Private: each holder's escrow, stored per owner. */
   escrows: Record<string, string>;
 }
@@ -178,6 +190,8 @@ export interface Directory {
   key(keyId: string): KeyRecord;
   /** Escrow blobs of a key's holders. */
   escrows(keyId: string): Map<string, string>;
+  /** Members barred from the key's sessions, with the session that named them. */
+  bans(keyId: string): Map<string, { sessionId: string; code: string }>;
 }
 
 /** What a create request becomes. */
@@ -237,6 +251,11 @@ export interface SessionChecks<
   followUp?(facts: SessionFacts<TContext>): TEvent | FailEvent | null;
   /** The result the session completes with, and the key it creates, if any. */
   complete(facts: SessionFacts<TContext>): { result: Record<string, unknown>; key?: NewKey };
+  /**
+   * Members a failed session bars from later sessions of its key, and why (DKLs23: a failed
+   * check may leak the checker's secrets; docs/ecdsa.md, Bans); null bars nobody.
+   */
+  bansOnFailure?(facts: SessionFacts<TContext>): { keyId: string; names: readonly string[] } | null;
   /** Fields the server adds to a notification before storing it (transcript hash, …). */
   decorate?(facts: SessionFacts<TContext>, notification: AnyNotification): Record<string, unknown>;
 }

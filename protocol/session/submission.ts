@@ -5,7 +5,8 @@
  * @module
  */
 import type { SessionContextBase } from './common.js';
-import type { AnyContext, EventSpec, PointToPoint } from './description.js';
+import type { z } from 'zod';
+import type { AnyContext, EventSpec, PointToPoint, SubmissionSpec } from './description.js';
 import { submitted } from './notifications.js';
 import { markStatus } from './participants.js';
 import { alreadySubmitted, notAMember, reject, type Rejection } from './rejection.js';
@@ -79,5 +80,22 @@ export function submission<
       return { assign: update, emit: [submitted({ ...context, ...update }, event.participant)] };
     },
     ...(pointToPoint ? { pointToPoint } : {}),
+  };
+}
+
+/**
+ * A submission kind whose event is the submission itself: its fields, without `kind`, under
+ * the event's `type` (what most protocols' submissions are; FROST's rename a few fields).
+ */
+export function fieldsAsEvent<TEvent extends SubmissionEvent>(
+  schema: z.ZodType<{ kind: string }>,
+  type: NoInfer<TEvent['type']>,
+): SubmissionSpec<TEvent> {
+  return {
+    schema,
+    event: (participant, submission: { kind: string }, at) => {
+      const { kind: _kind, ...fields } = submission;
+      return { ...fields, type, participant, at } as unknown as TEvent;
+    },
   };
 }

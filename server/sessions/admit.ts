@@ -15,20 +15,25 @@ export interface CheckedSubmission {
   write?: (tx: Queryable) => void;
 }
 
+const SHARE_ENVELOPE = {
+  schema: EncryptedShareSchema,
+  layout: 'an encrypted share is nonce(24) ‖ ciphertext(32) ‖ tag(16)',
+};
+
 /** Every point-to-point payload of an encrypted round is a well-formed end-to-end envelope. */
 function checkEnvelopes(live: LiveSession, sender: string, event: TimedEvent): void {
   const { session } = live.protocol;
   const spec = (session.events as Record<string, (typeof session.events)[string]>)[event.type];
   const round = session.rounds.find((r) => r.phase === live.state);
   if (!spec?.pointToPoint || !round?.encrypted) return;
+  const { schema, layout } = spec.pointToPoint.envelope ?? SHARE_ENVELOPE;
   for (const [recipient, payload] of Object.entries(spec.pointToPoint.payloads(event))) {
-    const parsed = EncryptedShareSchema.safeParse(payload);
+    const parsed = schema.safeParse(payload);
     if (parsed.success) continue;
     throw new AppError(
       'INVALID_PACKAGE',
       `${spec.pointToPoint.what} from ${sender} to ${recipient}: ` +
-        `${describeIssues(parsed.error, { first: true })} ` +
-        '(an encrypted share is nonce(24) ‖ ciphertext(32) ‖ tag(16))',
+        `${describeIssues(parsed.error, { first: true })} (${layout})`,
     );
   }
 }

@@ -1,3 +1,4 @@
+import { keyBansOf } from '../../db/key-bans.js';
 import { escrowsOfKey, getKeyRow } from '../../db/keys.js';
 import type { Db } from '../../db/open.js';
 import { identityKeysOf } from '../../db/participants.js';
@@ -61,6 +62,10 @@ function directoryFor(db: Db, principal: Principal): Directory {
       return key;
     },
     escrows: (keyId) => escrowsOfKey(db, keyId),
+    bans: (keyId) =>
+      new Map(
+        keyBansOf(db, keyId).map((b) => [b.participant, { sessionId: b.sessionId, code: b.code }]),
+      ),
   };
 }
 

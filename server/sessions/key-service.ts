@@ -1,4 +1,7 @@
+import { recordAudit } from '../../db/audit.js';
+import { deleteKeyBan } from '../../db/key-bans.js';
 import { escrowOf, getKeyRow, listKeyRows } from '../../db/keys.js';
+import { AppError } from '../../protocol/errors.js';
 import type { Db } from '../../db/open.js';
 import type { Principal } from '../../protocol/identity.js';
 import type { KeyView } from '../../protocol/session-view.js';
@@ -10,7 +13,42 @@ import { keyView } from './view.js';
  * holds a share of (with its own escrow blob, never another's), an admin all.
  */
 export class KeyService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /**
+   * key.clearBan: lets a member a failed session named take part in the key's sessions again
+   * (docs/ecdsa.md, Bans). The key's coordinator or an admin; audited, refusals too.
+   */
+  clearBan(principal: Principal, keyId: string, participant: string): { cleared: true } {
+    const audit = (db: Pick<Db, 'insert'>, outcome: string) =>
+      recordAudit(db, {
+        actor: principal.sub,
+        role: principal.role,
+        action: 'key.clearBan',
+        outcome,
+        detail: { keyId, participant },
+        at: this.clock(),
+      });
+    try {
+      const row = getKeyRow(this.db, keyId);
+      if (!row || !canSeeKey(principal, row)) throw keyNotFound(keyId);
+      const cleared = this.db.transaction((tx) => {
+        const done = deleteKeyBan(tx, keyId, participant);
+        if (done) audit(tx, 'ok');
+        return done;
+      });
+      if (!cleared) {
+        throw new AppError('NOT_FOUND', `${participant} is not barred from key ${keyId}`);
+      }
+      return { cleared: true };
+    } catch (err) {
+      if (err instanceof AppError) audit(this.db, `refused: ${err.code}`);
+      throw err;
+    }
+  }
 
   get(principal: Principal, keyId: string): KeyView {
     const row = getKeyRow(this.db, keyId);

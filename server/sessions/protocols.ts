@@ -7,6 +7,7 @@
  */
 import { sessionMachine, type SessionMachine } from '../../machines/index.js';
 import { AppError } from '../../protocol/errors.js';
+import { dklsKeygen, dklsSign } from '../../protocol/dkls23/sessions/index.js';
 import { frostKeygen, frostSign } from '../../protocol/frost/sessions/index.js';
 import type { SessionInputBase, TimedEvent } from '../../protocol/session/common.js';
 import type {
@@ -18,7 +19,22 @@ import type {
 } from '../../protocol/session/description.js';
 
 /** What the server runs unless told otherwise. */
-export const BUILT_IN_PROTOCOLS: readonly ProtocolDefinition[] = [frostKeygen, frostSign];
+export const BUILT_IN_PROTOCOLS: readonly ProtocolDefinition[] = [
+  frostKeygen,
+  frostSign,
+  dklsKeygen,
+  dklsSign,
+];
+
+/**
+ * keygen.create and sign.create serve every threshold scheme: each names the kind of session
+ * its scheme runs (the FROST kinds are the default for a scheme not listed).
+ */
+const KINDS_BY_SCHEME: Record<string, { keygen: string; sign: string }> = {
+  'dkls23-secp256k1': { keygen: 'dkls23-keygen', sign: 'dkls23-sign' },
+};
+export const sessionKindFor = (scheme: string, action: 'keygen' | 'sign'): string =>
+  KINDS_BY_SCHEME[scheme]?.[action] ?? action;
 
 export interface RegisteredProtocol {
   kind: string;

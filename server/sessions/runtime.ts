@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { SessionInputError } from '../../machines/index.js';
 import type { AuditEntry } from '../../db/audit.js';
 import { insertAuditRows } from '../../db/audit.js';
+import { insertKeyBans } from '../../db/key-bans.js';
 import { getKeyRow, insertEscrows, insertKeyRow } from '../../db/keys.js';
 import type { Db } from '../../db/open.js';
 import { connectionOf } from '../../db/prepared.js';
@@ -329,6 +330,7 @@ export class SessionRuntime {
       });
     }
     const done = state === 'completed' ? this.complete(live, at) : null;
+    const bans = state === 'failed' ? this.bans(live, at) : null;
     const events = this.eventRows(live, notifications, done, at);
     const row: SessionRowWrite = { updatedAt: at };
     // An unchanged snapshot leaves state, deadline, waitingFor and error as they are too.
@@ -351,6 +353,7 @@ export class SessionRuntime {
     };
     const write = () => {
       done?.store?.(this.deps.db);
+      bans?.(this.deps.db);
       writeSessionRow(this.sqlite, live.id, row);
       step?.write?.(this.deps.db);
       insertAuditRows(this.sqlite, audit);
@@ -392,6 +395,21 @@ export class SessionRuntime {
       insertEscrows(db, keyId, escrows, at);
     };
     return { result, keyId, store };
+  }
+
+  /** Who a failed session bars from its key's later sessions, written with the transition. */
+  private bans(live: LiveSession, at: number): ((db: Db) => void) | null {
+    const barred = live.protocol.checks.bansOnFailure?.(live.facts(this.deps.network, at));
+    if (!barred || barred.names.length === 0) return null;
+    const code = live.context.error?.code ?? 'FAILED';
+    return (db) =>
+      insertKeyBans(db, {
+        keyId: barred.keyId,
+        participants: barred.names,
+        sessionId: live.id,
+        code,
+        at,
+      });
   }
 
   /** The rows of what the machine emitted, with the facts the protocol's checks add. */

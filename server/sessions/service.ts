@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AuditEntry } from '../../db/audit.js';
+import { getKeyRow } from '../../db/keys.js';
 import type { Db } from '../../db/open.js';
 import {
   countSessionsByState,
@@ -39,7 +40,7 @@ import { IdentityService } from './identities.js';
 import { KeyService } from './key-service.js';
 import type { LiveSession } from './live-session.js';
 import { SessionRuntime } from './runtime.js';
-import { BUILT_IN_PROTOCOLS, ProtocolRegistry } from './protocols.js';
+import { BUILT_IN_PROTOCOLS, ProtocolRegistry, sessionKindFor } from './protocols.js';
 import { sessionView } from './view.js';
 
 export interface SessionServiceDeps {
@@ -98,7 +99,7 @@ export class SessionService {
     this.identities = new IdentityService(deps.db, this.clock, {
       perPrincipal: deps.config.maxChallengesPerPrincipal,
     });
-    this.keys = new KeyService(deps.db);
+    this.keys = new KeyService(deps.db, this.clock);
   }
 
   /** Restores unfinished sessions and re-arms their deadlines. */
@@ -143,15 +144,18 @@ export class SessionService {
 
   /** keygen.create: the request is already through its schema at the tRPC edge. */
   createKeygen(principal: Principal, input: KeygenCreate): Promise<CreateSessionResult> {
-    return this.auditedCreate(principal, 'keygen', () =>
-      createSession(this.createDeps(), principal, this.protocols.get('keygen'), input),
+    const kind = sessionKindFor(input.scheme, 'keygen');
+    return this.auditedCreate(principal, kind, () =>
+      createSession(this.createDeps(), principal, this.protocols.get(kind), input),
     );
   }
 
-  /** sign.create: likewise. */
+  /** sign.create: likewise, the kind chosen by the key's scheme (an unknown key: NOT_FOUND). */
   createSign(principal: Principal, input: SignCreate): Promise<CreateSessionResult> {
-    return this.auditedCreate(principal, 'sign', () =>
-      createSession(this.createDeps(), principal, this.protocols.get('sign'), input),
+    const scheme = getKeyRow(this.deps.db, input.keyId)?.scheme ?? '';
+    const kind = sessionKindFor(scheme, 'sign');
+    return this.auditedCreate(principal, kind, () =>
+      createSession(this.createDeps(), principal, this.protocols.get(kind), input),
     );
   }
 

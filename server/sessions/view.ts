@@ -4,6 +4,7 @@ import { lastSessionEventId } from '../../db/session-events.js';
 import type { SessionRow } from '../../db/sessions.js';
 import type { Scheme } from '../../protocol/frost/schemes.js';
 import type { AnyContext } from '../../protocol/session/description.js';
+import type { ThresholdScheme } from '../../protocol/threshold-schemes.js';
 import type { KeyView, SessionErrorView, SessionView } from '../../protocol/session-view.js';
 import type { LiveSession, PersistedSnapshot } from './live-session.js';
 
@@ -62,12 +63,13 @@ export function liveView(live: LiveSession): SessionView {
 export function keyView(row: KeyRow, escrow?: string): KeyView {
   return {
     id: row.id,
-    scheme: row.scheme as Scheme,
+    scheme: row.scheme as ThresholdScheme,
     groupPublicKey: row.groupPublicKey,
     threshold: row.threshold,
     participants: row.participants,
     verifyingShares: row.verifyingShares,
     address: row.address ?? null,
+    ethereumAddress: row.ethereumAddress ?? null,
     keygenSessionId: row.keygenSessionId,
     coordinator: row.coordinator,
     createdAt: row.createdAt,

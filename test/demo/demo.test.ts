@@ -7,9 +7,11 @@ import { ed448 } from '@noble/curves/ed448.js';
 import { p256_FROST } from '@noble/curves/nist.js';
 import { schnorr, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js';
 import { base58 } from '@scure/base';
+import { hashMessage, verifyMessage } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import type { DemoResult } from '../../cli/demo/run.js';
 import { SCHEMES, type Scheme } from '../../protocol/frost/index.js';
+import { THRESHOLD_SCHEMES } from '../../protocol/threshold-schemes.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/server.js';
 
@@ -115,12 +117,14 @@ describe('sigsocket demo', { timeout: LIMIT_MS + 30_000 }, () => {
   it('--scheme all: every registered scheme keyed and signed on one server, each verified', async () => {
     const r = await demo(['--scheme', 'all']);
     expect(r.code, r.stderr).toBe(0);
-    const heading = `SigSocket demo: a 2-of-3 key and a threshold signing for each of ${SCHEMES.length}`;
+    const count = THRESHOLD_SCHEMES.length;
+    const heading = `SigSocket demo: a 2-of-3 key and a threshold signing for each of ${count}`;
     expect(r.stdout.startsWith(heading)).toBe(true);
     expect(r.stdout.match(/^  server /gm)).toHaveLength(1);
-    // the per-scheme sections, in SCHEMES order, each checked again here from what it printed
+    // the per-scheme sections, in THRESHOLD_SCHEMES order (every FROST suite, then DKLs23), each
+    // checked again here from what it printed
     const sections = r.stdout.split(/^keygen: /m).slice(1);
-    expect(sections.map((s) => s.slice(0, s.indexOf(',')))).toEqual(SCHEMES);
+    expect(sections.map((s) => s.slice(0, s.indexOf(',')))).toEqual(THRESHOLD_SCHEMES);
     for (const [i, scheme] of SCHEMES.entries()) {
       const section = sections[i]!;
       const key = field(section, 'group key');
@@ -130,6 +134,13 @@ describe('sigsocket demo', { timeout: LIMIT_MS + 30_000 }, () => {
       expect(signing, scheme).toMatch(/^  verified +(RFC 9591|BIP340) .*verifySignature/m);
       expect(signing, scheme).not.toContain('NOT VERIFIED');
     }
+    const ecdsa = sections[THRESHOLD_SCHEMES.indexOf('dkls23-secp256k1')]!;
+    const ecdsaSigning = ecdsa.slice(ecdsa.indexOf('threshold signing'));
+    const [r1, s1] = [field(ecdsaSigning, 'r'), field(ecdsaSigning, 's')];
+    const digest = hex(field(ecdsaSigning, 'digest'));
+    const ecdsaKey = hex(field(ecdsa, 'group key'));
+    expect(secp256k1.verify(hex(r1 + s1), digest, ecdsaKey, { prehash: false })).toBe(true);
+    expect(ecdsaSigning).not.toContain('NOT VERIFIED');
     const sectionOf = (scheme: Scheme) => sections[SCHEMES.indexOf(scheme)]!;
     const [ed25519Run, ed448Run] = [sectionOf('frost-ed25519'), sectionOf('frost-ed448')];
     expect(ed25519Run).toMatch(/^  verified +ed25519\.verify \(noble, RFC 8032 Ed25519/m);
@@ -146,7 +157,44 @@ describe('sigsocket demo', { timeout: LIMIT_MS + 30_000 }, () => {
     }
     expect(summary).toMatch(/^  verified +frost-p256 +.*RFC 9591 \(noble p256_FROST\.verify\)$/m);
     expect(summary).toMatch(/^  verified +frost-ed25519 +.*RFC 8032.*; Solana address /m);
-    expect(summary).toContain(`all verified: ${SCHEMES.length} threshold signatures`);
+    expect(summary).toMatch(
+      /^  verified +dkls23-secp256k1 +noble secp256k1\.verify .*; P2WPKH address bc1q\w+; Ethereum address 0x[0-9a-fA-F]{40}$/m,
+    );
+    expect(summary).toContain(`all verified: ${count} threshold signatures`);
+  });
+
+  it('dkls23-secp256k1 2-of-3: an EIP-191 ECDSA signature that noble and ethers accept', async () => {
+    const text = await demo(['--scheme', 'dkls23-secp256k1']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(field(text.stdout, 'P2WPKH address')).toMatch(/^bc1q[02-9ac-hj-np-z]{38}$/);
+    expect(field(text.stdout, 'Ethereum address')).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(text.stdout).toMatch(/^  v +(27|28)$/m);
+    expect(text.stdout).toMatch(/^  verified +secp256k1\.verify \(noble, ECDSA, prehash: false/m);
+    expect(text.stdout).toMatch(/^  verified +the signature recovers the key's Ethereum address/m);
+    expect(text.stdout).toMatch(/^  verified +P2WPKH address bc1q\w+ encodes HASH160/m);
+    expect(text.stdout).not.toContain('NOT VERIFIED');
+    expect(text.stdout).toContain('all verified: 1 threshold signature (dkls23-secp256k1)');
+
+    const r = await demo(['--scheme', 'dkls23-secp256k1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as DemoResult;
+    const [run] = result.runs;
+    expect(run!.scheme).toBe('dkls23-secp256k1');
+    const { keygen, signing } = run!;
+    const ecdsa = signing.ecdsa!;
+    // What a wallet checks: personal_sign of the message text, recovered by ethers.
+    const message = hex(signing.message);
+    expect(`0x${ecdsa.digest}`).toBe(hashMessage(message));
+    expect(verifyMessage(message, `0x${ecdsa.ethereum}`)).toBe(keygen.ethereumAddress);
+    expect(ecdsa.recoveredAddress).toBe(keygen.ethereumAddress);
+    const key = hex(keygen.groupPublicKey);
+    expect(
+      secp256k1.verify(hex(signing.signature), hex(ecdsa.digest), key, { prehash: false }),
+    ).toBe(true);
+    expect(
+      secp256k1.verify(hex(ecdsa.der), hex(ecdsa.digest), key, { prehash: false, format: 'der' }),
+    ).toBe(true);
+    expect(run!.checks.every((c) => c.ok)).toBe(true);
   });
 
   it('--threshold 4 --parties 3 exits 1 with the reason, before starting anything', async () => {

@@ -134,7 +134,6 @@ describe('creating sessions', () => {
     const refused = await failure(
       coordinator.sign.create.mutate({
         keyId,
-        message: '00',
         digest: 'ab'.repeat(32),
         participants: ['alice', 'bob'],
       }),

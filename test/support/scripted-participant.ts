@@ -88,6 +88,29 @@ interface SignState {
 const isTransient = (err: unknown) =>
   !(err instanceof TRPCClientError) || err.data === undefined || err.data === null;
 
+/** Runs a call, retrying while the server is unreachable; a refusal is recorded, not thrown. */
+export async function callRecordingRefusals(
+  refusals: Refusal[],
+  sessionId: string,
+  what: string,
+  fn: () => Promise<unknown>,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fn();
+      return;
+    } catch (err) {
+      if (isTransient(err) && attempt < 100) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      const data = (err as TRPCClientError<never>).data as { appCode?: string } | undefined;
+      refusals.push({ sessionId, what, code: data?.appCode, message: (err as Error).message });
+      return;
+    }
+  }
+}
+
 const gateKey = (gate: Gate, sessionId?: string) => (sessionId ? `${gate}@${sessionId}` : gate);
 
 /** A random non-zero scalar of the scheme's suite, in its encoding. */
@@ -204,26 +227,8 @@ export class ScriptedParticipant {
   }
 
   /** Submits, retrying while the server is unreachable; refusals are recorded, not thrown. */
-  private async call(sessionId: string, what: string, fn: () => Promise<unknown>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await fn();
-        return;
-      } catch (err) {
-        if (isTransient(err) && attempt < 100) {
-          await new Promise((r) => setTimeout(r, 100));
-          continue;
-        }
-        const data = (err as TRPCClientError<never>).data as { appCode?: string } | undefined;
-        this.refusals.push({
-          sessionId,
-          what,
-          code: data?.appCode,
-          message: (err as Error).message,
-        });
-        return;
-      }
-    }
+  private call(sessionId: string, what: string, fn: () => Promise<unknown>): Promise<void> {
+    return callRecordingRefusals(this.refusals, sessionId, what, fn);
   }
 
   private submit(sessionId: string, submission: Submission): Promise<void> {

@@ -8,10 +8,10 @@
 import type { z } from 'zod';
 import { EscrowBlobSchema } from '../../e2e.js';
 import { AppError } from '../../errors.js';
+import { resultOf } from '../../session/result-of.js';
 import type { FailEvent } from '../../session/common.js';
-import type { SessionChecks, SessionFacts } from '../../session/description.js';
+import type { Directory, SessionChecks, SessionFacts } from '../../session/description.js';
 import {
-  ComplaintSubmissionSchema,
   ConfirmSubmissionSchema,
   KeygenCreateInputSchema,
   Round1SubmissionSchema,
@@ -23,6 +23,13 @@ import { hexToBytes } from '../../encoding.js';
 import { expectedConfirmation, verifyRound1, type ExpectedConfirmation } from '../coordinator.js';
 import { round1PackageSchema, suiteSchemas } from '../schemas.js';
 import { schemeInfo } from '../schemes.js';
+import {
+  checkedConfirmation,
+  complaintSubmission,
+  confirmSubmission,
+  memberIndex,
+} from './keygen-parts.js';
+import { isFrostScheme } from '../../threshold-schemes.js';
 import type {
   ConfirmEvent,
   KeygenContext,
@@ -33,13 +40,6 @@ import type {
 
 export type KeygenCreate = z.output<typeof KeygenCreateInputSchema>;
 type Facts = SessionFacts<KeygenContext>;
-
-function indexOf(context: KeygenContext, name: string): number {
-  const found = context.participants.find((p) => p.name === name);
-  if (!found)
-    throw new AppError('NOT_A_PARTICIPANT', `${name} is not a participant of ${context.sessionId}`);
-  return found.index;
-}
 
 /** Group key and verifying shares implied by the round-1 commitments (computed once). */
 function expectedFor(facts: Facts): ExpectedConfirmation {
@@ -69,7 +69,7 @@ function checkRound1(facts: Facts, event: Round1Event): Round1Event | FailEvent 
   }
   const verified = verifyRound1(
     context.scheme,
-    indexOf(context, name),
+    memberIndex(context, name),
     context.threshold,
     shape.data,
   );
@@ -96,19 +96,39 @@ function checkConfirmation(facts: Facts, event: ConfirmEvent): ConfirmEvent | Fa
     throw new AppError('INVALID_PACKAGE', `confirmation of ${name}: ${why}`);
   }
   const expected = expectedFor(facts);
-  const differs = [
-    groupPublicKey !== expected.groupPublicKey ? 'group public key' : '',
-    verifyingShare !== expected.verifyingShares[indexOf(facts.context, name)]
-      ? 'verifying share'
-      : '',
-  ].filter(Boolean);
-  if (differs.length === 0) return event;
+  return checkedConfirmation(event, {
+    groupPublicKey: expected.groupPublicKey,
+    verifyingShare: expected.verifyingShares[memberIndex(facts.context, name)],
+  });
+}
+
+/**
+ * A keygen request of any threshold scheme as a session: the members in request order with
+ * indexes 1..n and their identity keys (UNKNOWN_PARTICIPANTS otherwise), t ≤ n.
+ */
+export function prepareKeygen<TScheme extends string>(
+  request: KeygenCreate,
+  directory: Directory,
+  scheme: TScheme,
+) {
+  const n = request.participants.length;
+  if (request.threshold > n) {
+    throw new AppError(
+      'BAD_REQUEST',
+      `threshold ${request.threshold} exceeds the ${n} participants`,
+    );
+  }
+  const identityKeys = directory.identityKeys(request.participants);
+  const participants = request.participants.map((name, i) => ({
+    name,
+    index: i + 1,
+    identityKey: identityKeys.get(name)!,
+  }));
+  const label = request.label ?? null;
   return {
-    type: 'FAIL',
-    code: 'CONFIRMATION_MISMATCH',
-    reason: `${name} reported a ${differs.join(' and ')} that the round-1 commitments do not imply`,
-    culprits: [name],
-    at: event.at,
+    input: { scheme, threshold: request.threshold, label, participants },
+    row: { label, keyId: null, message: null },
+    audit: { threshold: request.threshold, participants: request.participants, scheme },
   };
 }
 
@@ -131,29 +151,11 @@ export const frostKeygenChecks: SessionChecks<
     timeouts: request.timeouts ?? null,
   }),
   prepare(request, directory) {
-    const n = request.participants.length;
-    if (request.threshold > n) {
-      throw new AppError(
-        'BAD_REQUEST',
-        `threshold ${request.threshold} exceeds the ${n} participants`,
-      );
+    const { scheme } = request;
+    if (!isFrostScheme(scheme)) {
+      throw new AppError('BAD_REQUEST', `${scheme} is not a FROST scheme`);
     }
-    const identityKeys = directory.identityKeys(request.participants);
-    const participants = request.participants.map((name, i) => ({
-      name,
-      index: i + 1,
-      identityKey: identityKeys.get(name)!,
-    }));
-    const label = request.label ?? null;
-    return {
-      input: { scheme: request.scheme, threshold: request.threshold, label, participants },
-      row: { label, keyId: null, message: null },
-      audit: {
-        threshold: request.threshold,
-        participants: request.participants,
-        scheme: request.scheme,
-      },
-    };
+    return prepareKeygen(request, directory, scheme);
   },
   submissions: {
     round1: {
@@ -174,27 +176,8 @@ export const frostKeygenChecks: SessionChecks<
         at,
       }),
     },
-    complaint: {
-      schema: ComplaintSubmissionSchema,
-      event: (participant, s: z.output<typeof ComplaintSubmissionSchema>, at) => ({
-        type: 'COMPLAIN',
-        participant,
-        accused: s.accused,
-        reason: s.reason,
-        at,
-      }),
-    },
-    confirm: {
-      schema: ConfirmSubmissionSchema,
-      event: (participant, s: z.output<typeof ConfirmSubmissionSchema>, at) => ({
-        type: 'CONFIRM',
-        participant,
-        groupPublicKey: s.groupPublicKey,
-        verifyingShare: s.verifyingShare,
-        escrow: s.escrow,
-        at,
-      }),
-    },
+    complaint: complaintSubmission,
+    confirm: confirmSubmission(ConfirmSubmissionSchema),
   },
   verify(facts, event) {
     if (event.type === 'ROUND1') return checkRound1(facts, event);
@@ -203,7 +186,7 @@ export const frostKeygenChecks: SessionChecks<
   },
   complete(facts) {
     const { context } = facts;
-    if (!context.result) throw new Error(`keygen ${facts.sessionId} completed without a result`);
+    const result = resultOf(facts, 'keygen');
     const expected = expectedFor(facts);
     const format = schemeInfo(context.scheme).address;
     const address = format ? format.of(hexToBytes(expected.groupPublicKey), facts.network) : null;
@@ -223,7 +206,7 @@ export const frostKeygenChecks: SessionChecks<
         participants: context.participants.map(({ name, index }) => ({ name, index })),
         verifyingShares,
         address,
-        escrows: context.result.escrows,
+        escrows: result.escrows,
       },
     };
   },

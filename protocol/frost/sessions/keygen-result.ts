@@ -6,6 +6,9 @@
 import type { KeygenContext, KeygenResult } from './keygen-types.js';
 import { inIndexOrder } from '../../session/participants.js';
 
+/** What the verdict reads: any keygen whose members confirm a group key (FROST, DKLs23). */
+type Confirmations = Pick<KeygenContext, 'participants' | 'confirmations'>;
+
 export type GroupKeyVerdict =
   | { agreed: true; groupPublicKey: string }
   | { agreed: false; culprits: string[]; keys: Record<string, string> };
@@ -15,7 +18,7 @@ export type GroupKeyVerdict =
  * the culprits are those differing from the single most reported key; with no single majority
  * nobody can be singled out, so all are named.
  */
-export function groupKeyVerdict(context: KeygenContext): GroupKeyVerdict {
+export function groupKeyVerdict(context: Confirmations): GroupKeyVerdict {
   const reports = inIndexOrder(context, context.confirmations);
   const keys = reports.map((r) => r.value.groupPublicKey.toLowerCase());
   const counts = new Map<string, number>();
@@ -33,7 +36,7 @@ export function groupKeyVerdict(context: KeygenContext): GroupKeyVerdict {
   };
 }
 
-export function keygenResult(context: KeygenContext, groupPublicKey: string): KeygenResult {
+export function keygenResult(context: Confirmations, groupPublicKey: string): KeygenResult {
   const reports = inIndexOrder(context, context.confirmations);
   return {
     groupPublicKey,

@@ -61,13 +61,8 @@ export interface Round2Event {
 }
 
 /** A participant reports that another one's share is bad; ends the session `failed`. */
-export interface ComplainEvent {
-  type: 'COMPLAIN';
-  participant: string;
-  accused: string;
-  reason: string;
-  at: number;
-}
+export type { ComplainEvent } from '../../session/complaint.js';
+import type { ComplainEvent } from '../../session/complaint.js';
 
 /** A participant's view of the result, checked by the runtime against round-1 commitments. */
 export interface ConfirmEvent {

@@ -11,34 +11,31 @@
  *
  * @module
  */
-import { SessionInputError, type OwnEvent, type Participant } from '../../session/common.js';
+import type { OwnEvent } from '../../session/common.js';
+import { complaintEvent } from '../../session/complaint.js';
 import type { SessionProtocol } from '../../session/description.js';
-import { complaintBy } from '../../session/lifecycle.js';
-import { broadcast, direct } from '../../session/notifications.js';
-import { assertSessionInput, inIndexOrder, withEntry } from '../../session/participants.js';
-import { runningDeadline } from '../../session/phase.js';
-import { alreadySubmitted, notAMember, reject } from '../../session/rejection.js';
+import { broadcast } from '../../session/notifications.js';
+import { sealedRelays } from '../../session/sealed-relays.js';
+import { inIndexOrder, withEntry } from '../../session/participants.js';
 import { submission } from '../../session/submission.js';
 import { SCHEMES } from '../schemes.js';
-import { groupKeyVerdict, keygenResult } from './keygen-result.js';
+import {
+  assertKeygenMembers,
+  confirmEvent,
+  confirmingRound,
+  keygenInvite,
+  keygenPublicResult,
+} from './keygen-parts.js';
 import {
   KEYGEN_DONE_STATUS as DONE,
   type KeygenContext,
   type KeygenEvent,
   type KeygenInput,
-  type KeygenPublicResult,
 } from './keygen-types.js';
 
 /** Throws `SessionInputError` unless 2 ≤ t ≤ n, names are unique and indexes are 1..n. */
 export function assertKeygenInput(input: KeygenInput): void {
-  assertSessionInput(input, input.participants, 'keygen', SCHEMES);
-  const n = input.participants.length;
-  const where = `keygen ${input.sessionId}`;
-  if (input.threshold < 2) throw new SessionInputError(`${where}: threshold must be at least 2`);
-  const indexes = input.participants.map((p) => p.index).sort((a, b) => a - b);
-  if (indexes.some((index, i) => index !== i + 1)) {
-    throw new SessionInputError(`${where}: participant indexes must be 1..${n}`);
-  }
+  assertKeygenMembers(input, SCHEMES);
 }
 
 export const frostKeygenSession: SessionProtocol<
@@ -60,23 +57,8 @@ export const frostKeygenSession: SessionProtocol<
       result: null,
     };
   },
-  invite: (context, participant: Participant) =>
-    direct('keygen_invite', participant.name, {
-      sessionId: context.sessionId,
-      coordinator: context.coordinator,
-      scheme: context.scheme,
-      label: context.label,
-      t: context.threshold,
-      n: context.participants.length,
-      partIndex: participant.index,
-      participants: context.participants,
-      deadline: runningDeadline(context),
-    }),
-  publicResult(context): KeygenPublicResult | null {
-    if (context.result === null) return null;
-    const { groupPublicKey, verifyingShares } = context.result;
-    return { groupPublicKey, verifyingShares };
-  },
+  invite: keygenInvite,
+  publicResult: keygenPublicResult,
   rounds: [
     {
       phase: 'round1',
@@ -100,39 +82,11 @@ export const frostKeygenSession: SessionProtocol<
       delivery: 'point-to-point',
       encrypted: true,
       /** Each recipient gets only the ciphertexts addressed to it. */
-      settle: (context) => {
-        const senders = inIndexOrder(context, context.round2);
-        const relays = context.participants.map((recipient) => {
-          const shares = senders.flatMap(({ name, index, value }) => {
-            const ciphertext = value[recipient.name];
-            return ciphertext === undefined ? [] : [{ from: name, fromIndex: index, ciphertext }];
-          });
-          return direct('round2_shares', recipient.name, {
-            sessionId: context.sessionId,
-            shares,
-          });
-        });
-        return { next: relays };
-      },
+      settle: (context) => ({
+        next: sealedRelays(context, context.round2, 'round2_shares', 'shares'),
+      }),
     },
-    {
-      phase: 'confirming',
-      done: DONE.confirming,
-      delivery: 'server',
-      encrypted: false,
-      settle: (context) => {
-        const verdict = groupKeyVerdict(context);
-        if (verdict.agreed)
-          return { complete: { result: keygenResult(context, verdict.groupPublicKey) } };
-        return {
-          fail: {
-            code: 'GROUP_KEY_MISMATCH',
-            reason: 'participants reported different group public keys',
-            culprits: verdict.culprits,
-          },
-        };
-      },
-    },
+    confirmingRound(DONE.confirming),
   ],
   events: {
     ROUND1: submission({
@@ -152,35 +106,11 @@ export const frostKeygenSession: SessionProtocol<
       }),
       pointToPoint: { payloads: (event) => event.shares, what: 'round-2 share' },
     }),
-    CONFIRM: submission({
-      phase: 'confirming',
-      done: DONE.confirming,
-      what: 'its confirmation',
-      store: (context, { participant, groupPublicKey, verifyingShare, escrow }) => ({
-        confirmations: withEntry(context.confirmations, participant, {
-          groupPublicKey,
-          verifyingShare,
-          escrow,
-        }),
-      }),
-    }),
-    COMPLAIN: {
+    CONFIRM: confirmEvent(DONE.confirming),
+    COMPLAIN: complaintEvent({
       phases: ['confirming'],
-      check: (context, event) => {
-        const { participant, accused } = event;
-        const notMember = notAMember(context, participant) ?? notAMember(context, accused);
-        if (notMember) return notMember;
-        if (accused === participant) {
-          return reject('INVALID_SUBMISSION', `${participant} cannot complain about itself`);
-        }
-        return alreadySubmitted(
-          context,
-          participant,
-          [DONE.confirming],
-          'its confirmation, so it cannot complain',
-        );
-      },
-      apply: (_context, event) => ({ then: { fail: complaintBy(event) } }),
-    },
+      doneIn: () => DONE.confirming,
+      what: 'its confirmation',
+    }),
   },
 };

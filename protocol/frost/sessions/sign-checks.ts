@@ -9,7 +9,14 @@
 import type { z } from 'zod';
 import { AppError } from '../../errors.js';
 import type { FailEvent } from '../../session/common.js';
-import type { KeyRecord, SessionChecks, SessionFacts } from '../../session/description.js';
+import { resultOf } from '../../session/result-of.js';
+import type {
+  AnyNotification,
+  Directory,
+  KeyRecord,
+  SessionChecks,
+  SessionFacts,
+} from '../../session/description.js';
 import {
   CommitmentsSubmissionSchema,
   NoncesLostSubmissionSchema,
@@ -26,13 +33,13 @@ import type { SignContext, SignEvent, SignInput } from './sign-types.js';
 export type SignCreate = z.output<typeof SignCreateInputSchema>;
 type Facts = SessionFacts<SignContext>;
 
-function keyOf(facts: Facts): KeyRecord {
+export function keyOf(facts: SessionFacts<unknown>): KeyRecord {
   if (!facts.key) throw new Error(`sign session ${facts.sessionId} has no key loaded`);
   return facts.key;
 }
 
 /** The key's members among `names`, with their key indexes (UNKNOWN_PARTICIPANTS otherwise). */
-function signersOf(key: KeyRecord, names: readonly string[]): Map<string, number> {
+export function signersOf(key: KeyRecord, names: readonly string[]): Map<string, number> {
   const indexes = new Map(key.participants.map((p) => [p.name, p.index]));
   const unknown = names.filter((name) => !indexes.has(name));
   if (unknown.length > 0) {
@@ -107,18 +114,42 @@ function aggregateShares(facts: Facts, at: number): SignEvent | FailEvent {
   }
 }
 
-export const frostSignChecks: SessionChecks<SignContext, SignEvent, SignInput, SignCreate> = {
-  kind: 'sign',
-  idPrefix: 'sg',
+/** The signers named by a request: key indexes, identity keys and escrow blobs. */
+export function signersFor(key: KeyRecord, names: readonly string[], directory: Directory) {
+  const indexes = signersOf(key, names);
+  const identityKeys = directory.identityKeys(names);
+  const escrows = directory.escrows(key.id);
+  return names.map((name) => ({
+    name,
+    index: indexes.get(name)!,
+    identityKey: identityKeys.get(name)!,
+    escrow: escrows.get(name) ?? null,
+  }));
+}
+
+/** What every sign request has besides its own fields: the schema, the id, the deadlines. */
+export const signRequest = {
   createSchema: SignCreateInputSchema,
-  sessionId: (request) => request.sessionId,
-  timeouts: (request) => request.timeouts,
-  requestFields: (request) => ({
+  sessionId: (request: SignCreate) => request.sessionId,
+  timeouts: (request: SignCreate) => request.timeouts,
+  requestFields: (request: SignCreate) => ({
     keyId: request.keyId,
-    message: request.message,
+    message: request.message ?? null,
+    digest: request.digest ?? null,
+    hash: request.hash ?? null,
     participants: request.participants,
     timeouts: request.timeouts ?? null,
   }),
+};
+
+/** The escrow blob in an invitation is bound to the keygen session id; a signer needs it. */
+export const withKeygenSessionId = (facts: SessionFacts<unknown>, notification: AnyNotification) =>
+  notification.type === 'sign_invite' ? { keygenSessionId: keyOf(facts).keygenSessionId } : {};
+
+export const frostSignChecks: SessionChecks<SignContext, SignEvent, SignInput, SignCreate> = {
+  kind: 'sign',
+  idPrefix: 'sg',
+  ...signRequest,
   prepare(request, directory) {
     const key = directory.key(request.keyId);
     if (request.digest !== undefined) {
@@ -128,28 +159,31 @@ export const frostSignChecks: SessionChecks<SignContext, SignEvent, SignInput, S
           'pre-hash), so send the bytes to sign as `message`, not a `digest`',
       );
     }
-    const indexes = signersOf(key, request.participants);
-    const identityKeys = directory.identityKeys(request.participants);
-    const escrows = directory.escrows(key.id);
-    const signers = request.participants.map((name) => ({
-      name,
-      index: indexes.get(name)!,
-      identityKey: identityKeys.get(name)!,
-      escrow: escrows.get(name) ?? null,
-    }));
+    if (request.hash !== undefined) {
+      throw new AppError(
+        'BAD_REQUEST',
+        `key ${key.id} is a ${key.scheme} key: FROST signs the message itself, so \`hash\` ` +
+          '(an ECDSA option) does not apply',
+      );
+    }
+    const message = request.message;
+    if (message === undefined) {
+      throw new AppError('BAD_REQUEST', `key ${key.id} is a ${key.scheme} key: give the message`);
+    }
+    const signers = signersFor(key, request.participants, directory);
     return {
       input: {
         scheme: key.scheme as Scheme,
         threshold: key.threshold,
         keyId: key.id,
-        message: request.message,
+        message,
         signers,
       },
-      row: { label: null, keyId: key.id, message: request.message },
+      row: { label: null, keyId: key.id, message },
       audit: {
         keyId: key.id,
         participants: request.participants,
-        messageBytes: request.message.length / 2,
+        messageBytes: message.length / 2,
       },
       key,
     };
@@ -201,18 +235,16 @@ export const frostSignChecks: SessionChecks<SignContext, SignEvent, SignInput, S
   },
   complete(facts) {
     const { context } = facts;
-    if (!context.result) throw new Error(`sign ${facts.sessionId} completed without a signature`);
+    const result = resultOf(facts, 'sign');
     const key = keyOf(facts);
     return {
       result: {
-        signature: context.result.signature,
+        signature: result.signature,
         keyId: key.id,
         groupPublicKey: key.groupPublicKey,
         message: context.message,
       },
     };
   },
-  // The escrow blob is bound to the keygen session id; a signer needs it to open it.
-  decorate: (facts, notification) =>
-    notification.type === 'sign_invite' ? { keygenSessionId: keyOf(facts).keygenSessionId } : {},
+  decorate: withKeygenSessionId,
 };

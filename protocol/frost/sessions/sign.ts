@@ -14,7 +14,12 @@
  *
  * @module
  */
-import { SessionInputError, type OwnEvent, type Participant } from '../../session/common.js';
+import {
+  SessionInputError,
+  type OwnEvent,
+  type Participant,
+  type SessionContextBase,
+} from '../../session/common.js';
 import type { SessionProtocol } from '../../session/description.js';
 import { broadcast, direct } from '../../session/notifications.js';
 import {
@@ -99,6 +104,29 @@ function noncesLostRefusal(context: SignContext, event: NoncesLostEvent): Reject
   );
 }
 
+/**
+ * The invitation to a signing, of any scheme: the key, what is signed (`message`, and for an
+ * ECDSA key the digest), the signers, the member's own escrow blob, and the round it starts in.
+ */
+export function signInvite(
+  context: SessionContextBase<string, string> & { keyId: string; escrows: Record<string, string> },
+  participant: Participant,
+  fields: { message: string; commitRound: number; [field: string]: unknown },
+) {
+  return direct('sign_invite', participant.name, {
+    sessionId: context.sessionId,
+    coordinator: context.coordinator,
+    scheme: context.scheme,
+    keyId: context.keyId,
+    t: context.threshold,
+    partIndex: participant.index,
+    participants: context.participants,
+    escrow: context.escrows[participant.name] ?? null,
+    deadline: runningDeadline(context),
+    ...fields,
+  });
+}
+
 export const frostSignSession: SessionProtocol<SignContext, OwnEvent<SignEvent>, SignInput> = {
   kind: 'sign',
   schemes: SCHEMES,
@@ -120,18 +148,9 @@ export const frostSignSession: SessionProtocol<SignContext, OwnEvent<SignEvent>,
     };
   },
   invite: (context, participant: Participant) =>
-    direct('sign_invite', participant.name, {
-      sessionId: context.sessionId,
-      coordinator: context.coordinator,
-      scheme: context.scheme,
-      keyId: context.keyId,
+    signInvite(context, participant, {
       message: context.message,
-      t: context.threshold,
-      partIndex: participant.index,
-      participants: context.participants,
-      escrow: context.escrows[participant.name] ?? null,
       commitRound: context.commitRound,
-      deadline: runningDeadline(context),
     }),
   phaseExtra: (context) => ({ commitRound: context.commitRound }),
   publicResult: (context) => context.result,

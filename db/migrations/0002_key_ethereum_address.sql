@@ -1,0 +1,1 @@
+ALTER TABLE `keys` ADD `ethereum_address` text;
