@@ -2,6 +2,7 @@ import {
   createTRPCClient,
   createWSClient,
   httpBatchLink,
+  httpLink,
   splitLink,
   wsLink,
   type TRPCClient,
@@ -60,20 +61,27 @@ export function createClient(opts: ClientOptions): SigSocketClient {
     keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
     lazy: { enabled: true, closeMs: 0 },
   });
+  const http = {
+    url: new URL('/trpc', opts.url).toString(),
+    fetch: createFetch(opts),
+    headers: async () => {
+      const t = await token();
+      return t ? { authorization: `Bearer ${t}` } : {};
+    },
+  };
   const client = createTRPCClient<AppRouter>({
     links: [
       splitLink({
         // auth.refresh replaces the token of the socket it arrives on.
         condition: (op) => op.type === 'subscription' || op.path === 'auth.refresh',
         true: wsLink({ client: wsClient }),
-        false: httpBatchLink({
-          url: new URL('/trpc', opts.url).toString(),
-          fetch: createFetch(opts),
-          maxItems: MAX_BATCH_CALLS, // ≤ the server's --max-batch-size default
-          headers: async () => {
-            const t = await token();
-            return t ? { authorization: `Bearer ${t}` } : {};
-          },
+        // A round submission can be large (a DKLs23 signing round 2: ~100 kB per co-signer):
+        // each goes in its own body, so submissions of concurrent sessions never add up past the
+        // server's --max-trpc-message-bytes.
+        false: splitLink({
+          condition: (op) => op.path === 'participant.submit',
+          true: httpLink(http),
+          false: httpBatchLink({ ...http, maxItems: MAX_BATCH_CALLS }), // ≤ --max-batch-size
         }),
       }),
     ],

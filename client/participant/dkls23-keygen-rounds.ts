@@ -25,8 +25,8 @@ import {
 } from '../../protocol/dkls23/sessions/messages.js';
 import {
   KeygenBroadcast1Schema,
-  KeygenDirect1Schema,
-  KeygenDirect2Schema,
+  KeygenDirect1Codec,
+  KeygenDirect2Codec,
   toWire,
 } from '../../protocol/dkls23/wire.js';
 import type { KeygenInvite } from '../../protocol/session-events.js';
@@ -57,7 +57,7 @@ export async function startDklsKeygen(ctx: AgentContext, invite: KeygenInvite): 
   const submission: KeygenRound1Submission = {
     kind: 'dkls23_keygen_round1',
     broadcast: toWire(broadcast),
-    direct: sealDirect(ctx, invite, ROUND1, direct),
+    direct: sealDirect(ctx, invite, ROUND1, KeygenDirect1Codec, direct),
   };
   ctx.records.putDklsKeygen(sessionId, {
     state: keygenStateToRecord(state),
@@ -85,14 +85,14 @@ export async function onDklsKeygenRound1(
   let round2;
   try {
     const broadcasts = broadcastsOf(invite, relay.broadcasts, KeygenBroadcast1Schema);
-    const directs = directsOf(ctx, invite, ROUND1, relay.messages, KeygenDirect1Schema);
+    const directs = directsOf(ctx, invite, ROUND1, relay.messages, KeygenDirect1Codec);
     round2 = keygenRound2(stored.state, broadcasts, directs);
   } catch (err) {
     return complainOrThrow(ctx, invite, err, dropState(ctx, sessionId));
   }
   const submission: KeygenRound2Submission = {
     kind: 'dkls23_keygen_round2',
-    direct: sealDirect(ctx, invite, ROUND2, round2.direct),
+    direct: sealDirect(ctx, invite, ROUND2, KeygenDirect2Codec, round2.direct),
   };
   ctx.records.putDklsKeygen(sessionId, {
     state: keygenStateToRecord(round2.state),
@@ -118,7 +118,7 @@ export async function onDklsKeygenRound2(
   }
   let share: DklsKeyShare;
   try {
-    const directs = directsOf(ctx, invite, ROUND2, relay.messages, KeygenDirect2Schema);
+    const directs = directsOf(ctx, invite, ROUND2, relay.messages, KeygenDirect2Codec);
     share = keygenFinish(stored.state, directs);
   } catch (err) {
     return complainOrThrow(ctx, invite, err, dropState(ctx, sessionId));

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { DklsError } from '../../protocol/dkls23/errors.js';
 import { DIRECT_LABEL } from '../../protocol/dkls23/sessions/messages.js';
-import { toWire } from '../../protocol/dkls23/wire.js';
+import type { PackedCodec } from '../../protocol/dkls23/wire.js';
 import { decryptDirect, encryptDirect } from '../../protocol/e2e.js';
 import type { Member } from '../../protocol/session-events.js';
 import { describeIssues } from '../../protocol/validation.js';
@@ -33,10 +33,11 @@ function memberOf(session: DklsSession, name: string, index: number): Member {
 }
 
 /** recipient name → its message sealed to it (the `direct` of a submission). */
-export function sealDirect<T extends RoundMessage<T>>(
+export function sealDirect<T>(
   ctx: AgentContext,
   session: DklsSession,
   round: string,
+  codec: PackedCodec<T>,
   direct: ReadonlyMap<number, T>,
 ): Record<string, string> {
   const sealed: Record<string, string> = {};
@@ -51,7 +52,7 @@ export function sealDirect<T extends RoundMessage<T>>(
       recipient: recipient.name,
       senderSecretKey: ctx.identitySecretKey,
       recipientPublicKey: recipient.identityKey,
-      plaintext: new TextEncoder().encode(JSON.stringify(toWire(message))),
+      plaintext: codec.pack(message),
     });
   }
   return sealed;
@@ -107,34 +108,34 @@ export function broadcastsOf<S extends z.ZodType>(
   );
 }
 
-/** The messages sealed to us, opened and parsed by `schema`. */
-export function directsOf<S extends z.ZodType>(
+/** The messages sealed to us, opened and unpacked by `codec`. */
+export function directsOf<T>(
   ctx: AgentContext,
   session: DklsSession,
   round: string,
   entries: ReadonlyArray<{ from: string; fromIndex: number; ciphertext: string }>,
-  schema: S,
-): Map<number, z.output<S>> {
+  codec: PackedCodec<T>,
+): Map<number, T> {
   return perSender(
     session,
     entries,
     (e) => [e.from, e.fromIndex],
     (e, from) => {
       if (from.index === session.partIndex) throw refused('a message from ourselves was relayed');
-      const json = opened(ctx, session, round, from, e.ciphertext);
-      return parsed(schema, json, from, `the ${round} message`);
+      return opened(ctx, session, round, from, e.ciphertext, codec);
     },
   );
 }
 
-/** The JSON of a message sealed to us by `from`; one that does not open names `from`. */
-function opened(
+/** A message sealed to us by `from`, unpacked; one that does not open or unpack names `from`. */
+function opened<T>(
   ctx: AgentContext,
   session: DklsSession,
   round: string,
   from: Member,
   ciphertext: string,
-): unknown {
+  codec: PackedCodec<T>,
+): T {
   try {
     const plaintext = decryptDirect({
       label: DIRECT_LABEL,
@@ -146,7 +147,7 @@ function opened(
       senderPublicKey: from.identityKey,
       ciphertext,
     });
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext));
+    return codec.unpack(plaintext);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new DklsError(

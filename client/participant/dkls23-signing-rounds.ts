@@ -21,9 +21,10 @@ import { signRound1, signRound2, signRound3 } from '../../protocol/dkls23/signin
 import {
   SignBroadcast1Schema,
   SignBroadcast2Schema,
-  SignDirect1Schema,
-  SignDirect2Schema,
+  SignDirect1Codec,
+  SignDirect2Codec,
   toWire,
+  type PackedCodec,
 } from '../../protocol/dkls23/wire.js';
 import type { SignInvite } from '../../protocol/session-events.js';
 import type { AgentContext, DklsSigning } from './context.js';
@@ -68,7 +69,7 @@ export async function startDklsAttempt(
     kind: 'dkls23_sign_round1',
     attempt,
     broadcast: toWire(broadcast),
-    direct: sealDirect(ctx, invite, directRound('sign/round1', attempt), direct),
+    direct: sealDirect(ctx, invite, directRound('sign/round1', attempt), SignDirect1Codec, direct),
   };
   await ctx.submit(sessionId, submission);
 }
@@ -105,22 +106,13 @@ type StateAt<S extends DklsSigning['step']> = Extract<DklsSigning, { step: S }>[
  * us parsed, then `next` run on them. A failure that names a signer becomes a complaint (and the
  * attempt's state goes): then, and when no attempt continues, undefined.
  */
-async function continueWith<
-  S extends DklsSigning['step'],
-  B extends z.ZodType,
-  D extends z.ZodType,
-  T,
->(
+async function continueWith<S extends DklsSigning['step'], B extends z.ZodType, D, T>(
   ctx: AgentContext,
   record: SignRecord,
   payload: unknown,
   step: S,
-  schemas: { broadcast: B; direct: D },
-  next: (
-    state: StateAt<S>,
-    broadcasts: Map<number, z.output<B>>,
-    directs: Map<number, z.output<D>>,
-  ) => T,
+  schemas: { broadcast: B; direct: PackedCodec<D> },
+  next: (state: StateAt<S>, broadcasts: Map<number, z.output<B>>, directs: Map<number, D>) => T,
 ): Promise<{ attempt: number; out: T } | undefined> {
   const { invite } = record;
   const relay = SignRelaySchema.parse(payload);
@@ -146,7 +138,7 @@ export async function onDklsSignRound1(
 ): Promise<void> {
   const { invite } = record;
   const { sessionId } = invite;
-  const schemas = { broadcast: SignBroadcast1Schema, direct: SignDirect1Schema };
+  const schemas = { broadcast: SignBroadcast1Schema, direct: SignDirect1Codec };
   const done = await continueWith(ctx, record, payload, 1, schemas, signRound2);
   if (!done) return;
   const { attempt, out } = done;
@@ -155,7 +147,13 @@ export async function onDklsSignRound1(
     kind: 'dkls23_sign_round2',
     attempt,
     broadcast: toWire(out.broadcast),
-    direct: sealDirect(ctx, invite, directRound('sign/round2', attempt), out.direct),
+    direct: sealDirect(
+      ctx,
+      invite,
+      directRound('sign/round2', attempt),
+      SignDirect2Codec,
+      out.direct,
+    ),
   };
   await ctx.submit(sessionId, submission);
 }
@@ -167,7 +165,7 @@ export async function onDklsSignRound2(
   payload: unknown,
 ): Promise<void> {
   const { sessionId } = record.invite;
-  const schemas = { broadcast: SignBroadcast2Schema, direct: SignDirect2Schema };
+  const schemas = { broadcast: SignBroadcast2Schema, direct: SignDirect2Codec };
   const done = await continueWith(ctx, record, payload, 2, schemas, (state, b, d) => {
     try {
       return signRound3(state, b, d);

@@ -31,13 +31,14 @@ import {
 } from '../../protocol/dkls23/signing.js';
 import {
   KeygenBroadcast1Schema,
-  KeygenDirect1Schema,
-  KeygenDirect2Schema,
+  KeygenDirect1Codec,
+  KeygenDirect2Codec,
   SignBroadcast1Schema,
   SignBroadcast2Schema,
-  SignDirect1Schema,
-  SignDirect2Schema,
+  SignDirect1Codec,
+  SignDirect2Codec,
   toWire,
+  type PackedCodec,
 } from '../../protocol/dkls23/wire.js';
 import { decryptDirect, encryptDirect } from '../../protocol/e2e.js';
 import { signMessage } from '../../protocol/ecdsa/sign.js';
@@ -93,8 +94,6 @@ const flipBit = (bytes: Uint8Array, at = 5): Uint8Array => {
   out[at] = out[at]! ^ 1;
   return out;
 };
-
-const utf8 = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 export class DklsScriptedParticipant {
   readonly secretKey = secp256k1.utils.randomSecretKey();
@@ -167,7 +166,7 @@ export class DklsScriptedParticipant {
     );
   }
 
-  private seal(sessionId: string, round: string, to: Member, message: unknown): string {
+  private seal(sessionId: string, round: string, to: Member, message: Uint8Array): string {
     return encryptDirect({
       label: DIRECT_LABEL,
       round,
@@ -176,17 +175,17 @@ export class DklsScriptedParticipant {
       recipient: to.name,
       senderSecretKey: this.secretKey,
       recipientPublicKey: to.identityKey,
-      plaintext: utf8(message),
+      plaintext: message,
     });
   }
 
-  private open<S extends z.ZodType>(
+  private open<T>(
     sessionId: string,
     round: string,
     from: Member,
     ciphertext: string,
-    schema: S,
-  ): z.output<S> {
+    codec: PackedCodec<T>,
+  ): T {
     const plain = decryptDirect({
       label: DIRECT_LABEL,
       round,
@@ -197,7 +196,7 @@ export class DklsScriptedParticipant {
       senderPublicKey: from.identityKey,
       ciphertext,
     });
-    return schema.parse(JSON.parse(new TextDecoder().decode(plain)));
+    return codec.unpack(plain);
   }
 
   /** Seals one message per other member, keyed by name. */
@@ -205,26 +204,26 @@ export class DklsScriptedParticipant {
     sessionId: string,
     round: string,
     session: Session,
-    messages: ReadonlyMap<number, unknown>,
+    messages: ReadonlyMap<number, Uint8Array>,
   ): Record<string, string> {
     return Object.fromEntries(
       session.members
         .filter((m) => m.index !== session.index)
-        .map((m) => [m.name, this.seal(sessionId, round, m, messages.get(m.index))]),
+        .map((m) => [m.name, this.seal(sessionId, round, m, messages.get(m.index)!)]),
     );
   }
 
-  private received<S extends z.ZodType>(
+  private received<T>(
     sessionId: string,
     round: string,
     session: Session,
     messages: Array<{ from: string; ciphertext: string }>,
-    schema: S,
-  ): Map<number, z.output<S>> {
+    codec: PackedCodec<T>,
+  ): Map<number, T> {
     return new Map(
       messages.map((m) => {
         const from = session.members.find((x) => x.name === m.from)!;
-        return [from.index, this.open(sessionId, round, from, m.ciphertext, schema)];
+        return [from.index, this.open(sessionId, round, from, m.ciphertext, codec)];
       }),
     );
   }
@@ -315,7 +314,7 @@ export class DklsScriptedParticipant {
       broadcast = toWire({ ...r1.broadcast, proof: flipBit(r1.broadcast.proof, 40) });
     }
     if (this.behaviour.replayBroadcast) broadcast = this.behaviour.replayBroadcast;
-    const direct = new Map([...r1.direct].map(([j, m]) => [j, toWire(m)]));
+    const direct = new Map([...r1.direct].map(([j, m]) => [j, KeygenDirect1Codec.pack(m)]));
     await this.submit(id, {
       kind: 'dkls23_keygen_round1',
       broadcast,
@@ -334,7 +333,7 @@ export class DklsScriptedParticipant {
       keygenRound2(
         session.keygen1!,
         this.othersBroadcasts(session, broadcasts, KeygenBroadcast1Schema),
-        this.received(id, round, session, messages, KeygenDirect1Schema),
+        this.received(id, round, session, messages, KeygenDirect1Codec),
       ),
     );
     if (!r2) return;
@@ -342,7 +341,7 @@ export class DklsScriptedParticipant {
     const direct = new Map(
       [...r2.direct].map(([j, m]) => {
         const bad = session.members.find((x) => x.index === j)?.name === this.behaviour.badShareFor;
-        return [j, toWire(bad ? { ...m, share: flipBit(m.share, 31) } : m)];
+        return [j, KeygenDirect2Codec.pack(bad ? { ...m, share: flipBit(m.share, 31) } : m)];
       }),
     );
     await this.submit(id, {
@@ -360,7 +359,7 @@ export class DklsScriptedParticipant {
     const share = await this.checked(id, session, () =>
       keygenFinish(
         session.keygen2!,
-        this.received(id, round, session, messages, KeygenDirect2Schema),
+        this.received(id, round, session, messages, KeygenDirect2Codec),
       ),
     );
     if (!share) return;
@@ -393,7 +392,7 @@ export class DklsScriptedParticipant {
       [...r1.direct].map(([j, m]) => {
         const bad =
           session.members.find((x) => x.index === j)?.name === this.behaviour.badExtensionFor;
-        return [j, toWire(bad ? { mul: flipBit(m.mul, 100) } : m)];
+        return [j, SignDirect1Codec.pack(bad ? { mul: flipBit(m.mul, 100) } : m)];
       }),
     );
     await this.submit(id, {
@@ -415,13 +414,7 @@ export class DklsScriptedParticipant {
       signRound2(
         session.sign1!,
         this.othersBroadcasts(session, broadcasts, SignBroadcast1Schema),
-        this.received(
-          id,
-          directRound('sign/round1', attempt),
-          session,
-          messages,
-          SignDirect1Schema,
-        ),
+        this.received(id, directRound('sign/round1', attempt), session, messages, SignDirect1Codec),
       ),
     );
     if (!r2) return;
@@ -432,7 +425,7 @@ export class DklsScriptedParticipant {
       [...r2.direct].map(([j, m]) => {
         const bad =
           session.members.find((x) => x.index === j)?.name === this.behaviour.badMultiplicationFor;
-        return [j, toWire(bad ? { ...m, mul: flipBit(m.mul, 2000) } : m)];
+        return [j, SignDirect2Codec.pack(bad ? { ...m, mul: flipBit(m.mul, 2000) } : m)];
       }),
     );
     await this.submit(id, {
@@ -454,13 +447,7 @@ export class DklsScriptedParticipant {
       signRound3(
         session.sign2!,
         this.othersBroadcasts(session, broadcasts, SignBroadcast2Schema),
-        this.received(
-          id,
-          directRound('sign/round2', attempt),
-          session,
-          messages,
-          SignDirect2Schema,
-        ),
+        this.received(id, directRound('sign/round2', attempt), session, messages, SignDirect2Codec),
       ),
     );
     if (!r3) return;
