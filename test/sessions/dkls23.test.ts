@@ -205,7 +205,7 @@ describe('dkls23-secp256k1: cheaters through the server', () => {
   async function signWith(behaviours: Record<string, DklsBehaviour>, signers: string[]) {
     await using server = await startTestServer();
     const ps = await dklsParticipants(server, names);
-    const { coordinator, done } = await keygen(server, 2, names);
+    const { coordinator, done } = await keygen(server, signers.length, names);
     expect(done.state).toBe('completed');
     for (const p of ps) p.misbehave(behaviours[p.name] ?? {});
     const keyId = done.result!['keyId'] as string;
@@ -234,6 +234,13 @@ describe('dkls23-secp256k1: cheaters through the server', () => {
     expect(view.state).toBe('failed');
     expect(view.error).toMatchObject({ code: 'COMPLAINT', accuser: 'carol', accused: 'alice' });
     expect(view.error!.message).toMatch(/MULTIPLICATION_CHECK_FAILED/);
+  }, 90_000);
+
+  it('a message sealed for another pair does not open: the recipient complains, naming the pair', async () => {
+    const { view } = await signWith({ alice: { misdirect: true } }, names);
+    expect(view.state).toBe('failed');
+    expect(view.error).toMatchObject({ code: 'COMPLAINT', accused: 'alice' });
+    expect(view.error!.message).toMatch(/does not open/);
   }, 90_000);
 
   it('a nonce opened to another value is caught by the server, naming its sender', async () => {

@@ -62,6 +62,8 @@ export interface DklsBehaviour {
   badMultiplicationFor?: string;
   /** Signing round 2: open the nonce commitment to another R. */
   badOpening?: boolean;
+  /** Signing round 1: send each co-signer the message sealed for another pair (a replay). */
+  misdirect?: boolean;
   /** Signing round 3: a wrong u (the signature cannot verify; nobody can be named). */
   badU?: boolean;
 }
@@ -186,17 +188,23 @@ export class DklsScriptedParticipant {
     ciphertext: string,
     codec: PackedCodec<T>,
   ): T {
-    const plain = decryptDirect({
-      label: DIRECT_LABEL,
-      round,
-      sessionId,
-      sender: from.name,
-      recipient: this.name,
-      recipientSecretKey: this.secretKey,
-      senderPublicKey: from.identityKey,
-      ciphertext,
-    });
-    return codec.unpack(plain);
+    try {
+      const plain = decryptDirect({
+        label: DIRECT_LABEL,
+        round,
+        sessionId,
+        sender: from.name,
+        recipient: this.name,
+        recipientSecretKey: this.secretKey,
+        senderPublicKey: from.identityKey,
+        ciphertext,
+      });
+      return codec.unpack(plain);
+    } catch (err) {
+      // Whoever sealed it (or the relay) is at fault: the sender is named.
+      const why = (err as Error).message;
+      throw new DklsError('INVALID_PROTOCOL_MESSAGE', `does not open: ${why}`, [from.index]);
+    }
   }
 
   /** Seals one message per other member, keyed by name. */
@@ -395,11 +403,19 @@ export class DklsScriptedParticipant {
         return [j, SignDirect1Codec.pack(bad ? { mul: flipBit(m.mul, 100) } : m)];
       }),
     );
+    let sealed = this.sealAll(id, directRound('sign/round1', attempt), session, direct);
+    if (this.behaviour.misdirect) {
+      // Each recipient gets what was sealed to the next one: valid envelopes of another pair.
+      const names = Object.keys(sealed);
+      sealed = Object.fromEntries(
+        names.map((n, k) => [n, sealed[names[(k + 1) % names.length]!]!]),
+      );
+    }
     await this.submit(id, {
       kind: 'dkls23_sign_round1',
       attempt,
       broadcast: toWire(r1.broadcast),
-      direct: this.sealAll(id, directRound('sign/round1', attempt), session, direct),
+      direct: sealed,
     });
   }
 
