@@ -210,6 +210,10 @@ export const EncryptedDirectSchema = hexString({
   max: NONCE_BYTES + TAG_BYTES + MAX_DIRECT_BYTES,
 });
 
+/** A sealed direct message of exactly `plaintextBytes` (when the round's messages have one size). */
+export const encryptedDirectOf = (plaintextBytes: number) =>
+  hexBytes(NONCE_BYTES + plaintextBytes + TAG_BYTES);
+
 const directBinding = (c: DirectContext): Uint8Array =>
   concat(
     lengthPrefixed(c.label),

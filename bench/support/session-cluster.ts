@@ -3,7 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { followSession, startKeygen, startSign } from '../../client/coordinator/index.js';
-import { runParticipant, type ParticipantHandle } from '../../client/participant/index.js';
+import {
+  runParticipant,
+  type AgentEvent,
+  type ParticipantHandle,
+} from '../../client/participant/index.js';
 import { closeClient, createClient, type SigSocketClient } from '../../client/trpc.js';
 import { startTestServer, type TestServer } from '../../harness/server.js';
 import { tempDir } from '../../harness/temp-dir.js';
@@ -20,12 +24,24 @@ export interface SessionCluster {
   close(): Promise<void>;
 }
 
+export interface ClusterOptions {
+  /** Server settings besides the bench's own (e.g. a larger `maxTrpcMessageBytes`). */
+  config?: Record<string, string | number>;
+  /** The client agent `name` uses (e.g. one that meters its submissions). */
+  wrapClient?(name: string, client: SigSocketClient): SigSocketClient;
+  onAgentEvent?(name: string, event: AgentEvent): void;
+}
+
 /** Starts the server (no deadlines in the way) and n registered, subscribed agents p1..pn. */
-export async function startSessionCluster(n: number): Promise<SessionCluster> {
+export async function startSessionCluster(
+  n: number,
+  options: ClusterOptions = {},
+): Promise<SessionCluster> {
   const server = await startTestServer({
     roundTimeoutMs: 3_600_000,
     inviteTimeoutMs: 3_600_000,
     ...BENCH_CONFIG_LIMITS, // sessions created as fast as they go, from one coordinator
+    ...options.config,
   });
   const keystores = tempDir('sigsocket-bench-agents-');
   const clients: SigSocketClient[] = [];
@@ -46,13 +62,15 @@ export async function startSessionCluster(n: number): Promise<SessionCluster> {
   try {
     const names = Array.from({ length: n }, (_, k) => `p${k + 1}`);
     for (const name of names) {
+      const own = await client(name, 'participant');
       agents.push(
         runParticipant({
-          client: await client(name, 'participant'),
+          client: options.wrapClient?.(name, own) ?? own,
           name,
           identitySecretKey: randomSecretKey(),
           keystoreDir: path.join(keystores, name),
           onEvent: (e) => {
+            options.onAgentEvent?.(name, e);
             if (e.type === 'error') agentErrors.push(`${name}: ${e.message}`);
           },
         }),

@@ -174,6 +174,38 @@ describe('dkls23-secp256k1 through the server (scripted participants)', () => {
 describe('dkls23-secp256k1: cheaters through the server', () => {
   const names = ['alice', 'bob', 'carol'];
 
+  it('a sealed message of the wrong size or a malformed broadcast is refused, and changes nothing', async () => {
+    await using server = await startTestServer();
+    await dklsParticipants(server, names, { alice: { stalls: true } });
+    const coordinator = await clientFor(server, 'coord', 'coordinator');
+    const { session } = await coordinator.keygen.create.mutate({
+      scheme: SCHEME,
+      threshold: 2,
+      participants: names,
+    });
+    await waitForState(coordinator, session.id, ['round1']);
+    const alice = await clientFor(server, 'alice', 'participant');
+    const submit = (submission: Record<string, unknown>) =>
+      failure(
+        alice.participant.submit.mutate({
+          sessionId: session.id,
+          submission: { kind: 'dkls23_keygen_round1', ...submission } as never,
+        }),
+      );
+    const sealed = 'ab'.repeat(24 + 8_448 + 16);
+    const short = await submit({ broadcast: {}, direct: { bob: 'ab'.repeat(100), carol: sealed } });
+    expect(short).toMatchObject({ appCode: 'INVALID_PACKAGE' });
+    expect(short.message).toContain('ciphertext(8448)');
+    const noBroadcast = await submit({
+      broadcast: { proof: '00' },
+      direct: { bob: sealed, carol: sealed },
+    });
+    expect(noBroadcast).toMatchObject({ appCode: 'INVALID_PACKAGE' });
+    const view = await coordinator.session.get.query({ sessionId: session.id });
+    expect(view.state).toBe('round1');
+    expect(view.participants.find((p) => p.name === 'alice')?.status).toBe('accepted');
+  }, 60_000);
+
   it('a proof of knowledge that does not verify fails the keygen naming its sender', async () => {
     await using server = await startTestServer();
     await dklsParticipants(server, names, { bob: { badProof: true } });

@@ -25,6 +25,7 @@ import {
   keygenPublicResult,
 } from '../../frost/sessions/keygen-parts.js';
 import { MAX_PARTIES } from '../keygen.js';
+import { KeygenDirect1Codec, KeygenDirect2Codec } from '../wire.js';
 import { DKLS23_SCHEME } from './messages.js';
 import { broadcastsOf, relayRound, sealedSubmission } from './relay.js';
 import {
@@ -84,12 +85,14 @@ export const dklsKeygenSession: SessionProtocol<
       phase: 'round1',
       done: DONE.round1,
       round: 'round-1',
+      messageBytes: KeygenDirect1Codec.bytes,
       into: 'broadcasts',
     }),
     ROUND2: sealedSubmission<DklsKeygenContext, DklsKeygenRound2Event>({
       phase: 'round2',
       done: DONE.round2,
       round: 'round-2',
+      messageBytes: KeygenDirect2Codec.bytes,
     }),
     CONFIRM: confirmEvent(DONE.confirming),
     // The round-1 relay is checked during round2, the round-2 relay during confirming.

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { EncryptedDirectSchema } from '../../e2e.js';
+import { encryptedDirectOf } from '../../e2e.js';
 import type { JsonObject, Participant, SessionContextBase } from '../../session/common.js';
 import type { EventSpec, Settlement } from '../../session/description.js';
 import type { Rejection } from '../../session/rejection.js';
@@ -14,10 +14,11 @@ import { inIndexOrder, withEntry } from '../../session/participants.js';
 import { sealedRelays } from '../../session/sealed-relays.js';
 import { submission } from '../../session/submission.js';
 
-const DIRECT_ENVELOPE = {
-  schema: EncryptedDirectSchema,
-  layout: 'a sealed message is nonce(24) ‖ ciphertext ‖ tag(16)',
-};
+/** The envelope of a round's sealed messages: nonce(24) ‖ ciphertext(`bytes`) ‖ tag(16). */
+const envelopeOf = (bytes: number) => ({
+  schema: encryptedDirectOf(bytes),
+  layout: `a sealed message here is nonce(24) ‖ ciphertext(${bytes}) ‖ tag(16)`,
+});
 
 export interface SealedRoundContext extends SessionContextBase<string, string> {
   /** sender → recipient → ciphertext, of the current round */
@@ -58,6 +59,8 @@ export function sealedSubmission<
   phase: string;
   done: string;
   round: string;
+  /** The exact size of the round's packed messages (`wire.ts` codecs). */
+  messageBytes: number;
   /** The context field holding the round's broadcasts, if the round has them. */
   into?: keyof TContext & string;
   first?(context: TContext, event: TEvent): Rejection | null;
@@ -84,7 +87,7 @@ export function sealedSubmission<
     pointToPoint: {
       payloads: (event) => event.direct,
       what: `${options.round} message`,
-      envelope: DIRECT_ENVELOPE,
+      envelope: envelopeOf(options.messageBytes),
     },
   });
 }

@@ -23,6 +23,7 @@ import { signInvite } from '../../frost/sessions/sign.js';
 import { assertSessionInput, statusOfAll, withEntry } from '../../session/participants.js';
 import { alreadySubmitted, notAMember, reject, type Rejection } from '../../session/rejection.js';
 import { submission } from '../../session/submission.js';
+import { SignDirect1Codec, SignDirect2Codec } from '../wire.js';
 import { DKLS23_SCHEME } from './messages.js';
 import { broadcastsOf, relayRound, sealedSubmission } from './relay.js';
 import {
@@ -153,6 +154,7 @@ export const dklsSignSession: SessionProtocol<
       phase: 'round1',
       done: DONE.round1,
       round: 'round-1',
+      messageBytes: SignDirect1Codec.bytes,
       into: 'round1',
       first: staleAttempt,
     }),
@@ -160,6 +162,7 @@ export const dklsSignSession: SessionProtocol<
       phase: 'round2',
       done: DONE.round2,
       round: 'round-2',
+      messageBytes: SignDirect2Codec.bytes,
       into: 'round2',
       first: staleAttempt,
     }),
