@@ -113,8 +113,21 @@ export interface KeyView {
   keygenSessionId: string;
   coordinator: string;
   createdAt: number;
+  /**
+   * Members a failed session of the key named, barred from its signings until `key.clearBan`
+   * (DKLs23; docs/ecdsa.md, Bans): empty for FROST keys.
+   */
+  bans: KeyBan[];
   /** Only for a participant asking: its own escrow blob (its signing share encrypted to itself). */
   escrow?: string;
+}
+
+export interface KeyBan {
+  participant: string;
+  /** The session whose failure named it. */
+  sessionId: string;
+  code: string;
+  at: number;
 }
 
 export interface ParticipantView {

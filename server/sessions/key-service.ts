@@ -1,5 +1,5 @@
 import { recordAudit } from '../../db/audit.js';
-import { deleteKeyBan } from '../../db/key-bans.js';
+import { deleteKeyBan, keyBansOf } from '../../db/key-bans.js';
 import { escrowOf, getKeyRow, listKeyRows } from '../../db/keys.js';
 import { AppError } from '../../protocol/errors.js';
 import type { Db } from '../../db/open.js';
@@ -53,12 +53,12 @@ export class KeyService {
   get(principal: Principal, keyId: string): KeyView {
     const row = getKeyRow(this.db, keyId);
     if (!row || !canSeeKey(principal, row)) throw keyNotFound(keyId);
-    return keyView(row, this.ownEscrow(principal, row.id));
+    return keyView(row, keyBansOf(this.db, row.id), this.ownEscrow(principal, row.id));
   }
 
   list(principal: Principal, limit: number): KeyView[] {
     return listKeyRows(this.db, { ...visibility(principal), limit }).map((row) =>
-      keyView(row, this.ownEscrow(principal, row.id)),
+      keyView(row, keyBansOf(this.db, row.id), this.ownEscrow(principal, row.id)),
     );
   }
 

@@ -1,3 +1,4 @@
+import type { KeyBanRow } from '../../db/key-bans.js';
 import type { KeyRow } from '../../db/keys.js';
 import type { Queryable } from '../../db/queryable.js';
 import { lastSessionEventId } from '../../db/session-events.js';
@@ -60,7 +61,7 @@ export function liveView(live: LiveSession): SessionView {
   return viewOf(row, live.context, live.row.lastEventId);
 }
 
-export function keyView(row: KeyRow, escrow?: string): KeyView {
+export function keyView(row: KeyRow, bans: readonly KeyBanRow[], escrow?: string): KeyView {
   return {
     id: row.id,
     scheme: row.scheme as ThresholdScheme,
@@ -73,6 +74,12 @@ export function keyView(row: KeyRow, escrow?: string): KeyView {
     keygenSessionId: row.keygenSessionId,
     coordinator: row.coordinator,
     createdAt: row.createdAt,
+    bans: bans.map(({ participant, sessionId, code, createdAt }) => ({
+      participant,
+      sessionId,
+      code,
+      at: createdAt,
+    })),
     ...(escrow !== undefined ? { escrow } : {}),
   };
 }

@@ -316,6 +316,11 @@ describe('dkls23-secp256k1: cheaters through the server', () => {
       expect(refused).toMatchObject({ code: 'FORBIDDEN', appCode: 'PARTICIPANT_BANNED' });
       expect(refused.message).toContain(failed.id);
     }
+    const barred = (await coordinator.key.get.query({ keyId })).bans;
+    expect(barred.map((b) => [b.participant, b.sessionId, b.code])).toEqual([
+      ['alice', failed.id, 'COMPLAINT'],
+      ['bob', failed.id, 'COMPLAINT'],
+    ]);
     const participant = await clientFor(server, 'bob', 'participant');
     expect(
       (await failure(participant.key.clearBan.mutate({ keyId, participant: 'bob' }))).code,
@@ -328,6 +333,9 @@ describe('dkls23-secp256k1: cheaters through the server', () => {
     expect(await coordinator.key.clearBan.mutate({ keyId, participant: 'bob' })).toEqual({
       cleared: true,
     });
+    expect((await coordinator.key.get.query({ keyId })).bans.map((b) => b.participant)).toEqual([
+      'alice',
+    ]);
     const signed = await sign(['carol', 'bob']);
     expect(signed.state, JSON.stringify(signed.error)).toBe('completed');
     expect(
