@@ -20,14 +20,15 @@ const QUERIES = {
   sessions:
     "select id, kind, state, scheme, threshold, participants, coordinator, key_id, deadline, waiting_for, json_extract(result, '$.keyId') as result_key_id, created_at, updated_at from sessions order by created_at",
   signatures:
-    "select id, state, key_id, message, json_extract(result, '$.signature') as signature from sessions where kind = 'sign'",
+    "select id, kind, state, key_id, message, json_extract(result, '$.signature') as signature from sessions where kind in ('sign', 'dkls23-sign')",
   failures:
     "select id, state, json_extract(error, '$.code') as code, json_extract(error, '$.culprits') as culprits, error from sessions where state in ('failed', 'rejected', 'timed_out', 'aborted')",
   snapshots:
     "select id, json_extract(snapshot, '$.value') as state, json_extract(snapshot, '$.context.phase') as phase from sessions",
   events:
     "select e.id, e.session_id, e.type, e.recipient, e.payload, e.created_at from session_events e join sessions s on s.id = e.session_id where s.kind = 'sign' order by e.id",
-  keys: 'select id, scheme, group_public_key, threshold, participants, verifying_shares, address, keygen_session_id, created_at from keys',
+  keys: 'select id, scheme, group_public_key, threshold, participants, verifying_shares, address, ethereum_address, keygen_session_id, created_at from keys',
+  bans: 'select key_id, participant, session_id, code, created_at from key_bans',
   participants: 'select name, identity_key from participants order by name',
   escrows:
     'select key_id, participant, length(blob) / 2 as bytes from escrows order by participant',
@@ -104,6 +105,8 @@ describe('the tables of docs/sessions.md through the sqlite3 shell', () => {
       keygen_session_id: 'kg-1',
     });
     expect(key!['address']).toMatch(/^tb1p/);
+    expect(key!['ethereum_address']).toBeNull();
+    expect(run('bans')).toEqual([]);
     expect(Object.keys(JSON.parse(key!['verifying_shares'] as string))).toEqual(['1', '2', '3']);
     expect(
       verifySignature(
