@@ -11,7 +11,7 @@ import { SchemeSchema } from './frost/schemes.js';
 import { ThresholdSchemeSchema } from './threshold-schemes.js';
 import { NameSchema } from './identity.js';
 import { TERMINAL_STATES, type TerminalState } from './session-states.js';
-import { SessionIdSchema } from './sessions.js';
+import { SessionIdSchema, SignHashSchema } from './sessions.js';
 
 const MemberSchema = z.object({
   name: NameSchema,
@@ -43,6 +43,11 @@ export const SignInviteSchema = z.object({
   /** The keygen that made the key: the escrow blob is bound to it. */
   keygenSessionId: z.string(),
   message: z.string(),
+  /**
+   * ECDSA (dkls23-secp256k1): `message` is the digest, and this what it hashes, when the
+   * request gave a message (the agent checks the digest before anyone approves it).
+   */
+  hashed: z.object({ hash: SignHashSchema, message: z.string() }).nullish(),
   t: z.number().int(),
   partIndex: z.number().int(),
   participants: z.array(MemberSchema),

@@ -71,7 +71,11 @@ export async function startDklsAttempt(
     broadcast: toWire(broadcast),
     direct: sealDirect(ctx, invite, directRound('sign/round1', attempt), SignDirect1Codec, direct),
   };
-  await ctx.submit(sessionId, submission);
+  if (await ctx.submit(sessionId, submission)) return;
+  // Refused: the server may hold another round 1 of this attempt (from before a keystore was
+  // lost or restored), which these secrets cannot open. Never go on with them: a new attempt.
+  ctx.dklsSignings.delete(sessionId);
+  await secretsLost(ctx, sessionId, attempt);
 }
 
 /**

@@ -1,6 +1,8 @@
 // keygen_invite / sign_invite: ask the approval policy once, remember the answer, answer the
 // server. A replayed invitation is answered again the same way without asking; one for a session
 // that already ended, or that we answered before losing the keystore, is not asked about at all.
+import { digestOf } from '../../protocol/dkls23/sessions/digest.js';
+import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
 import { isTerminalState } from '../../protocol/session-states.js';
 import { StoppedError } from '../retry.js';
 import { refusalOf } from '../server-errors.js';
@@ -23,6 +25,26 @@ function invitationOf(record: SessionRecord): Invitation {
   if (record.kind === 'keygen') return { kind: 'keygen', ...record.invite };
   const { escrow: _escrow, ...invite } = record.invite;
   return { kind: 'sign', ...invite };
+}
+
+/**
+ * A signing whose digest is not the hash of the message it shows is declined without asking:
+ * the approver would judge one message while the key signs another.
+ */
+export function digestMismatch(record: SessionRecord): { accept: false; reason: string } | null {
+  if (record.kind !== 'sign' || !record.invite.hashed) return null;
+  const { hash, message } = record.invite.hashed;
+  let digest: string;
+  try {
+    digest = bytesToHex(digestOf(hash, hexToBytes(message)));
+  } catch {
+    return { accept: false, reason: `${record.invite.sessionId}: the message shown is not hex` };
+  }
+  if (digest === record.invite.message.toLowerCase()) return null;
+  return {
+    accept: false,
+    reason: `the digest to sign is not the ${hash} of the message shown`,
+  };
 }
 
 /** Our status in the session as the server has it; null when it ended or is not ours. */
@@ -74,7 +96,7 @@ export async function onInvitation(ctx: AgentContext, kind: Kind, payload: unkno
     ctx.records.putSession(sessionId, { ...record, accepted: status !== 'rejected' });
     return;
   }
-  const answer = await decide(ctx, invitationOf(record));
+  const answer = digestMismatch(record) ?? (await decide(ctx, invitationOf(record)));
   ctx.records.putSession(sessionId, { ...record, accepted: answer.accept });
   await ctx.respond(sessionId, answer.accept, answer.reason);
 }

@@ -1,8 +1,9 @@
+import { keyBansOf } from '../../db/key-bans.js';
 import { recordCommitments, seenCommitments } from '../../db/nonce-commitments.js';
 import type { Queryable } from '../../db/queryable.js';
 import { EncryptedShareSchema } from '../../protocol/e2e.js';
 import { AppError } from '../../protocol/errors.js';
-import type { TimedEvent } from '../../protocol/session/common.js';
+import type { FailEvent, TimedEvent } from '../../protocol/session/common.js';
 import type { ProtocolSubmission, Submission } from '../../protocol/sessions.js';
 import { describeIssues } from '../../protocol/validation.js';
 import type { LiveSession } from './live-session.js';
@@ -36,6 +37,22 @@ function checkEnvelopes(live: LiveSession, sender: string, event: TimedEvent): v
         `${describeIssues(parsed.error, { first: true })} (${layout})`,
     );
   }
+}
+
+/**
+ * A session of a key whose protocol bars members (DKLs23) fails at the first submission after
+ * one of its members was barred (by another session of the key that failed meanwhile),
+ * whatever the submission: the others learn nothing more from the barred member's messages,
+ * and the barred one learns nothing from how they took them (docs/ecdsa.md, Bans).
+ */
+function barredIn(live: LiveSession, db: Queryable, at: number): FailEvent | null {
+  if (!live.key || !live.protocol.checks.bansOnFailure) return null;
+  const bans = new Map(keyBansOf(db, live.key.id).map((b) => [b.participant, b.sessionId]));
+  const barred = live.context.participants.filter((p) => bans.has(p.name)).map((p) => p.name);
+  if (barred.length === 0) return null;
+  const why = barred.map((name) => `${name} (named by ${bans.get(name)})`).join(', ');
+  const reason = `key ${live.key.id} has barred ${why} since this session began`;
+  return { type: 'FAIL', code: 'PARTICIPANT_BANNED', reason, culprits: barred, at };
 }
 
 /**
@@ -73,6 +90,8 @@ export function admit(
   const rejection = live.explain(event);
   if (rejection) throw rejectionError(rejection);
   checkEnvelopes(live, participant, event);
+  const barred = barredIn(live, deps.db, at);
+  if (barred) return { event: barred };
   const checked = checks.verify ? checks.verify(live.facts(deps.network, at), event) : event;
   const single = checked.type === 'FAIL' ? null : checks.singleUse?.(checked);
   if (!single) return { event: checked };

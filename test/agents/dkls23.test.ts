@@ -149,6 +149,27 @@ describe('participant agents: DKLs23 keygen and signing end to end', { timeout: 
     expect(eventsOf(dave!, sessionId, 'dkls23_sign_restarted')).toBe(1);
   });
 
+  it('a signer whose whole keystore is lost after its round 1 starts a new attempt, blamed for nothing', async () => {
+    await using server = await startTestServer();
+    pool = new AgentPool(server);
+    const [, bob] = await pool.agentsNamed(['alice', 'bob', 'dave']);
+    const coordinator = await pool.client('carol', 'coordinator');
+    const key = await keyOf(coordinator, await dklsKeygen(coordinator, ['alice', 'bob', 'dave']));
+    // Bob's keystore (records, inbox cursor, key share) is gone after his round 1: he replays
+    // his inbox from the start, knows nothing of the attempt, and makes a fresh round 1. The
+    // server refuses it (it holds the first), so he reports the attempt lost instead of going on.
+    const { sessionId } = await signAndVerify(coordinator, key, ['alice', 'bob'], async (id) => {
+      await stopAfter(
+        bob!,
+        (e) => e.sessionId === id && e.type === 'phase_changed' && e.payload['phase'] === 'round1',
+      );
+      fs.rmSync(bob!.keystoreDir, { recursive: true, force: true });
+      await bob!.start();
+    });
+    expect(submitted(bob!, sessionId, 'dkls23_secrets_lost')).toBe(1);
+    expect((await coordinator.key.get.query({ keyId: key.keyId })).bans).toEqual([]);
+  });
+
   it('a signer whose keystore lost the key share signs from the escrow', async () => {
     await using server = await startTestServer();
     pool = new AgentPool(server);

@@ -17,6 +17,7 @@ import {
   completedKeygen,
   failure,
   participants,
+  pinned as pinnedIn,
   waitForState,
 } from '../support/sessions.js';
 
@@ -281,6 +282,23 @@ describe('dkls23-secp256k1: cheaters through the server', () => {
     expect(view.error).toMatchObject({ code: 'COMMITMENT_MISMATCH', culprits: ['bob'] });
   }, 90_000);
 
+  it('a u that is no scalar is refused at once, and the session waits for a valid one', async () => {
+    await using server = await startTestServer();
+    const ps = await dklsParticipants(server, names);
+    const { coordinator, done } = await keygen(server, 2, names);
+    ps[2]!.misbehave({ outOfRangeU: true });
+    const { session } = await coordinator.sign.create.mutate({
+      keyId: done.result!['keyId'] as string,
+      digest: '46'.repeat(32),
+      participants: ['alice', 'carol'],
+    });
+    await pinnedIn(coordinator, session.id, 'round3', ['carol']);
+    await expect
+      .poll(() => ps[2]!.refusals.map((r) => [r.what, r.code]))
+      .toEqual([['dkls23_sign_round3', 'INVALID_PACKAGE']]);
+    expect(ps[2]!.refusals[0]!.message).toMatch(/u ≥ n/);
+  }, 90_000);
+
   it('a wrong u gives no signature; nobody can be named', async () => {
     const { view } = await signWith({ carol: { badU: true } }, ['alice', 'carol']);
     expect(view.state).toBe('failed');
@@ -349,6 +367,38 @@ describe('dkls23-secp256k1: cheaters through the server', () => {
         )
       ).appCode,
     ).toBe('PARTICIPANT_BANNED');
+  }, 120_000);
+
+  it('a bar stops the sessions of the key already running with the barred member', async () => {
+    await using server = await startTestServer();
+    const ps = await dklsParticipants(server, names);
+    const { coordinator, done } = await keygen(server, 2, names);
+    const keyId = done.result!['keyId'] as string;
+    ps[2]!.misbehave({ stalls: true });
+    const running = await coordinator.sign.create.mutate({
+      keyId,
+      digest: '44'.repeat(32),
+      participants: ['bob', 'carol'],
+    });
+    await pinnedIn(coordinator, running.session.id, 'round1', ['carol']);
+    ps[0]!.misbehave({ badExtensionFor: 'bob' });
+    const { session } = await coordinator.sign.create.mutate({
+      keyId,
+      digest: '45'.repeat(32),
+      participants: ['alice', 'bob'],
+    });
+    const failed = await waitForState(coordinator, session.id, undefined, 60_000);
+    expect(failed.error).toMatchObject({ code: 'COMPLAINT', accuser: 'bob', accused: 'alice' });
+    // Bob is barred now: the running signing fails at its next submission, whatever it is.
+    const carol = await clientFor(server, 'carol', 'participant');
+    await carol.participant.submit.mutate({
+      sessionId: running.session.id,
+      submission: { kind: 'dkls23_secrets_lost', attempt: 1 },
+    });
+    const stopped = await waitForState(coordinator, running.session.id);
+    expect(stopped.state).toBe('failed');
+    expect(stopped.error).toMatchObject({ code: 'PARTICIPANT_BANNED', culprits: ['bob'] });
+    expect(stopped.error!.message).toContain(session.id);
   }, 120_000);
 
   it('a lost secret is no cheat: it bars nobody', async () => {

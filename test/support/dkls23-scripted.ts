@@ -66,6 +66,8 @@ export interface DklsBehaviour {
   misdirect?: boolean;
   /** Signing round 3: a wrong u (the signature cannot verify; nobody can be named). */
   badU?: boolean;
+  /** Signing round 3: a u that is no scalar (≥ n). */
+  outOfRangeU?: boolean;
 }
 
 interface Member {
@@ -469,6 +471,7 @@ export class DklsScriptedParticipant {
     if (!r3) return;
     let broadcast = r3.broadcast;
     if (this.behaviour.badU) broadcast = { ...broadcast, u: flipBit(broadcast.u, 31) };
+    if (this.behaviour.outOfRangeU) broadcast = { ...broadcast, u: new Uint8Array(32).fill(0xff) };
     await this.submit(id, { kind: 'dkls23_sign_round3', attempt, broadcast: toWire(broadcast) });
   }
 }

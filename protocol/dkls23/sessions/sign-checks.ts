@@ -6,6 +6,8 @@
  * @module
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+import { SECP256K1_ORDER } from '../../group/secp256k1-group.js';
 import type { z } from 'zod';
 import { bytesToHex, hexToBytes } from '../../encoding.js';
 import { AppError } from '../../errors.js';
@@ -247,11 +249,31 @@ export const dklsSignChecks: SessionChecks<
         return checkRound2(facts, event);
       case 'ROUND3': {
         const wire = parse(SignBroadcast3Schema, 'round-3 values', name, event.broadcast);
+        const big = (['u', 'w'] as const).filter(
+          (k) => bytesToNumberBE(wire[k]) >= SECP256K1_ORDER,
+        );
+        if (big.length > 0) {
+          throw new AppError('INVALID_PACKAGE', `round-3 values of ${name}: ${big.join(', ')} ≥ n`);
+        }
         return { ...event, broadcast: toWire(wire) };
       }
       default:
         return event;
     }
+  },
+  // A nonce commitment or an R accepted once is never accepted again, in any session: a
+  // second round 1 or 2 of the same secrets is refused before anyone computes on it.
+  singleUse(event) {
+    if (event.type !== 'ROUND1' && event.type !== 'ROUND2') return null;
+    const field = event.type === 'ROUND1' ? 'commitment' : 'R';
+    const value = event.broadcast[field];
+    if (typeof value !== 'string') return null;
+    return {
+      values: [value],
+      refusal:
+        `${event.participant} sent a nonce ${field} the server has seen before; signing ` +
+        'secrets are single use: a new attempt has new ones',
+    };
   },
   followUp(facts) {
     if (facts.ended || facts.state !== 'round3' || facts.context.waitingFor.length > 0) return null;

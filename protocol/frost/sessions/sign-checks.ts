@@ -132,11 +132,13 @@ export const signRequest = {
   createSchema: SignCreateInputSchema,
   sessionId: (request: SignCreate) => request.sessionId,
   timeouts: (request: SignCreate) => request.timeouts,
+  // The fields of a FROST request as before digests existed, so a retry of a session created
+  // then is still the same request; digest and hash only when given.
   requestFields: (request: SignCreate) => ({
     keyId: request.keyId,
     message: request.message ?? null,
-    digest: request.digest ?? null,
-    hash: request.hash ?? null,
+    ...(request.digest !== undefined ? { digest: request.digest } : {}),
+    ...(request.hash !== undefined ? { hash: request.hash } : {}),
     participants: request.participants,
     timeouts: request.timeouts ?? null,
   }),
