@@ -75,6 +75,8 @@ const EXPECTED: Record<string, Record<Caller, Outcome>> = {
   'session.watch':         row('ok',      NF,            'ok',   NF,        'ok',   U),
   'key.get':               row('ok',      NF,            'ok',   NF,        'ok',   U),
   'key.list':              row('ok',      'ok',          'ok',   'ok',      'ok',   U),
+  // Nobody is barred from the FROST key: allowed callers hear NOT_FOUND for the bar.
+  'key.clearBan':          row(NF,        NF,            F,      F,         NF,     U),
 };
 
 /**
@@ -130,6 +132,7 @@ function inputs(keyId: string): Record<string, unknown> {
     'session.abort': { sessionId: 'sg-auth' },
     'session.watch': { sessionId: 'sg-auth' },
     'key.get': { keyId },
+    'key.clearBan': { keyId, participant: 'alice' },
   };
 }
 
