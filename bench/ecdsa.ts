@@ -19,7 +19,7 @@ import {
 import { cryptoKeygen, cryptoSign, type InMemoryKey } from './support/frost-in-memory.js';
 import { collectGarbage } from './support/gc.js';
 import { checkSignature, keygen, sign, type Key } from './support/session-cluster.js';
-import { messageFor } from './support/session-runs.js';
+import { messageFor, thresholdFor } from './support/session-runs.js';
 import { median, timed } from './support/stats.js';
 import {
   fmtInt,
@@ -34,7 +34,6 @@ import {
   type Json,
 } from './suite.js';
 
-const thresholdFor = (n: number) => Math.ceil((2 * n) / 3);
 /** Issue 13's targets: DKLs23 against FROST end to end, and end to end against crypto only. */
 const TARGET_SIGN_RATIO = 3;
 const TARGET_KEYGEN_RATIO = 10;

@@ -14,7 +14,7 @@ import {
   sign,
   startSessionCluster,
 } from './support/session-cluster.js';
-import { messageFor } from './support/session-runs.js';
+import { messageFor, thresholdFor } from './support/session-runs.js';
 import { median } from './support/stats.js';
 import { meterFsync, meterSqlite, type Spent } from './support/time-spent.js';
 import {
@@ -28,7 +28,6 @@ import {
   type Json,
 } from './suite.js';
 
-const thresholdFor = (n: number) => Math.ceil((2 * n) / 3);
 /** Issue 12: end-to-end keygen at most this many times its crypto-only time, at every n. */
 const TARGET_KEYGEN_RATIO = 1.3;
 

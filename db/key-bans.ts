@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from './queryable.js';
 import { keyBans } from './schema.js';
 
@@ -37,6 +37,20 @@ export function keyBansOf(db: Queryable, keyId: string): KeyBanRow[] {
     .where(eq(keyBans.keyId, keyId))
     .orderBy(asc(keyBans.createdAt), asc(keyBans.participant))
     .all();
+}
+
+/** The bars of several keys in one query (key.list), by key id. */
+export function keyBansOfKeys(db: Queryable, keyIds: readonly string[]): Map<string, KeyBanRow[]> {
+  const byKey = new Map<string, KeyBanRow[]>();
+  if (keyIds.length === 0) return byKey;
+  const rows = db
+    .select()
+    .from(keyBans)
+    .where(inArray(keyBans.keyId, [...keyIds]))
+    .orderBy(asc(keyBans.createdAt), asc(keyBans.participant))
+    .all();
+  for (const row of rows) byKey.set(row.keyId, [...(byKey.get(row.keyId) ?? []), row]);
+  return byKey;
 }
 
 /** Lifts a member's bar; false when it was not barred. */

@@ -7,6 +7,9 @@ import { collectGarbage } from './gc.js';
 import { keygenAndSign, type SessionCluster, type SessionTimes } from './session-cluster.js';
 import { meterFsync, meterSqlite, since, type Spent } from './time-spent.js';
 
+/** The threshold the n-scaling suites use for n parties: ⌈2n/3⌉. */
+export const thresholdFor = (n: number) => Math.ceil((2 * n) / 3);
+
 export const messageFor = (k: number) => Buffer.from(`bench session message ${k}`).toString('hex');
 
 /** `count` end-to-end sessions, `concurrency` at a time; each one's times and the wall time. */

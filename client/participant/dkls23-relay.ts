@@ -18,9 +18,6 @@ export interface DklsSession {
   participants: readonly Member[];
 }
 
-/** A round function's message: every field bytes or a list of bytes. */
-export type RoundMessage<T> = { [K in keyof T]: Uint8Array | Uint8Array[] };
-
 const refused = (what: string) => new DklsError('INVALID_PROTOCOL_MESSAGE', what);
 
 /** The member a relay entry names; the server's own mistake (no culprit) if it fits none. */

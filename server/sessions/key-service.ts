@@ -1,5 +1,5 @@
 import { recordAudit } from '../../db/audit.js';
-import { deleteKeyBan, keyBansOf } from '../../db/key-bans.js';
+import { deleteKeyBan, keyBansOf, keyBansOfKeys } from '../../db/key-bans.js';
 import { escrowOf, getKeyRow, listKeyRows } from '../../db/keys.js';
 import { AppError } from '../../protocol/errors.js';
 import type { Db } from '../../db/open.js';
@@ -57,8 +57,13 @@ export class KeyService {
   }
 
   list(principal: Principal, limit: number): KeyView[] {
-    return listKeyRows(this.db, { ...visibility(principal), limit }).map((row) =>
-      keyView(row, keyBansOf(this.db, row.id), this.ownEscrow(principal, row.id)),
+    const rows = listKeyRows(this.db, { ...visibility(principal), limit });
+    const bans = keyBansOfKeys(
+      this.db,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) =>
+      keyView(row, bans.get(row.id) ?? [], this.ownEscrow(principal, row.id)),
     );
   }
 

@@ -41,11 +41,10 @@ import {
   type PackedCodec,
 } from '../../protocol/dkls23/wire.js';
 import { decryptDirect, encryptDirect } from '../../protocol/e2e.js';
-import { signMessage } from '../../protocol/ecdsa/sign.js';
 import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
-import { identityProofMessage, type SessionEvent } from '../../protocol/sessions.js';
+import type { SessionEvent } from '../../protocol/sessions.js';
 import type { z } from 'zod';
-import { callRecordingRefusals, type Refusal } from './scripted-participant.js';
+import { callRecordingRefusals, registerWith, type Refusal } from './scripted-participant.js';
 
 export interface DklsBehaviour {
   /** Accept invitations, then never send a round. */
@@ -131,15 +130,8 @@ export class DklsScriptedParticipant {
     return this.sessions.get(sessionId)?.sentBroadcast;
   }
 
-  async register(): Promise<void> {
-    const { challenge } = await this.client.participant.challenge.mutate();
-    const message = identityProofMessage(this.name, this.identityKey, challenge);
-    const signature = bytesToHex(signMessage(this.secretKey, message));
-    await this.client.participant.register.mutate({
-      identityKey: this.identityKey,
-      challenge,
-      signature,
-    });
+  register(): Promise<void> {
+    return registerWith(this.client, this.name, this.secretKey);
   }
 
   start(): void {

@@ -88,6 +88,19 @@ interface SignState {
 const isTransient = (err: unknown) =>
   !(err instanceof TRPCClientError) || err.data === undefined || err.data === null;
 
+/** Registers `name`'s identity key (the public key of `secretKey`) with proof of possession. */
+export async function registerWith(
+  client: SigSocketClient,
+  name: string,
+  secretKey: Uint8Array,
+): Promise<void> {
+  const identityKey = bytesToHex(secp256k1.getPublicKey(secretKey, true));
+  const { challenge } = await client.participant.challenge.mutate();
+  const message = identityProofMessage(name, identityKey, challenge);
+  const signature = bytesToHex(signMessage(secretKey, message));
+  await client.participant.register.mutate({ identityKey, challenge, signature });
+}
+
 /** Runs a call, retrying while the server is unreachable; a refusal is recorded, not thrown. */
 export async function callRecordingRefusals(
   refusals: Refusal[],
@@ -158,15 +171,8 @@ export class ScriptedParticipant {
   }
 
   /** Registers the identity key with proof of possession. */
-  async register(): Promise<void> {
-    const { challenge } = await this.client.participant.challenge.mutate();
-    const message = identityProofMessage(this.name, this.identityKey, challenge);
-    const signature = bytesToHex(signMessage(this.secretKey, message));
-    await this.client.participant.register.mutate({
-      identityKey: this.identityKey,
-      challenge,
-      signature,
-    });
+  register(): Promise<void> {
+    return registerWith(this.client, this.name, this.secretKey);
   }
 
   /** Subscribes to the inbox (resuming after `lastEventId` if it has one). */

@@ -49,7 +49,7 @@ import {
 type KeygenCreate = z.output<typeof KeygenCreateInputSchema>;
 type Facts = SessionFacts<DklsKeygenContext>;
 
-export const keygenParamsOf = (context: DklsKeygenContext): KeygenPublicParams => ({
+const keygenParamsOf = (context: DklsKeygenContext): KeygenPublicParams => ({
   sid: keygenSid(context.sessionId, context.threshold, context.participants),
   threshold: context.threshold,
   parties: context.participants.length,

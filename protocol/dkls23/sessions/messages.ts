@@ -146,6 +146,4 @@ export const SignRestartedSchema = z.object({
 /** The `attempt` a signing's `phase_changed` carries. */
 export const SignPhaseSchema = z.object({ phase: z.string(), attempt: AttemptSchema });
 
-export type KeygenRound1Relay = z.output<typeof KeygenRound1RelaySchema>;
-export type KeygenRound2Relay = z.output<typeof KeygenRound2RelaySchema>;
 export type SignRelay = z.output<typeof SignRelaySchema>;

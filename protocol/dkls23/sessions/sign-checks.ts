@@ -61,16 +61,21 @@ type Facts = SessionFacts<DklsSignContext>;
 type Schema =
   typeof SignBroadcast1Schema | typeof SignBroadcast2Schema | typeof SignBroadcast3Schema;
 
-/** The key as the combine needs it: its keygen sid is derived again from its row. */
-function publicShareOf(
-  key: KeyRecord,
-): Pick<DklsKeyShare, 'sid' | 'threshold' | 'parties' | 'groupKey'> {
-  return {
+type PublicShare = Pick<DklsKeyShare, 'sid' | 'threshold' | 'parties' | 'groupKey'>;
+
+/** The key as the checks need it, derived once per session: its keygen sid from its row. */
+function publicShareOf(facts: Facts): PublicShare {
+  const cached = facts.cache.get('publicShare') as PublicShare | undefined;
+  if (cached) return cached;
+  const key = keyOf(facts);
+  const share = {
     sid: keygenSid(key.keygenSessionId, key.threshold, key.participants),
     threshold: key.threshold,
     parties: key.participants.length,
     groupKey: dklsSuite.elementFromBytes(hexToBytes(key.groupPublicKey)),
   };
+  facts.cache.set('publicShare', share);
+  return share;
 }
 
 function paramsOf(context: DklsSignContext): SignParams {
@@ -111,7 +116,7 @@ function checkRound2(facts: Facts, event: Extract<DklsSignEvent, { type: 'ROUND2
   const round1 = parse(SignBroadcast1Schema, 'round-1 broadcast', name, context.round1[name]);
   try {
     checkRevealedNonce(
-      publicShareOf(keyOf(facts)),
+      publicShareOf(facts),
       paramsOf(context),
       indexOf(context, name),
       round1,
@@ -132,7 +137,7 @@ function combine(facts: Facts): DklsSignEvent | FailEvent {
   const byIndex = <S extends Schema>(schema: S, round: Record<string, JsonObject>, what: string) =>
     new Map(context.participants.map((p) => [p.index, parse(schema, what, p.name, round[p.name])]));
   try {
-    const signature = combineSignature(publicShareOf(keyOf(facts)), paramsOf(context), {
+    const signature = combineSignature(publicShareOf(facts), paramsOf(context), {
       round1: byIndex(SignBroadcast1Schema, context.round1, 'round-1 broadcast'),
       round2: byIndex(SignBroadcast2Schema, context.round2, 'round-2 broadcast'),
       round3: byIndex(SignBroadcast3Schema, context.round3, 'round-3 values'),
