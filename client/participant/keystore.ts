@@ -44,6 +44,14 @@ export type RecordKind = (typeof RECORD_KINDS)[number];
 /** Record ids become file names: no separators, never `.` or `..`. */
 const RecordIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/);
 
+/**
+ * Kinds whose opened contents are kept in memory while their file is unchanged: the answered
+ * invitations, read at every event of their session (a DKLs23 invitation carries the sealed
+ * escrow, tens of kB). They hold nothing secret; records with secrets are opened at each read.
+ */
+const KEPT_OPEN: ReadonlySet<RecordKind> = new Set(['session']);
+const KEPT_OPEN_MAX = 256;
+
 const MetaSchema = z.object({
   v: z.literal(FORMAT_VERSION),
   identityKey: z.string(),
@@ -60,6 +68,9 @@ export class Keystore {
     readonly dir: string,
     private readonly key: Uint8Array,
   ) {}
+
+  /** Opened KEPT_OPEN records by file, with the file's identity when it was opened. */
+  private readonly keptOpen = new Map<string, { stamp: string; plain: string }>();
 
   /**
    * Opens (or creates, mode 0700) the keystore in `dir` for this identity. A keystore made by
@@ -108,11 +119,40 @@ export class Keystore {
   /** The record, validated by `schema`; undefined when absent. Throws CORRUPT if it does not open. */
   read<S extends z.ZodType>(kind: RecordKind, id: string, schema: S): z.output<S> | undefined {
     const file = this.path(kind, id);
-    const sealed = readFileIfExists(file);
-    if (sealed === undefined) return undefined;
-    const parsed = schema.safeParse(safeJson(this.open(kind, id, sealed, file)));
+    const plain = KEPT_OPEN.has(kind)
+      ? this.openKept(kind, id, file)
+      : this.openFile(kind, id, file);
+    if (plain === undefined) return undefined;
+    const parsed = schema.safeParse(safeJson(plain));
     if (!parsed.success) throw new KeystoreError('CORRUPT', `${file}: unexpected record contents`);
     return parsed.data;
+  }
+
+  private openFile(kind: RecordKind, id: string, file: string): string | undefined {
+    const sealed = readFileIfExists(file);
+    return sealed === undefined ? undefined : this.open(kind, id, sealed, file);
+  }
+
+  /**
+   * The opened record, from memory while the file is the one opened before (same inode, size and
+   * modification time: every write replaces the file with a new one).
+   */
+  private openKept(kind: RecordKind, id: string, file: string): string | undefined {
+    const stat = fs.statSync(file, { throwIfNoEntry: false, bigint: true });
+    if (stat === undefined) {
+      this.keptOpen.delete(file);
+      return undefined;
+    }
+    const stamp = `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+    const kept = this.keptOpen.get(file);
+    if (kept?.stamp === stamp) return kept.plain;
+    const plain = this.openFile(kind, id, file);
+    if (plain === undefined) return undefined;
+    this.keptOpen.delete(file);
+    if (this.keptOpen.size >= KEPT_OPEN_MAX)
+      this.keptOpen.delete(this.keptOpen.keys().next().value!);
+    this.keptOpen.set(file, { stamp, plain });
+    return plain;
   }
 
   /** Seals and durably writes the record (replacing any previous one). */
@@ -123,12 +163,14 @@ export class Keystore {
     const plain = new TextEncoder().encode(JSON.stringify(value));
     const box = xchacha20poly1305(this.key, nonce, binding(kind, id)).encrypt(plain);
     writeFileDurable(file, Buffer.concat([Uint8Array.of(FORMAT_VERSION), nonce, box]));
+    this.keptOpen.delete(file);
   }
 
   /** Durably deletes the record (absent is fine). */
   remove(kind: RecordKind, id: string): void {
     const file = this.path(kind, id);
     if (fs.existsSync(path.dirname(file))) removeFileDurable(file);
+    this.keptOpen.delete(file);
   }
 
   /** Ids of the records of one kind. */

@@ -8,7 +8,7 @@
  */
 import { secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { GroupElement } from '../group/group.js';
 import { secp256k1Group } from '../group/secp256k1.js';
 
@@ -18,15 +18,33 @@ export const HASH_TO_CURVE_DST = utf8ToBytes(
 );
 export const KEY_TAG = utf8ToBytes('dkls23/base-ot/key/v1');
 
+/** Writes `value` as u64 big-endian at `offset` of `view`. */
+export function writeU64(view: DataView, offset: number, value: number): void {
+  view.setBigUint64(offset, BigInt(value));
+}
+
 export function u64(value: number): Uint8Array {
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(value));
+  writeU64(new DataView(out.buffer), 0, value);
   return out;
 }
 
 /** Every part as u64-BE length ‖ bytes. */
 export function lengthPrefixed(parts: readonly Uint8Array[]): Uint8Array {
-  return concatBytes(...parts.flatMap((part) => [u64(part.length), part]));
+  let total = 0;
+  for (const part of parts) {
+    if (!(part instanceof Uint8Array)) throw new TypeError('lengthPrefixed: parts must be bytes');
+    total += 8 + part.length;
+  }
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let offset = 0;
+  for (const part of parts) {
+    writeU64(view, offset, part.length);
+    out.set(part, offset + 8);
+    offset += 8 + part.length;
+  }
+  return out;
 }
 
 function header(sid: Uint8Array, index: number, slot: 0 | 1): Uint8Array[] {

@@ -31,7 +31,7 @@ import { DklsError } from './errors.js';
 import { parseInput, randomFrom, SidSchema } from './input.js';
 import { GF128_BYTES, gf128Add, gf128Mul } from './gf2k.js';
 import { lengthPrefixed, taggedHash, u64 } from './hashes.js';
-import { expandSeed, rowToScalars } from './prg.js';
+import { rowHasher, seedExpander } from './prg.js';
 import { Fn } from './field.js';
 
 /** κ: columns of the extension, one per base OT. */
@@ -194,9 +194,10 @@ export function oteReceiverExtend(
     const mask = 1 << (j & 7);
     x[j >>> 3] = (x[j >>> 3]! & ~mask) | (-choices[j]! & mask);
   }
-  const t = seeds0.map((seed, i) => expandSeed(fresh, i, seed, length));
+  const expand = seedExpander(fresh);
+  const t = seeds0.map((seed, i) => expand(i, seed, length));
   const u = seeds1.map((seed, i) => {
-    const column = expandSeed(fresh, i, seed, length);
+    const column = expand(i, seed, length);
     for (let k = 0; k < length; k++) column[k] = column[k]! ^ t[i]![k]! ^ x[k]!;
     return column;
   });
@@ -229,10 +230,11 @@ export function oteSenderExtend(
   const tTildes = bytes.subarray(OTE_COLUMNS * length + GF128_BYTES, bytes.length - NONCE_BYTES);
   const fresh = freshSid(sid, bytes.subarray(bytes.length - NONCE_BYTES));
   const chi = challenges(fresh, count, uBytes);
+  const expand = seedExpander(fresh);
   let mismatch = 0;
   const q = seeds.map((seed, i) => {
     const mask = -bitAt(delta, i) & 0xff;
-    const column = expandSeed(fresh, i, seed, length);
+    const column = expand(i, seed, length);
     const u = uBytes.subarray(i * length, (i + 1) * length);
     for (let k = 0; k < length; k++) column[k] = column[k]! ^ (u[k]! & mask);
     const qTilde = fold(column, chi);
@@ -273,15 +275,21 @@ export function correlatedOtSend(
   }
   const nonce = randomFrom(rng, NONCE_BYTES);
   const fresh = freshSid(sid, nonce);
+  const hash = rowHasher(fresh);
   const outputs: bigint[][] = [];
-  const tau: Uint8Array[] = [];
+  const message = new Uint8Array(transferMessageBytes(rows.length, width));
+  let offset = 0;
   rows.forEach((row, j) => {
-    const v0 = rowToScalars(fresh, j, row, width);
-    const v1 = rowToScalars(fresh, j, gf128Add(row, delta), width);
+    const v0 = hash(j, row, width);
+    const v1 = hash(j, gf128Add(row, delta), width);
     outputs.push(v0);
-    v0.forEach((v, k) => tau.push(Fn.toBytes(Fn.add(Fn.sub(v1[k]!, v), alphas[j]![k]!))));
+    for (let k = 0; k < width; k++) {
+      message.set(Fn.toBytes(Fn.create(v1[k]! - v0[k]! + alphas[j]![k]!)), offset);
+      offset += SCALAR_BYTES;
+    }
   });
-  return { outputs, message: concatBytes(...tau, nonce) };
+  message.set(nonce, offset);
+  return { outputs, message };
 }
 
 /** Receiver: its outputs z^B_j = x_j·τ_j − H_q(t_j), so z^A_j + z^B_j = x_j·α_j. */
@@ -301,12 +309,10 @@ export function correlatedOtReceive(
   }
   const bytes = messageOf(message, transferMessageBytes(choices.length, width), 'transfer message');
   const tau = decodeScalars(bytes.subarray(0, bytes.length - NONCE_BYTES));
-  const fresh = freshSid(sid, bytes.subarray(bytes.length - NONCE_BYTES));
+  const hash = rowHasher(freshSid(sid, bytes.subarray(bytes.length - NONCE_BYTES)));
   return rows.map((row, j) => {
     const bit = BigInt(choices[j]!);
-    return rowToScalars(fresh, j, row, width).map((v, k) =>
-      Fn.sub(Fn.mul(bit, tau[j * width + k]!), v),
-    );
+    return hash(j, row, width).map((v, k) => Fn.create(bit * tau[j * width + k]! - v));
   });
 }
 

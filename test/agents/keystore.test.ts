@@ -52,6 +52,27 @@ describe('participant keystore', () => {
     );
   });
 
+  it('keeps invitations open in memory only while their file is unchanged', () => {
+    const dir = path.join(tempDir(), 'ks');
+    const key = newKey();
+    const store = Keystore.open(dir, key);
+    store.write('session', 's_1', { secret: 'first' });
+    expect(store.read('session', 's_1', Secret)).toEqual({ secret: 'first' });
+    // Another writer (a second process, a restore by hand) replaces the file: the change shows.
+    Keystore.open(dir, key).write('session', 's_1', { secret: 'second' });
+    expect(store.read('session', 's_1', Secret)).toEqual({ secret: 'second' });
+    // An altered file is refused, not answered from memory; a deleted one is gone.
+    const file = store.path('session', 's_1');
+    fs.appendFileSync(file, Uint8Array.of(0));
+    expect(() => store.read('session', 's_1', Secret)).toThrow(
+      expect.objectContaining({ code: 'CORRUPT' }),
+    );
+    fs.rmSync(file);
+    expect(store.read('session', 's_1', Secret)).toBeUndefined();
+    store.write('session', 's_1', { secret: 'third' });
+    expect(store.read('session', 's_1', Secret)).toEqual({ secret: 'third' });
+  });
+
   it('hands out nonces once: stored and logged before commitments go out, gone before the share', () => {
     const dir = tempDir();
     const store = Keystore.open(dir, newKey());
