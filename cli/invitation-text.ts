@@ -10,6 +10,9 @@ export function describeInvitation(invite: Invitation): string {
     const label = invite.label ? ` "${invite.label}"` : '';
     return `keygen ${invite.sessionId} from ${invite.coordinator}: ${invite.t}-of-${invite.n} ${invite.scheme} key${label} with ${others}`;
   }
+  if (invite.kind === 'destroy') {
+    return `destroy ${invite.sessionId} from ${invite.coordinator}: delete your share of ${invite.scheme} key ${invite.keyId} (epoch ${invite.epoch}, held with ${others}); this cannot be undone`;
+  }
   const bytes = invite.message.length / 2;
   const shown =
     invite.message.length > MAX_MESSAGE_HEX

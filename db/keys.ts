@@ -17,6 +17,11 @@ export function insertKeyRow(db: Queryable, row: NewKeyRow): void {
   db.insert(keys).values(row).run();
 }
 
+/** A key's new status (docs/lifecycle.md, Key status). */
+export function setKeyStatus(db: Queryable, id: string, status: string): void {
+  db.update(keys).set({ status }).where(eq(keys.id, id)).run();
+}
+
 export function listKeyRows(
   db: Queryable,
   filter: { coordinator?: string | undefined; participant?: string | undefined; limit: number },
@@ -49,6 +54,11 @@ export function insertEscrows(
     createdAt: at,
   }));
   if (rows.length > 0) db.insert(escrows).values(rows).run();
+}
+
+/** Erases every escrow blob of a key (a destroyed key keeps none: docs/lifecycle.md). */
+export function deleteEscrowsOfKey(db: Queryable, keyId: string): void {
+  db.delete(escrows).where(eq(escrows.keyId, keyId)).run();
 }
 
 /** participant name → escrow blob for one key. */

@@ -48,6 +48,8 @@ export const sessions = sqliteTable(
     ] as const;
     return [
       index('sessions_state_idx').on(t.state),
+      // key.history: the sessions of one key.
+      index('sessions_key_idx').on(t.keyId, t.createdAt),
       // Covering indexes of session.list (docs/sessions.md, Listing sessions): a summary's
       // columns sit after `message` and `snapshot` in the row, so reading them from the table
       // walks each row's overflow pages (tens of ms per page of large sessions); from an
@@ -88,6 +90,10 @@ export const keys = sqliteTable('keys', {
   address: text(),
   /** EIP-55 Ethereum address of an ECDSA key (dkls23-secp256k1); null for FROST keys. */
   ethereumAddress: text(),
+  /** The key's epoch: 1 after its keygen, one more after each refresh or reshare (docs/lifecycle.md). */
+  epoch: integer().notNull().default(1),
+  /** `active`, `destroyed` or `destroy_incomplete` (docs/lifecycle.md, Key status). */
+  status: text().notNull().default('active'),
   keygenSessionId: text()
     .notNull()
     .references(() => sessions.id),

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, desc, eq, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import { preparedPerConnection, preparedPerDatabase } from './prepared.js';
 import type { Queryable } from './queryable.js';
 import type { Scheme } from '../protocol/frost/schemes.js';
@@ -81,6 +81,9 @@ export function writeSessionRow(sqlite: Database.Database, id: string, w: Sessio
 export interface RunningSessionHead {
   id: string;
   coordinator: string;
+  kind: string;
+  /** The existing key the session works on (signings, lifecycle); null for a keygen. */
+  keyId: string | null;
   deadline: number | null;
   /** Nobody awaited: a follow-up (e.g. aggregating a signature) may be due. */
   awaitsNobody: boolean;
@@ -95,6 +98,8 @@ export function unfinishedSessionHeads(db: Queryable): RunningSessionHead[] {
     .select({
       id: sessions.id,
       coordinator: sessions.coordinator,
+      kind: sessions.kind,
+      keyId: sessions.keyId,
       deadline: sessions.deadline,
       awaitsNobody: sql<number>`${sessions.waitingFor} = '[]'`,
     })
@@ -116,6 +121,10 @@ export interface SessionFilter {
   coordinator?: string | undefined;
   /** Only sessions naming this participant. */
   participant?: string | undefined;
+  /** Only sessions of this key (signings, lifecycle, the keygen that made it)… */
+  keyId?: string | undefined;
+  /** …of these kinds. */
+  kinds?: readonly string[] | undefined;
   limit: number;
 }
 
@@ -165,6 +174,8 @@ function filterConditions(filter: SessionFilter): SQL[] {
     filter.state ? sql`+${sessions.state} = ${filter.state}` : undefined,
     filter.coordinator !== undefined ? eq(sessions.coordinator, filter.coordinator) : undefined,
     filter.participant !== undefined ? namesParticipant(filter.participant) : undefined,
+    filter.keyId !== undefined ? eq(sessions.keyId, filter.keyId) : undefined,
+    filter.kinds !== undefined ? inArray(sessions.kind, [...filter.kinds]) : undefined,
   ].filter((c): c is SQL => c !== undefined);
 }
 

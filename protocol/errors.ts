@@ -32,6 +32,10 @@ export const errorCodes = {
   NOT_A_PARTICIPANT: { http: 403, trpc: 'FORBIDDEN' },
   /** A member a failed session of the key named; docs/ecdsa.md, Bans. */
   PARTICIPANT_BANNED: { http: 403, trpc: 'FORBIDDEN' },
+  /** The key is destroyed (or its destruction did not complete): docs/lifecycle.md. */
+  KEY_DESTROYED: { http: 410, trpc: 'PRECONDITION_FAILED' },
+  /** Another session holds the key (a lifecycle session, or signings before one): docs/lifecycle.md. */
+  KEY_BUSY: { http: 409, trpc: 'CONFLICT' },
   WRONG_PHASE: { http: 409, trpc: 'CONFLICT' },
   ALREADY_SUBMITTED: { http: 409, trpc: 'CONFLICT' },
   SESSION_FINISHED: { http: 409, trpc: 'CONFLICT' },

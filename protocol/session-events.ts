@@ -22,23 +22,26 @@ export type Member = z.output<typeof MemberSchema>;
 
 const base = { sessionId: SessionIdSchema };
 
-export const KeygenInviteSchema = z.object({
+/** What every invitation names: who asks, the scheme, and the invitee's place in the group. */
+const invite = {
   ...base,
   coordinator: z.string(),
   scheme: ThresholdSchemeSchema,
-  label: z.string().nullish(),
   t: z.number().int(),
-  n: z.number().int(),
   partIndex: z.number().int(),
   participants: z.array(MemberSchema),
   deadline: z.number(),
+};
+
+export const KeygenInviteSchema = z.object({
+  ...invite,
+  label: z.string().nullish(),
+  n: z.number().int(),
 });
 export type KeygenInvite = z.output<typeof KeygenInviteSchema>;
 
 export const SignInviteSchema = z.object({
-  ...base,
-  coordinator: z.string(),
-  scheme: ThresholdSchemeSchema,
+  ...invite,
   keyId: z.string(),
   /** The keygen that made the key: the escrow blob is bound to it. */
   keygenSessionId: z.string(),
@@ -48,14 +51,20 @@ export const SignInviteSchema = z.object({
    * request gave a message (the agent checks the digest before anyone approves it).
    */
   hashed: z.object({ hash: SignHashSchema, message: z.string() }).nullish(),
-  t: z.number().int(),
-  partIndex: z.number().int(),
-  participants: z.array(MemberSchema),
   escrow: z.string().nullish(),
   commitRound: z.number().int(),
-  deadline: z.number(),
 });
 export type SignInvite = z.output<typeof SignInviteSchema>;
+
+/** A key's destruction (docs/lifecycle.md, Destroy): each holder deletes its share and says so. */
+export const DestroyInviteSchema = z.object({
+  ...invite,
+  keyId: z.string(),
+  /** The keygen that made the key (a share not yet filed under the key id is kept under it). */
+  keygenSessionId: z.string(),
+  epoch: z.number().int(),
+});
+export type DestroyInvite = z.output<typeof DestroyInviteSchema>;
 
 export const PhaseChangedSchema = z.object({
   ...base,

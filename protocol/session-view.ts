@@ -100,7 +100,15 @@ export interface KeyView {
    */
   groupPublicKey: string;
   threshold: number;
+  /** The holders of the current epoch. */
   participants: Array<{ name: string; index: number }>;
+  /** 1 after keygen, one more per refresh or reshare (docs/lifecycle.md). */
+  epoch: number;
+  /**
+   * `active`, `destroying` (a destroy session runs), `destroyed` or `destroy_incomplete`
+   * (docs/lifecycle.md, Key status).
+   */
+  status: string;
   /** Verifying share of each participant, keyed by index (decimal string). */
   verifyingShares: Record<string, string>;
   /**

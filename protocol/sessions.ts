@@ -258,3 +258,9 @@ export const KeyClearBanInputSchema = z.strictObject({
 export const KeyListInputSchema = z
   .strictObject({ limit: z.number().int().min(1).max(500).default(100) })
   .optional();
+
+/** key.history */
+export const KeyHistoryInputSchema = z.strictObject({
+  keyId: KeyIdSchema,
+  limit: z.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
+});

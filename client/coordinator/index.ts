@@ -2,4 +2,4 @@
 export { followSession, type FollowOptions } from './follow.js';
 export { advance, type SessionProgress } from './progress.js';
 export { SessionEndedError, describeEnd } from './session-ended-error.js';
-export { startKeygen, startSign } from './start.js';
+export { startDestroy, startKeygen, startSign } from './start.js';

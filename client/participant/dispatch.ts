@@ -19,6 +19,7 @@ import {
   startDklsKeygen,
 } from './dkls23-keygen-rounds.js';
 import { onDklsSignRound1, onDklsSignRound2, startDklsAttempt } from './dkls23-signing-rounds.js';
+import { onDestroying } from './destroy.js';
 import { onInvitation } from './invitations.js';
 import { onKeygenEnded, onRound1Packages, onRound2Shares, startRound1 } from './keygen-rounds.js';
 import type { SessionRecord } from './records.js';
@@ -29,10 +30,12 @@ type RecordOf<K extends SessionRecord['kind']> = Extract<SessionRecord, { kind: 
 export async function handleEvent(ctx: AgentContext, event: SessionEvent): Promise<void> {
   if (event.type === 'keygen_invite') return onInvitation(ctx, 'keygen', event.payload);
   if (event.type === 'sign_invite') return onInvitation(ctx, 'sign', event.payload);
+  if (event.type === 'destroy_invite') return onInvitation(ctx, 'destroy', event.payload);
   if (isTerminalEventType(event.type)) return onSessionEnded(ctx, event);
   const record = ctx.records.session(event.sessionId);
   if (!record?.accepted) return;
   if (record.kind === 'keygen') return keygenEvent(ctx, record, event);
+  if (record.kind === 'destroy') return destroyEvent(ctx, record, event);
   return isDklsScheme(record.invite.scheme)
     ? dklsSignEvent(ctx, record, event)
     : frostSignEvent(ctx, record, event);
@@ -105,6 +108,14 @@ async function dklsSignEvent(ctx: AgentContext, record: RecordOf<'sign'>, event:
   }
 }
 
+async function destroyEvent(ctx: AgentContext, record: RecordOf<'destroy'>, event: SessionEvent) {
+  if (
+    event.type === 'phase_changed' &&
+    PhaseChangedSchema.parse(event.payload).phase === 'destroying'
+  )
+    await onDestroying(ctx, record.invite);
+}
+
 /** Any end: forget the session's secrets (a completed keygen keeps its key share under the key id). */
 function onSessionEnded(ctx: AgentContext, event: SessionEvent): void {
   const ended = SessionEndedSchema.parse(event.payload);
@@ -114,7 +125,7 @@ function onSessionEnded(ctx: AgentContext, event: SessionEvent): void {
     const filed = typeof keyId === 'string' ? keyId : undefined;
     if (isDklsScheme(record.invite.scheme)) onDklsKeygenEnded(ctx, event.sessionId, filed);
     else onKeygenEnded(ctx, event.sessionId, filed);
-  } else {
+  } else if (record?.kind !== 'destroy') {
     ctx.nonces.discardOtherRounds(event.sessionId);
     ctx.dklsSignings.delete(event.sessionId);
   }

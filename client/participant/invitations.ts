@@ -1,4 +1,4 @@
-// keygen_invite / sign_invite: ask the approval policy once, remember the answer, answer the
+// keygen_invite / sign_invite / destroy_invite: ask the approval policy once, remember the answer, answer the
 // server. A replayed invitation is answered again the same way without asking; one for a session
 // that already ended, or that we answered before losing the keystore, is not asked about at all.
 import { digestOf } from '../../protocol/dkls23/sessions/digest.js';
@@ -6,7 +6,11 @@ import { bytesToHex, hexToBytes } from '../../protocol/encoding.js';
 import { isTerminalState } from '../../protocol/session-states.js';
 import { StoppedError } from '../retry.js';
 import { refusalOf } from '../server-errors.js';
-import { KeygenInviteSchema, SignInviteSchema } from '../../protocol/session-events.js';
+import {
+  DestroyInviteSchema,
+  KeygenInviteSchema,
+  SignInviteSchema,
+} from '../../protocol/session-events.js';
 import type { AgentContext } from './context.js';
 import type { SessionRecord } from './records.js';
 import type { ApprovalDecision, Invitation } from './types.js';
@@ -15,14 +19,20 @@ type Kind = SessionRecord['kind'];
 
 /** The invitation, validated, as a not-yet-accepted record. */
 function recordOf(kind: Kind, payload: unknown): SessionRecord {
-  return kind === 'keygen'
-    ? { kind, accepted: false, invite: KeygenInviteSchema.parse(payload) }
-    : { kind, accepted: false, invite: SignInviteSchema.parse(payload) };
+  switch (kind) {
+    case 'keygen':
+      return { kind, accepted: false, invite: KeygenInviteSchema.parse(payload) };
+    case 'sign':
+      return { kind, accepted: false, invite: SignInviteSchema.parse(payload) };
+    case 'destroy':
+      return { kind, accepted: false, invite: DestroyInviteSchema.parse(payload) };
+  }
 }
 
 /** The invitation as the policy sees it: no escrow blob. */
 function invitationOf(record: SessionRecord): Invitation {
   if (record.kind === 'keygen') return { kind: 'keygen', ...record.invite };
+  if (record.kind === 'destroy') return { kind: 'destroy', ...record.invite };
   const { escrow: _escrow, ...invite } = record.invite;
   return { kind: 'sign', ...invite };
 }

@@ -8,7 +8,11 @@ import {
   NonceCommitmentsSchema,
   NoncesSchema,
 } from '../../protocol/frost/schemas.js';
-import { KeygenInviteSchema, SignInviteSchema } from '../../protocol/session-events.js';
+import {
+  DestroyInviteSchema,
+  KeygenInviteSchema,
+  SignInviteSchema,
+} from '../../protocol/session-events.js';
 import type { Keystore } from './keystore.js';
 
 /** `session/<sessionId>`: the invitation we answered (the context of every later event). */
@@ -24,6 +28,7 @@ export const SessionRecordSchema = z.discriminatedUnion('kind', [
      */
     committedRound: z.number().int().optional(),
   }),
+  z.object({ kind: z.literal('destroy'), accepted: z.boolean(), invite: DestroyInviteSchema }),
 ]);
 export type SessionRecord = z.output<typeof SessionRecordSchema>;
 

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import type { SessionEvent } from '../../protocol/sessions.js';
-import type { KeygenInvite, SignInvite } from '../../protocol/session-events.js';
+import type { DestroyInvite, KeygenInvite, SignInvite } from '../../protocol/session-events.js';
 import type { SigSocketClient } from '../trpc.js';
 
 /** What the approval policy sees: the invitation (a sign invite without its escrow blob). */
 export type Invitation =
-  ({ kind: 'keygen' } & KeygenInvite) | ({ kind: 'sign' } & Omit<SignInvite, 'escrow'>);
+  | ({ kind: 'keygen' } & KeygenInvite)
+  | ({ kind: 'sign' } & Omit<SignInvite, 'escrow'>)
+  | ({ kind: 'destroy' } & DestroyInvite);
 
 /** true: accept; false: reject (generic reason); or reject with a reason the others will see. */
 export type ApprovalDecision = boolean | { accept: false; reason: string };
@@ -27,6 +29,8 @@ export type AgentEvent =
   | { type: 'refused'; sessionId: string; what: string; code: string; message: string }
   | { type: 'escrow_used'; sessionId: string; keyId: string }
   | { type: 'key_stored'; keyId: string; groupPublicKey: string }
+  /** Our share of the key is deleted from the keystore (a destroy session). */
+  | { type: 'key_destroyed'; keyId: string; sessionId: string }
   | { type: 'session_ended'; sessionId: string; state: string }
   | { type: 'error'; message: string; sessionId?: string };
 

@@ -152,10 +152,17 @@ export interface KeyRecord {
   verifyingShares: Record<string, string>;
   keygenSessionId: string;
   coordinator: string;
+  /** 1 after keygen, one more per refresh or reshare (docs/lifecycle.md). */
+  epoch: number;
+  /** What the key may still do (`protocol/lifecycle/key-status.ts`). */
+  status: string;
 }
 
 /** A key a completed session creates; the server stores it with its escrow blobs. */
-export interface NewKey extends Omit<KeyRecord, 'id' | 'keygenSessionId' | 'coordinator'> {
+export interface NewKey extends Omit<
+  KeyRecord,
+  'id' | 'keygenSessionId' | 'coordinator' | 'epoch' | 'status'
+> {
   /** The key's Bitcoin address (P2TR for frost-secp256k1-tr, P2WPKH for dkls23-secp256k1). */
   address: string | null;
   /** The EIP-55 Ethereum address of an ECDSA key (dkls23-secp256k1). */
@@ -192,6 +199,22 @@ export interface Directory {
   escrows(keyId: string): Map<string, string>;
   /** Members barred from the key's sessions, with the session that named them. */
   bans(keyId: string): Map<string, { sessionId: string; code: string }>;
+  /** The key's running sessions (also those whose create is not committed yet). */
+  running(keyId: string): readonly RunningOnKey[];
+}
+
+/** A running session of a key, as creation sees it. */
+export interface RunningOnKey {
+  sessionId: string;
+  kind: string;
+}
+
+/** What a session's end does to the key it works on (docs/lifecycle.md). */
+export interface KeyChange {
+  keyId: string;
+  status: string;
+  /** Erase the key's escrow blobs. */
+  eraseEscrows: boolean;
 }
 
 /** What a create request becomes. */
@@ -256,6 +279,8 @@ export interface SessionChecks<
    * check may leak the checker's secrets; docs/ecdsa.md, Bans); null bars nobody.
    */
   bansOnFailure?(facts: SessionFacts<TContext>): { keyId: string; names: readonly string[] } | null;
+  /** At any end: what it does to the key the session works on (lifecycle sessions), or null. */
+  keyAtEnd?(facts: SessionFacts<TContext>): KeyChange | null;
   /** Fields the server adds to a notification before storing it (transcript hash, …). */
   decorate?(facts: SessionFacts<TContext>, notification: AnyNotification): Record<string, unknown>;
 }

@@ -42,7 +42,7 @@ function existing(db: Db, sessionId: string, hash: string): CreateSessionResult 
 }
 
 /** The lookups a protocol's `prepare` makes, answered for this caller with typed errors. */
-function directoryFor(db: Db, principal: Principal): Directory {
+function directoryFor(db: Db, principal: Principal, runtime: SessionRuntime): Directory {
   return {
     identityKeys(names) {
       const keys = identityKeysOf(db, names);
@@ -62,6 +62,7 @@ function directoryFor(db: Db, principal: Principal): Directory {
       return key;
     },
     escrows: (keyId) => escrowsOfKey(db, keyId),
+    running: (keyId) => runtime.runningOn(keyId),
     bans: (keyId) =>
       new Map(
         keyBansOf(db, keyId).map((b) => [b.participant, { sessionId: b.sessionId, code: b.code }]),
@@ -97,7 +98,7 @@ export async function createSession(
   if (again) return again;
   // The caps are checked before anything is read or written (docs/sessions.md, Limits).
   deps.runtime.admit(principal.sub);
-  const prepared = checks.prepare(request, directoryFor(deps.db, principal));
+  const prepared = checks.prepare(request, directoryFor(deps.db, principal, deps.runtime));
   const timeouts = resolveTimeouts(deps.config, checks.timeouts(request));
   const at = deps.clock();
   const input = { ...prepared.input, sessionId, coordinator: principal.sub, timeouts, at };

@@ -4,7 +4,9 @@ import { escrowOf, getKeyRow, listKeyRows } from '../../db/keys.js';
 import { AppError } from '../../protocol/errors.js';
 import type { Db } from '../../db/open.js';
 import type { Principal } from '../../protocol/identity.js';
+import type { RunningOnKey } from '../../protocol/session/description.js';
 import type { KeyView } from '../../protocol/session-view.js';
+import { listSessionSummaries } from '../../db/sessions.js';
 import { canSeeKey, keyNotFound, visibility } from './access.js';
 import { keyView } from './view.js';
 
@@ -15,6 +17,8 @@ import { keyView } from './view.js';
 export class KeyService {
   constructor(
     private readonly db: Db,
+    /** The key's running sessions (its shown status: docs/lifecycle.md). */
+    private readonly runningOn: (keyId: string) => readonly RunningOnKey[],
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -53,7 +57,22 @@ export class KeyService {
   get(principal: Principal, keyId: string): KeyView {
     const row = getKeyRow(this.db, keyId);
     if (!row || !canSeeKey(principal, row)) throw keyNotFound(keyId);
-    return keyView(row, keyBansOf(this.db, row.id), this.ownEscrow(principal, row.id));
+    return keyView(
+      row,
+      keyBansOf(this.db, row.id),
+      this.runningOn(row.id),
+      this.ownEscrow(principal, row.id),
+    );
+  }
+
+  /**
+   * key.history: the keygen that made the key and its lifecycle sessions, newest first (its
+   * signings are in session.list). Whoever sees the key sees its history.
+   */
+  history(principal: Principal, keyId: string, kinds: readonly string[], limit: number) {
+    const row = getKeyRow(this.db, keyId);
+    if (!row || !canSeeKey(principal, row)) throw keyNotFound(keyId);
+    return listSessionSummaries(this.db, { keyId, kinds, limit });
   }
 
   list(principal: Principal, limit: number): KeyView[] {
@@ -63,7 +82,12 @@ export class KeyService {
       rows.map((row) => row.id),
     );
     return rows.map((row) =>
-      keyView(row, bans.get(row.id) ?? [], this.ownEscrow(principal, row.id)),
+      keyView(
+        row,
+        bans.get(row.id) ?? [],
+        this.runningOn(row.id),
+        this.ownEscrow(principal, row.id),
+      ),
     );
   }
 

@@ -9,6 +9,7 @@ import { sessionMachine, type SessionMachine } from '../../machines/index.js';
 import { AppError } from '../../protocol/errors.js';
 import { dklsKeygen, dklsSign } from '../../protocol/dkls23/sessions/index.js';
 import { frostKeygen, frostSign } from '../../protocol/frost/sessions/index.js';
+import { keyDestroy } from '../../protocol/lifecycle/index.js';
 import type { SessionInputBase, TimedEvent } from '../../protocol/session/common.js';
 import type {
   AnyContext,
@@ -24,6 +25,7 @@ export const BUILT_IN_PROTOCOLS: readonly ProtocolDefinition[] = [
   frostSign,
   dklsKeygen,
   dklsSign,
+  keyDestroy,
 ];
 
 /**

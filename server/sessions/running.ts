@@ -1,4 +1,5 @@
 import { AppError } from '../../protocol/errors.js';
+import type { RunningOnKey } from '../../protocol/session/description.js';
 
 /** The running-session caps (docs/sessions.md, Limits; `--max-running-sessions*`). */
 export interface RunningLimits {
@@ -14,6 +15,9 @@ export interface RunningLimits {
 export class RunningSessions {
   private readonly coordinatorOf = new Map<string, string>();
   private readonly perCoordinator = new Map<string, number>();
+  /** Running sessions that work on an existing key (signings, lifecycle), by key. */
+  private readonly byKey = new Map<string, Map<string, string>>();
+  private readonly keyOf = new Map<string, string>();
 
   get size(): number {
     return this.coordinatorOf.size;
@@ -32,16 +36,34 @@ export class RunningSessions {
     return this.perCoordinator.get(coordinator) ?? 0;
   }
 
-  add(sessionId: string, coordinator: string): void {
+  /** The running sessions of `keyId`, with their kinds. */
+  onKey(keyId: string): RunningOnKey[] {
+    const sessions = this.byKey.get(keyId);
+    return sessions ? [...sessions].map(([sessionId, kind]) => ({ sessionId, kind })) : [];
+  }
+
+  add(sessionId: string, coordinator: string, key?: { keyId: string; kind: string }): void {
     if (this.coordinatorOf.has(sessionId)) return;
     this.coordinatorOf.set(sessionId, coordinator);
     this.perCoordinator.set(coordinator, this.of(coordinator) + 1);
+    if (key) {
+      const sessions = this.byKey.get(key.keyId) ?? new Map<string, string>();
+      this.byKey.set(key.keyId, sessions.set(sessionId, key.kind));
+      this.keyOf.set(sessionId, key.keyId);
+    }
   }
 
   delete(sessionId: string): void {
     const coordinator = this.coordinatorOf.get(sessionId);
     if (coordinator === undefined) return;
     this.coordinatorOf.delete(sessionId);
+    const keyId = this.keyOf.get(sessionId);
+    if (keyId !== undefined) {
+      this.keyOf.delete(sessionId);
+      const sessions = this.byKey.get(keyId);
+      sessions?.delete(sessionId);
+      if (sessions?.size === 0) this.byKey.delete(keyId);
+    }
     const left = this.of(coordinator) - 1;
     if (left > 0) this.perCoordinator.set(coordinator, left);
     else this.perCoordinator.delete(coordinator);
@@ -50,6 +72,8 @@ export class RunningSessions {
   clear(): void {
     this.coordinatorOf.clear();
     this.perCoordinator.clear();
+    this.byKey.clear();
+    this.keyOf.clear();
   }
 
   /** Throws TOO_MANY_SESSIONS unless `coordinator` may start one more session now. */

@@ -3,7 +3,13 @@ import { SessionInputError } from '../../machines/index.js';
 import type { AuditEntry } from '../../db/audit.js';
 import { insertAuditRows } from '../../db/audit.js';
 import { insertKeyBans } from '../../db/key-bans.js';
-import { getKeyRow, insertEscrows, insertKeyRow } from '../../db/keys.js';
+import {
+  deleteEscrowsOfKey,
+  getKeyRow,
+  insertEscrows,
+  insertKeyRow,
+  setKeyStatus,
+} from '../../db/keys.js';
 import type { Db } from '../../db/open.js';
 import { connectionOf } from '../../db/prepared.js';
 import type { Queryable } from '../../db/queryable.js';
@@ -22,7 +28,11 @@ import {
 } from '../../db/sessions.js';
 import { AppError } from '../../protocol/errors.js';
 import type { SessionInputBase, TimedEvent } from '../../protocol/session/common.js';
-import type { AnyNotification, KeyRecord } from '../../protocol/session/description.js';
+import type {
+  AnyNotification,
+  KeyRecord,
+  RunningOnKey,
+} from '../../protocol/session/description.js';
 import type { SessionView } from '../../protocol/session-view.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -56,6 +66,9 @@ interface Completed {
   /** The key's rows, written with the transition. */
   store?: (db: Db) => void;
 }
+
+const onKey = (kind: string, keyId: string | null) =>
+  keyId === null ? undefined : { keyId, kind };
 
 /** The newest event of `live` as the API spells it. */
 const lastEventIdOf = (live: LiveSession) =>
@@ -157,6 +170,11 @@ export class SessionRuntime {
     return this.live.size;
   }
 
+  /** The running sessions of a key, those whose create is not committed yet included. */
+  runningOn(keyId: string): RunningOnKey[] {
+    return this.all.onKey(keyId);
+  }
+
   /** Throws TOO_MANY_SESSIONS unless `coordinator` may start another session now. */
   admit(coordinator: string): void {
     if (this.deps.limits) this.all.admit(coordinator, this.deps.limits);
@@ -222,7 +240,7 @@ export class SessionRuntime {
     const reached = { ended: live.ended, deadline: context.deadline };
     live.markWritten(json);
     this.keepOpen(live);
-    this.all.add(live.id, input.coordinator);
+    this.all.add(live.id, input.coordinator, onKey(live.kind, row.keyId));
     const created = this.queue(
       live,
       () => {
@@ -331,6 +349,7 @@ export class SessionRuntime {
     }
     const done = state === 'completed' ? this.complete(live, at) : null;
     const bans = state === 'failed' ? this.bans(live, at) : null;
+    const keyChange = ended ? this.keyAtEnd(live, at) : null;
     const events = this.eventRows(live, notifications, done, at);
     const row: SessionRowWrite = { updatedAt: at };
     // An unchanged snapshot leaves state, deadline, waitingFor and error as they are too.
@@ -354,6 +373,7 @@ export class SessionRuntime {
     const write = () => {
       done?.store?.(this.deps.db);
       bans?.(this.deps.db);
+      keyChange?.(this.deps.db);
       writeSessionRow(this.sqlite, live.id, row);
       step?.write?.(this.deps.db);
       insertAuditRows(this.sqlite, audit);
@@ -410,6 +430,16 @@ export class SessionRuntime {
         code,
         at,
       });
+  }
+
+  /** What the session's end does to the key it works on (lifecycle), written with the transition. */
+  private keyAtEnd(live: LiveSession, at: number): ((db: Db) => void) | null {
+    const change = live.protocol.checks.keyAtEnd?.(live.facts(this.deps.network, at));
+    if (!change) return null;
+    return (db) => {
+      setKeyStatus(db, change.keyId, change.status);
+      if (change.eraseEscrows) deleteEscrowsOfKey(db, change.keyId);
+    };
   }
 
   /** The rows of what the machine emitted, with the facts the protocol's checks add. */
@@ -491,8 +521,8 @@ export class SessionRuntime {
     const overdue: string[] = [];
     const due: string[] = [];
     const heads = unfinishedSessionHeads(this.deps.db);
-    for (const { id, coordinator, deadline, awaitsNobody } of heads) {
-      this.all.add(id, coordinator);
+    for (const { id, coordinator, kind, keyId, deadline, awaitsNobody } of heads) {
+      this.all.add(id, coordinator, onKey(kind, keyId));
       if (deadline !== null && deadline <= now) overdue.push(id);
       else this.timers.arm(id, deadline);
       if (awaitsNobody) due.push(id);

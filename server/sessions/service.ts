@@ -1,3 +1,6 @@
+import { DESTROY_KIND } from '../../protocol/lifecycle/destroy-types.js';
+import type { KeyDestroyInput } from '../../protocol/lifecycle/messages.js';
+import { THRESHOLD_SCHEMES } from '../../protocol/threshold-schemes.js';
 import type { z } from 'zod';
 import type { AuditEntry } from '../../db/audit.js';
 import { getKeyRow } from '../../db/keys.js';
@@ -99,7 +102,7 @@ export class SessionService {
     this.identities = new IdentityService(deps.db, this.clock, {
       perPrincipal: deps.config.maxChallengesPerPrincipal,
     });
-    this.keys = new KeyService(deps.db, this.clock);
+    this.keys = new KeyService(deps.db, (keyId) => this.runtime.runningOn(keyId), this.clock);
   }
 
   /** Restores unfinished sessions and re-arms their deadlines. */
@@ -157,6 +160,20 @@ export class SessionService {
     return this.auditedCreate(principal, kind, () =>
       createSession(this.createDeps(), principal, this.protocols.get(kind), input),
     );
+  }
+
+  /** key.destroy (docs/lifecycle.md): the request is already through its schema at the tRPC edge. */
+  destroyKey(principal: Principal, input: KeyDestroyInput): Promise<CreateSessionResult> {
+    return this.auditedCreate(principal, DESTROY_KIND, () =>
+      createSession(this.createDeps(), principal, this.protocols.get(DESTROY_KIND), input),
+    );
+  }
+
+  /** key.history: the key's keygen and lifecycle sessions (not its signings). */
+  keyHistory(principal: Principal, keyId: string, limit: number): SessionSummary[] {
+    const signing = new Set(THRESHOLD_SCHEMES.map((scheme) => sessionKindFor(scheme, 'sign')));
+    const kinds = this.protocols.kinds.filter((kind) => !signing.has(kind));
+    return this.keys.history(principal, keyId, kinds, limit);
   }
 
   get(principal: Principal, sessionId: string): SessionView {

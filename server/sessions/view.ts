@@ -1,3 +1,5 @@
+import { shownStatus } from '../../protocol/lifecycle/key-status.js';
+import type { RunningOnKey } from '../../protocol/session/description.js';
 import type { KeyBanRow } from '../../db/key-bans.js';
 import type { KeyRow } from '../../db/keys.js';
 import type { Queryable } from '../../db/queryable.js';
@@ -61,13 +63,20 @@ export function liveView(live: LiveSession): SessionView {
   return viewOf(row, live.context, live.row.lastEventId);
 }
 
-export function keyView(row: KeyRow, bans: readonly KeyBanRow[], escrow?: string): KeyView {
+export function keyView(
+  row: KeyRow,
+  bans: readonly KeyBanRow[],
+  running: readonly RunningOnKey[],
+  escrow?: string,
+): KeyView {
   return {
     id: row.id,
     scheme: row.scheme as ThresholdScheme,
     groupPublicKey: row.groupPublicKey,
     threshold: row.threshold,
     participants: row.participants,
+    epoch: row.epoch,
+    status: shownStatus(row, running),
     verifyingShares: row.verifyingShares,
     address: row.address ?? null,
     ethereumAddress: row.ethereumAddress ?? null,

@@ -13,6 +13,7 @@ import { openDatabaseReadOnly } from '../../db/read-only.js';
 import { inboxEventsAfter } from '../../db/session-events.js';
 import type { Scheme } from '../../protocol/frost/schemes.js';
 import type { SessionView } from '../../protocol/session-view.js';
+import type { ThresholdScheme } from '../../protocol/threshold-schemes.js';
 import { tempDir, type TestServer } from '../support/server.js';
 
 import { waitFor as poll } from '../support/signing.js';
@@ -161,7 +162,7 @@ export async function completedKeygen(
   coordinator: SigSocketClient,
   participants: string[],
   threshold: number,
-  scheme: Scheme = 'frost-secp256k1',
+  scheme: ThresholdScheme = 'frost-secp256k1',
 ): Promise<{ keyId: string; groupPublicKey: string; view: SessionView }> {
   const { session } = await startKeygen(coordinator, { threshold, participants, scheme });
   const view = await followSession(coordinator, session.id);

@@ -27,7 +27,7 @@ const QUERIES = {
     "select id, json_extract(snapshot, '$.value') as state, json_extract(snapshot, '$.context.phase') as phase from sessions",
   events:
     "select e.id, e.session_id, e.type, e.recipient, e.payload, e.created_at from session_events e join sessions s on s.id = e.session_id where s.kind = 'sign' order by e.id",
-  keys: 'select id, scheme, group_public_key, threshold, participants, verifying_shares, address, ethereum_address, keygen_session_id, created_at from keys',
+  keys: 'select id, scheme, group_public_key, threshold, participants, verifying_shares, address, ethereum_address, epoch, status, keygen_session_id, created_at from keys',
   bans: 'select key_id, participant, session_id, code, created_at from key_bans',
   participants: 'select name, identity_key from participants order by name',
   escrows:
@@ -102,6 +102,8 @@ describe('the tables of docs/sessions.md through the sqlite3 shell', () => {
       id: keyId,
       scheme: 'frost-secp256k1-tr',
       threshold: 2,
+      epoch: 1,
+      status: 'active',
       keygen_session_id: 'kg-1',
     });
     expect(key!['address']).toMatch(/^tb1p/);

@@ -13,6 +13,7 @@ import { bytesToHex, hexToBytes } from '../../encoding.js';
 import { AppError } from '../../errors.js';
 import {
   keyOf,
+  signableKey,
   signersFor,
   signRequest,
   withKeygenSessionId,
@@ -184,7 +185,7 @@ export const dklsSignChecks: SessionChecks<
   idPrefix: 'sg',
   ...signRequest,
   prepare(request, directory) {
-    const key = directory.key(request.keyId);
+    const key = signableKey(directory, request.keyId);
     if (key.scheme !== DKLS23_SCHEME) {
       throw new AppError(
         'BAD_REQUEST',

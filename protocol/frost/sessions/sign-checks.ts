@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { assertSignable } from '../../lifecycle/key-status.js';
 import type { z } from 'zod';
 import { AppError } from '../../errors.js';
 import type { FailEvent } from '../../session/common.js';
@@ -114,6 +115,13 @@ function aggregateShares(facts: Facts, at: number): SignEvent | FailEvent {
   }
 }
 
+/** The key a sign request names, if it may sign now (KEY_DESTROYED, KEY_BUSY otherwise). */
+export function signableKey(directory: Directory, keyId: string): KeyRecord {
+  const key = directory.key(keyId);
+  assertSignable(key, directory.running(key.id));
+  return key;
+}
+
 /** The signers named by a request: key indexes, identity keys and escrow blobs. */
 export function signersFor(key: KeyRecord, names: readonly string[], directory: Directory) {
   const indexes = signersOf(key, names);
@@ -153,7 +161,7 @@ export const frostSignChecks: SessionChecks<SignContext, SignEvent, SignInput, S
   idPrefix: 'sg',
   ...signRequest,
   prepare(request, directory) {
-    const key = directory.key(request.keyId);
+    const key = signableKey(directory, request.keyId);
     if (request.digest !== undefined) {
       throw new AppError(
         'BAD_REQUEST',

@@ -1,8 +1,10 @@
 import {
   KeyClearBanInputSchema,
   KeyGetInputSchema,
+  KeyHistoryInputSchema,
   KeyListInputSchema,
 } from '../../../protocol/sessions.js';
+import { KeyDestroyInputSchema } from '../../../protocol/lifecycle/messages.js';
 import { authedProcedure, roleProcedure, router } from '../init.js';
 
 /** Threshold keys: a coordinator sees its own, a participant those it holds a share of. */
@@ -14,6 +16,21 @@ export const keyRouter = router({
   list: authedProcedure
     .input(KeyListInputSchema)
     .query(({ ctx, input }) => ctx.services.sessions.keys.list(ctx.principal, input?.limit ?? 100)),
+
+  /** The key's keygen and lifecycle sessions, newest first (docs/lifecycle.md). */
+  history: authedProcedure
+    .input(KeyHistoryInputSchema)
+    .query(({ ctx, input }) =>
+      ctx.services.sessions.keyHistory(ctx.principal, input.keyId, input.limit ?? 100),
+    ),
+
+  /**
+   * Starts the key's destruction (docs/lifecycle.md, Destroy): every holder deletes its share and
+   * signs that it did. Returns the session like keygen.create; idempotent with a `sessionId`.
+   */
+  destroy: roleProcedure('coordinator', 'admin')
+    .input(KeyDestroyInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.sessions.destroyKey(ctx.principal, input)),
 
   /** Lifts the bar a failed session put on a member of the key (docs/ecdsa.md, Bans). */
   clearBan: roleProcedure('coordinator', 'admin')
