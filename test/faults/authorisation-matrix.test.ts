@@ -77,6 +77,9 @@ const EXPECTED: Record<string, Record<Caller, Outcome>> = {
   'key.list':              row('ok',      'ok',          'ok',   'ok',      'ok',   U),
   // Nobody is barred from the FROST key: allowed callers hear NOT_FOUND for the bar.
   'key.clearBan':          row(NF,        NF,            F,      F,         NF,     U),
+  'key.history':           row('ok',      NF,            'ok',   NF,        'ok',   U),
+  // Aimed at the signing's id, so the key is never destroyed: CONFLICT for whoever may destroy.
+  'key.destroy':           row(TAKEN,     TAKEN,         F,      F,         TAKEN,  U),
 };
 
 /**
@@ -133,6 +136,8 @@ function inputs(keyId: string): Record<string, unknown> {
     'session.watch': { sessionId: 'sg-auth' },
     'key.get': { keyId },
     'key.clearBan': { keyId, participant: 'alice' },
+    'key.history': { keyId },
+    'key.destroy': { keyId, sessionId: 'sg-auth' },
   };
 }
 
