@@ -56,11 +56,6 @@ export function insertEscrows(
   if (rows.length > 0) db.insert(escrows).values(rows).run();
 }
 
-/** Erases every escrow blob of a key (a destroyed key keeps none: docs/lifecycle.md). */
-export function deleteEscrowsOfKey(db: Queryable, keyId: string): void {
-  db.delete(escrows).where(eq(escrows.keyId, keyId)).run();
-}
-
 /** participant name → escrow blob for one key. */
 export function escrowsOfKey(db: Queryable, keyId: string): Map<string, string> {
   const rows = db.select().from(escrows).where(eq(escrows.keyId, keyId)).all();

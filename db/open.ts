@@ -33,6 +33,9 @@ export function openDatabaseFile(file: string): OpenedDatabase {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted and overwritten content is zeroed in the file, so an erased escrow blob does not
+  // linger in free pages (docs/lifecycle.md, What is erased).
+  sqlite.pragma('secure_delete = ON');
   const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
   migrate(db, { migrationsFolder });
   return { db, sqlite, file, close: () => sqlite.close() };

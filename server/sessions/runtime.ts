@@ -3,13 +3,8 @@ import { SessionInputError } from '../../machines/index.js';
 import type { AuditEntry } from '../../db/audit.js';
 import { insertAuditRows } from '../../db/audit.js';
 import { insertKeyBans } from '../../db/key-bans.js';
-import {
-  deleteEscrowsOfKey,
-  getKeyRow,
-  insertEscrows,
-  insertKeyRow,
-  setKeyStatus,
-} from '../../db/keys.js';
+import { eraseEscrowsOfKey } from '../../db/escrow-erase.js';
+import { getKeyRow, insertEscrows, insertKeyRow, setKeyStatus } from '../../db/keys.js';
 import type { Db } from '../../db/open.js';
 import { connectionOf } from '../../db/prepared.js';
 import type { Queryable } from '../../db/queryable.js';
@@ -438,7 +433,7 @@ export class SessionRuntime {
     if (!change) return null;
     return (db) => {
       setKeyStatus(db, change.keyId, change.status);
-      if (change.eraseEscrows) deleteEscrowsOfKey(db, change.keyId);
+      if (change.eraseEscrows) eraseEscrowsOfKey(db, change.keyId);
     };
   }
 

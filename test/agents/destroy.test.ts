@@ -1,11 +1,13 @@
 // A key's destruction with real agents, for a FROST and a DKLs23 key: every holder deletes its
-// share on disk and signs that it did (checked by OpenSSL), the escrow rows are erased, and the
-// key takes no signing and no second destruction.
+// share on disk and signs that it did (checked by OpenSSL), every copy of the escrow blobs is
+// erased (rows, snapshots, events, and the bytes of the database file), and the key takes no
+// signing and no second destruction.
 import fs from 'node:fs';
 import path from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { followSession, startDestroy, startSign } from '../../client/coordinator/index.js';
+import Database from 'better-sqlite3';
 import { escrowsOfKey } from '../../db/keys.js';
 import { openDatabaseReadOnly } from '../../db/read-only.js';
 import { publicKeyOf } from '../../protocol/ecdsa/sign.js';
@@ -36,14 +38,44 @@ function filesNaming(agent: Agent, id: string): string[] {
   return found;
 }
 
-function escrowRows(server: TestServer, keyId: string): number {
-  const opened = openDatabaseReadOnly(path.join(server.dataDir, 'sigsocket.db'));
+const databaseFile = (server: TestServer) => path.join(server.dataDir, 'sigsocket.db');
+
+function escrowBlobs(server: TestServer, keyId: string): string[] {
+  const opened = openDatabaseReadOnly(databaseFile(server));
   try {
-    return escrowsOfKey(opened.db, keyId).size;
+    return [...escrowsOfKey(opened.db, keyId).values()];
   } finally {
     opened.close();
   }
 }
+
+/** `table.column` of every value in the database that contains one of `needles`. */
+function cellsContaining(server: TestServer, needles: string[]): string[] {
+  const sqlite = new Database(databaseFile(server), { readonly: true });
+  try {
+    const tables = sqlite
+      .prepare<[], { name: string }>(`select name from sqlite_master where type = 'table'`)
+      .all();
+    const found: string[] = [];
+    for (const { name } of tables) {
+      for (const row of sqlite
+        .prepare<[], Record<string, unknown>>(`select * from "${name}"`)
+        .all()) {
+        for (const [column, value] of Object.entries(row)) {
+          if (typeof value === 'string' && needles.some((n) => value.includes(n))) {
+            found.push(`${name}.${column}`);
+          }
+        }
+      }
+    }
+    return found;
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** A stretch from the middle of a blob: enough to recognise it, short enough to find in pages. */
+const middleOf = (blob: string) => blob.slice(blob.length / 2 - 32, blob.length / 2 + 32);
 
 describe('key.destroy with real agents', { timeout: 180_000 }, () => {
   for (const scheme of ['frost-secp256k1', DKLS] as const) {
@@ -55,7 +87,21 @@ describe('key.destroy with real agents', { timeout: 180_000 }, () => {
       const coordinator = await pool.client('carol', 'coordinator');
       const { keyId, view: keygen } = await completedKeygen(coordinator, names, 2, scheme);
       for (const agent of agents) expect(filesNaming(agent, keyId)).toHaveLength(1);
-      expect(escrowRows(server, keyId)).toBe(3);
+      const signing =
+        scheme === DKLS
+          ? { keyId, digest: hex(sha256(Uint8Array.of(1))), participants: names.slice(0, 2) }
+          : { keyId, message: 'aa', participants: names.slice(0, 2) };
+      const signed = await startSign(coordinator, signing);
+      expect((await followSession(coordinator, signed.session.id)).state).toBe('completed');
+
+      // The blobs are in their rows and also in the keygen's and the signing's snapshots and the
+      // signing's invitations, until the key is destroyed.
+      const blobs = escrowBlobs(server, keyId);
+      expect(blobs).toHaveLength(3);
+      const needles = blobs.map(middleOf);
+      expect(new Set(cellsContaining(server, needles))).toEqual(
+        new Set(['sessions.snapshot', 'session_events.payload', 'escrows.blob']),
+      );
 
       const { session } = await startDestroy(coordinator, { keyId });
       const destroyed = await followSession(coordinator, session.id);
@@ -92,14 +138,11 @@ describe('key.destroy with real agents', { timeout: 180_000 }, () => {
           sessionId: session.id,
         });
       }
-      expect(escrowRows(server, keyId)).toBe(0);
+      expect(escrowBlobs(server, keyId)).toEqual([]);
+      expect(cellsContaining(server, needles)).toEqual([]);
 
       const key = await coordinator.key.get.query({ keyId });
       expect(key).toMatchObject({ status: 'destroyed', epoch: 1 });
-      const signing =
-        scheme === DKLS
-          ? { keyId, digest: hex(sha256(Uint8Array.of(1))), participants: names.slice(0, 2) }
-          : { keyId, message: 'aa', participants: names.slice(0, 2) };
       expect(await appCode(startSign(coordinator, signing))).toBe('KEY_DESTROYED');
       expect(await appCode(startDestroy(coordinator, { keyId }))).toBe('KEY_DESTROYED');
 
@@ -108,6 +151,13 @@ describe('key.destroy with real agents', { timeout: 180_000 }, () => {
         ['destroy', 'completed'],
         [keygen.kind, 'completed'],
       ]);
+
+      // Nor in the file's free pages: once the server closes (and checkpoints), no byte of a
+      // blob's middle is left in the database file.
+      await server.close();
+      const bytes = fs.readFileSync(databaseFile(server));
+      for (const needle of needles) expect(bytes.includes(Buffer.from(needle))).toBe(false);
+      expect(fs.existsSync(databaseFile(server) + '-wal')).toBe(false);
     });
   }
 });
